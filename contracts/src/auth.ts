@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { orgLevel } from './orgs.ts';
+
+export const roles = ['member', 'secretary', 'town', 'office', 'department', 'leader', 'admin'] as const;
+export const role = z.enum(roles);
+export type Role = z.infer<typeof role>;
+
+export const loginBody = z
+  .object({
+    username: z.string().trim().min(1).max(64),
+    password: z.string().min(1).max(256),
+  })
+  .strict();
+export type LoginBody = z.infer<typeof loginBody>;
+
+export const roleGrant = z.object({
+  role,
+  orgCode: z.string(),
+  orgName: z.string(),
+  orgLevel,
+});
+export type RoleGrant = z.infer<typeof roleGrant>;
+
+export const me = z.object({
+  account: z.object({ id: z.string(), username: z.string(), displayName: z.string() }),
+  roles: z.array(roleGrant),
+  /** Orgs at the top of the caller's scope: the tree starts here. */
+  scopeRoots: z.array(z.object({ code: z.string(), name: z.string(), level: orgLevel })),
+  /** Send back as the `x-csrf-token` header on every write made with the session cookie. */
+  csrfToken: z.string(),
+  session: z.object({ expiresAt: z.string(), idleExpiresAt: z.string() }),
+  demo: z.boolean(),
+});
+export type Me = z.infer<typeof me>;
+export const meBody = z.object({ data: me });
+
+export const logoutBody = z.object({ everywhere: z.boolean().default(false) }).strict();
+export const okBody = z.object({ data: z.object({ ok: z.literal(true) }) });

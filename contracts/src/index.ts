@@ -1,0 +1,4 @@
+export * from './errors.ts';
+export * from './orgs.ts';
+export * from './auth.ts';
+export * from './health.ts';

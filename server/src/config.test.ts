@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const ring = JSON.stringify({ current: 'k1', keys: { k1: Buffer.alloc(32, 1).toString('base64') } });
+
+describe('loadConfig', () => {
+  it('throws ConfigError listing every problem when production lacks SESSION_SECRET and LIANXIN_KEYRING and sets a demo password', () => {
+    try {
+      loadConfig({ NODE_ENV: 'production', DATA_DIR: '/tmp/lx-none', LIANXIN_DEMO_PASSWORD: 'whatever-123' });
+      expect.fail('should throw');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as ConfigError).problems.join('\n');
+      expect(msg).toContain('SESSION_SECRET');
+      expect(msg).toContain('LIANXIN_KEYRING');
+      expect(msg).toContain('LIANXIN_DEMO_PASSWORD');
+    }
+  });
+
+  it('accepts a complete production configuration and disables demo accounts', () => {
+    const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), LIANXIN_KEYRING: ring, DATABASE_URL: 'postgres://u@h/db' });
+    expect(c.production).toBe(true);
+    expect(c.demoPassword).toBeNull();
+    expect(c.keyring.current).toBe('k1');
+  });
+
+  it('rejects a keyring whose key is not 32 bytes and a malformed DATABASE_URL', () => {
+    expect(() => loadConfig({ SESSION_SECRET: 'x'.repeat(40), LIANXIN_KEYRING: JSON.stringify({ current: 'a', keys: { a: 'c2hvcnQ=' } }), DATABASE_URL: 'mysql://x' }))
+      .toThrow(/32 字节[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*32 字节/);
+  });
+});

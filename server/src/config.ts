@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration names are fixed by ../shared/ARCHITECTURE.md so later work doesn't retrofit them.
+ * Every problem is collected and printed together; the process exits rather than half-starting.
+ */
+export const DEMO_PASSWORD_DEFAULT = 'lianxin-demo-2026';
+
+const keyring = z.object({
+  current: z.string().min(1),
+  keys: z.record(
+    z.string(),
+    z.string().refine((k) => Buffer.from(k, 'base64').length === 32, '每个密钥必须是 base64 编码的 32 字节'),
+  ),
+}).refine((k) => k.current in k.keys, '`current` 必须是 keys 中的一个');
+export type Keyring = z.infer<typeof keyring>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  production: boolean;
+  sessionSecret: string;
+  keyring: Keyring;
+  demoPassword: string | null;
+  /** Minutes of inactivity after which a session ends. */
+  sessionIdleMinutes: number;
+  /** Hours after login after which a session ends regardless of activity. */
+  sessionAbsoluteHours: number;
+  /** Failed logins before an account is locked, and for how long. */
+  lockoutThreshold: number;
+  lockoutMinutes: number;
+  /** Login attempts per IP per minute (@fastify/rate-limit). */
+  loginRatePerMinute: number;
+  webDist: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`配置错误 / invalid configuration:\n- ${problems.join('\n- ')}`);
+  }
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) {
+    problems.push(`${name} must be a positive integer, got "${raw}"`);
+    return fallback;
+  }
+  return n;
+}
+
+/** Development secrets live in DATA_DIR so restarts keep sessions and encrypted data readable. */
+function devSecret(dataDir: string, file: string, make: () => string): string {
+  const p = path.join(dataDir, file);
+  if (existsSync(p)) return readFileSync(p, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const value = make();
+  writeFileSync(p, value + '\n', { mode: 0o600 });
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+  const dataDir = path.resolve(env.DATA_DIR || './data');
+  const port = env.PORT === '0' ? 0 : int(env, 'PORT', 3000, problems);
+
+  let databaseUrl: string | null = null;
+  if (env.DATABASE_URL) {
+    try {
+      const u = new URL(env.DATABASE_URL);
+      if (!/^postgres(ql)?:$/.test(u.protocol)) problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+      databaseUrl = env.DATABASE_URL;
+    } catch {
+      problems.push('DATABASE_URL is not a valid URL');
+    }
+  }
+
+  let sessionSecret = env.SESSION_SECRET ?? '';
+  if (!sessionSecret) {
+    if (production) problems.push('SESSION_SECRET is required when NODE_ENV=production');
+    else sessionSecret = devSecret(dataDir, 'session-secret', () => randomBytes(32).toString('base64'));
+  } else if (sessionSecret.length < 32) {
+    problems.push('SESSION_SECRET must be at least 32 characters');
+  }
+
+  let ring: Keyring = { current: 'dev', keys: { dev: Buffer.alloc(32).toString('base64') } };
+  const rawRing = env.LIANXIN_KEYRING
+    ?? (production ? undefined : devSecret(dataDir, 'keyring.json', () =>
+      JSON.stringify({ current: 'k1', keys: { k1: randomBytes(32).toString('base64') } })));
+  if (!rawRing) {
+    problems.push('LIANXIN_KEYRING is required when NODE_ENV=production (JSON {"current":"k1","keys":{"k1":"<base64 32 bytes>"}})');
+  } else {
+    try {
+      const parsed = keyring.safeParse(JSON.parse(rawRing));
+      if (parsed.success) ring = parsed.data;
+      else problems.push(`LIANXIN_KEYRING: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    } catch {
+      problems.push('LIANXIN_KEYRING is not valid JSON');
+    }
+  }
+
+  let demoPassword: string | null = env.LIANXIN_DEMO_PASSWORD ?? null;
+  if (production) {
+    if (demoPassword) problems.push('LIANXIN_DEMO_PASSWORD must not be set when NODE_ENV=production (demo accounts are refused)');
+    demoPassword = null;
+  } else {
+    demoPassword ??= DEMO_PASSWORD_DEFAULT;
+    if (demoPassword.length < 8) problems.push('LIANXIN_DEMO_PASSWORD must be at least 8 characters');
+  }
+
+  const config: Config = {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    databaseUrl,
+    production,
+    sessionSecret,
+    keyring: ring,
+    demoPassword,
+    sessionIdleMinutes: int(env, 'LIANXIN_SESSION_IDLE_MINUTES', 120, problems),
+    sessionAbsoluteHours: int(env, 'LIANXIN_SESSION_ABSOLUTE_HOURS', 24 * 7, problems),
+    lockoutThreshold: int(env, 'LIANXIN_LOCKOUT_THRESHOLD', 5, problems),
+    lockoutMinutes: int(env, 'LIANXIN_LOCKOUT_MINUTES', 15, problems),
+    loginRatePerMinute: int(env, 'LIANXIN_LOGIN_RATE_PER_MINUTE', 20, problems),
+    webDist: env.LIANXIN_WEB_DIST ?? null,
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,23 @@
+import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * Append-only: a trigger (migration 0001) rejects UPDATE, DELETE and TRUNCATE, so not even the application's own
+ * database user can rewrite history.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorAccountId: uuid('actor_account_id'),
+    actorUsername: text('actor_username'),
+    action: text('action').notNull(),
+    entityType: text('entity_type'),
+    entityId: text('entity_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    ip: text('ip'),
+    requestId: text('request_id'),
+  },
+  (t) => [index('audit_events_actor_idx').on(t.actorAccountId, t.at), index('audit_events_entity_idx').on(t.entityType, t.entityId)],
+);

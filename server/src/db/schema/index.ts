@@ -1,0 +1,5 @@
+export * from './orgs.ts';
+export * from './people.ts';
+export * from './accounts.ts';
+export * from './audit.ts';
+export * from './households.ts';

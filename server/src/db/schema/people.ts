@@ -1,0 +1,24 @@
+import { boolean, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { orgs } from './orgs.ts';
+
+/** Party members (党员) and non-party helpers (志愿者, 积极分子, 非党干部…); both belong to a branch org. */
+export const people = pgTable(
+  'people',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => orgs.id),
+    kind: text('kind').notNull(), // 'member' | 'helper'
+    name: text('name').notNull(),
+    sex: text('sex').notNull(), // 'M' | 'F'
+    birthYear: text('birth_year'),
+    /** Published work phone, printed on contact cards: public by design, unlike residents' phones. */
+    workPhone: text('work_phone'),
+    memberSince: date('member_since'),
+    helperKind: text('helper_kind'),
+    /** 流动党员 / 双报到 flags for members. */
+    mobile: boolean('mobile').notNull().default(false),
+    synthetic: boolean('synthetic').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('people_org_idx').on(t.orgId, t.kind)],
+);

@@ -1,0 +1,34 @@
+import type { ErrorId } from '@lianxin/contracts';
+
+/** The one error catalogue: every error the API returns is an AppError with a stable id and an HTTP status. */
+const statusOf: Record<ErrorId, number> = {
+  validation_error: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal_error: 500,
+};
+
+export class AppError extends Error {
+  readonly statusCode: number;
+  constructor(
+    readonly id: ErrorId,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.statusCode = statusOf[id];
+  }
+}
+
+export const errors = {
+  validation: (message: string, details?: unknown) => new AppError('validation_error', message, details),
+  unauthenticated: (message = '请先登录') => new AppError('unauthenticated', message),
+  forbidden: (message = '没有权限执行此操作') => new AppError('forbidden', message),
+  notFound: (message = '未找到或无权查看') => new AppError('not_found', message),
+  conflict: (message: string, details?: unknown) => new AppError('conflict', message, details),
+  rateLimited: (message: string, details?: unknown) => new AppError('rate_limited', message, details),
+};

@@ -1,0 +1,62 @@
+import { buildApp } from './app.ts';
+import { ConfigError, DEMO_PASSWORD_DEFAULT, loadConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { runMigrations } from './db/migrate.ts';
+import { seedBase } from './seed/index.ts';
+import { generateDemo } from './seed/demo/generate.ts';
+
+/** config → database (embedded or URL) → migrate → first-start seed → buildApp → listen; stops cleanly on signals. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(e.message + '\n');
+      process.exit(2);
+    }
+    throw e;
+  }
+  const log = (m: string) => process.stdout.write(`[lianxin] ${m}\n`);
+  const t0 = Date.now();
+  const database = await openDatabase(config, log);
+  log(`database: ${database.engine === 'embedded' ? `embedded PostgreSQL in ${database.embedded!.dataDir}` : 'DATABASE_URL'}`);
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log(`${signal}: shutting down`);
+    await app?.close().catch(() => {});
+    await database.close().catch((e: unknown) => log(`database close failed: ${String(e)}`));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  try {
+    await runMigrations(database);
+    const seeded = await seedBase(database.pool, config);
+    if (seeded.orgs > 0) {
+      log(`first start: loaded ${seeded.orgs} organizations (Jiyuan: 16 towns/streets, 557 villages/communities)`);
+      if (!config.production) {
+        const demo = await generateDemo(database.pool, { scale: 'demo', keyring: config.keyring, log });
+        log(`demo data (synthetic): ${demo.members} members, ${demo.households} households, ${demo.residents} residents in ${(demo.ms / 1000).toFixed(1)} s`);
+      }
+    }
+    app = await buildApp({ config, database, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+    const address = await app.listen({ port: config.port, host: config.host });
+    log(`ready in ${Date.now() - t0} ms at ${address.replace('0.0.0.0', 'localhost')}  (API docs: /api/docs)`);
+    if (config.demoPassword) {
+      const shown = config.demoPassword === DEMO_PASSWORD_DEFAULT ? config.demoPassword : '(LIANXIN_DEMO_PASSWORD)';
+      log(`log in at http://localhost:${config.port}/login as office | town | secretary | member | department | leader | admin, password ${shown}`);
+    }
+  } catch (e) {
+    log(`startup failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    await app?.close().catch(() => {});
+    await database.close().catch(() => {});
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,50 @@
+import type { Role } from '@lianxin/contracts';
+
+export interface Grant {
+  role: Role;
+  orgId: string;
+  orgCode: string;
+  orgName: string;
+  orgLevel: string;
+  orgPath: string;
+}
+
+/** The root of the zone's path: office, department and admin read the whole tree from here. */
+export const ZONE_CODE = '419001000000';
+
+/**
+ * Which subtrees of the org tree a caller may read (../shared/ARCHITECTURE.md "Scopes by role"):
+ * office, department (org names only) and admin (configuration) see the zone; town, secretary and leader their own
+ * org's subtree; member their own branch. The result is a list of path prefixes.
+ */
+export function orgReadRoots(grants: Grant[]): string[] {
+  const roots = new Set<string>();
+  for (const g of grants) {
+    if (g.role === 'office' || g.role === 'department' || g.role === 'admin') roots.add(ZONE_CODE);
+    else roots.add(g.orgPath);
+  }
+  // Drop roots already covered by a wider one.
+  const list = [...roots];
+  return list.filter((r) => !list.some((o) => o !== r && isWithin(r, o)));
+}
+
+export function isWithin(path: string, root: string): boolean {
+  return path === root || path.startsWith(root + '/');
+}
+
+/** Roles that may see personal data (people, households) inside their org scope. */
+const PEOPLE_ROLES: ReadonlySet<Role> = new Set(['office', 'town', 'secretary', 'leader', 'member']);
+/** Roles that may restructure the tree (rename, move, merge) inside their scope. */
+const ORG_ADMIN_ROLES: ReadonlySet<Role> = new Set(['office', 'admin']);
+
+export function canReadPeople(grants: Grant[], path: string): boolean {
+  return grants.some((g) => PEOPLE_ROLES.has(g.role) && isWithin(path, scopeRootOf(g)));
+}
+
+export function canUpdateOrg(grants: Grant[], path: string): boolean {
+  return grants.some((g) => ORG_ADMIN_ROLES.has(g.role) && isWithin(path, scopeRootOf(g)));
+}
+
+function scopeRootOf(g: Grant): string {
+  return g.role === 'office' || g.role === 'department' || g.role === 'admin' ? ZONE_CODE : g.orgPath;
+}

@@ -1,0 +1,105 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { errors } from '../../errors.ts';
+import { appendAudit } from '../../plugins/audit.ts';
+import { likePrefix } from './orgs.repo.ts';
+
+/**
+ * Restructuring keeps history: the current version of every affected org is copied into org_history with its
+ * [validFrom, on) range before the orgs row changes, so `treeAsOf(date)` answers for any past day. Each operation is
+ * one transaction with its audit events. No UI yet (issue: foundation); services + tests only.
+ */
+type Actor = { id: string; username: string } | null;
+
+interface Current { id: string; code: string; name: string; short_name: string; level: string; parent_id: string | null; path: string; valid_from: string }
+
+async function current(tx: Db, code: string): Promise<Current> {
+  const { rows } = await tx.execute<Current>(sql`
+    SELECT id, code, name, short_name, level, parent_id, path, valid_from FROM orgs
+    WHERE code = ${code} AND valid_to IS NULL FOR UPDATE`);
+  if (!rows[0]) throw errors.notFound(`组织 ${code} 不存在`);
+  return rows[0];
+}
+
+/** Copy the current versions of an org (and optionally its subtree) into history, ending them on `on`. */
+async function archive(tx: Db, path: string, on: string, change: string, subtree: boolean): Promise<void> {
+  const scope = subtree ? sql`(path = ${path} OR path LIKE ${likePrefix(path)})` : sql`path = ${path}`;
+  const { rows } = await tx.execute<{ bad: number }>(sql`
+    SELECT count(*)::int AS bad FROM orgs WHERE ${scope} AND valid_to IS NULL AND valid_from > ${on}::date`);
+  if (rows[0]!.bad > 0) throw errors.conflict('生效日期早于该组织当前版本的生效日期');
+  // A second change on the same day replaces that day's version instead of adding an empty [d, d) range.
+  await tx.execute(sql`
+    INSERT INTO org_history (org_id, code, name, short_name, level, parent_id, path, valid_from, valid_to, change)
+    SELECT id, code, name, short_name, level, parent_id, path, valid_from, ${on}::date, ${change}
+    FROM orgs WHERE ${scope} AND valid_to IS NULL AND valid_from < ${on}::date`);
+}
+
+export async function renameOrg(db: Db, actor: Actor, code: string, name: string, shortName: string, on: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const o = await current(tx, code);
+    await archive(tx, o.path, on, 'rename', false);
+    await tx.execute(sql`UPDATE orgs SET name = ${name}, short_name = ${shortName}, valid_from = ${on}::date, updated_at = now() WHERE id = ${o.id}`);
+    await appendAudit(tx, null, { actor, action: 'org.rename', entityType: 'org', entityId: code, before: { name: o.name, shortName: o.short_name }, after: { name, shortName, on } });
+  });
+}
+
+async function moveSubtree(tx: Db, o: Current, to: Current, on: string): Promise<void> {
+  if (to.path === o.path || to.path.startsWith(o.path + '/')) throw errors.conflict('不能移动到自身或其下级');
+  await archive(tx, o.path, on, 'move', true);
+  const newPath = `${to.path}/${o.code}`;
+  // Descendants keep their relative paths; depth follows the new path.
+  await tx.execute(sql`
+    UPDATE orgs SET path = ${newPath} || substr(path, ${o.path.length + 1}),
+                    depth = array_length(string_to_array(${newPath} || substr(path, ${o.path.length + 1}), '/'), 1) - 1,
+                    valid_from = ${on}::date, updated_at = now()
+    WHERE (path = ${o.path} OR path LIKE ${likePrefix(o.path)}) AND valid_to IS NULL`);
+  await tx.execute(sql`UPDATE orgs SET parent_id = ${to.id} WHERE id = ${o.id}`);
+}
+
+export async function moveOrg(db: Db, actor: Actor, code: string, toParentCode: string, on: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const o = await current(tx, code);
+    const to = await current(tx, toParentCode);
+    await moveSubtree(tx, o, to, on);
+    await appendAudit(tx, null, { actor, action: 'org.move', entityType: 'org', entityId: code, before: { path: o.path }, after: { parent: toParentCode, on } });
+  });
+}
+
+/**
+ * Merge `fromCode` into `intoCode`: the absorbed org ends on `on` (its row stays, so past statistics keep their
+ * owner), its children move under the survivor, and its current people and households move to the survivor.
+ */
+export async function mergeOrgs(db: Db, actor: Actor, fromCode: string, intoCode: string, on: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const from = await current(tx, fromCode);
+    const into = await current(tx, intoCode);
+    if (from.id === into.id) throw errors.conflict('不能合并到自身');
+    const { rows: kids } = await tx.execute<{ code: string }>(sql`SELECT code FROM orgs WHERE parent_id = ${from.id} AND valid_to IS NULL`);
+    for (const k of kids) await moveSubtree(tx, await current(tx, k.code), into, on);
+    await archive(tx, from.path, on, 'merge', false);
+    await tx.execute(sql`UPDATE orgs SET valid_to = ${on}::date, merged_into_id = ${into.id}, updated_at = now() WHERE id = ${from.id}`);
+    await tx.execute(sql`UPDATE people SET org_id = ${into.id} WHERE org_id = ${from.id}`);
+    await tx.execute(sql`UPDATE households SET org_id = ${into.id} WHERE org_id = ${from.id}`);
+    await tx.execute(sql`
+      INSERT INTO org_rollups (org_id, members, households, updated_at)
+      SELECT ${into.id}::uuid, coalesce(sum(members), 0), coalesce(sum(households), 0), now() FROM org_rollups WHERE org_id IN (${into.id}, ${from.id})
+      ON CONFLICT (org_id) DO UPDATE SET members = excluded.members, households = excluded.households, updated_at = now()`);
+    await tx.execute(sql`UPDATE org_rollups SET members = 0, households = 0, updated_at = now() WHERE org_id = ${from.id}`);
+    await appendAudit(tx, null, { actor, action: 'org.merge', entityType: 'org', entityId: fromCode, before: { path: from.path }, after: { into: intoCode, on } });
+  });
+}
+
+export interface VersionRow { code: string; name: string; short_name: string; path: string }
+
+/** The tree (or a subtree, by root code path) as it stood on `on`: history rows ∪ current rows valid that day. */
+export async function treeAsOf(db: Db, on: string, rootPath?: string): Promise<VersionRow[]> {
+  const scope = rootPath ? sql`AND (path = ${rootPath} OR path LIKE ${likePrefix(rootPath)})` : sql``;
+  const { rows } = await db.execute<VersionRow>(sql`
+    SELECT code, name, short_name, path FROM org_history
+    WHERE valid_from <= ${on}::date AND valid_to > ${on}::date ${scope}
+    UNION ALL
+    SELECT code, name, short_name, path FROM orgs
+    WHERE valid_from <= ${on}::date AND (valid_to IS NULL OR valid_to > ${on}::date) ${scope}
+    ORDER BY path`);
+  return rows;
+}

@@ -1,0 +1,111 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { sql } from 'drizzle-orm';
+import { timingSafeEqual } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { errors } from '../errors.ts';
+import { sha256 } from '../lib/crypto.ts';
+import type { Grant } from '../modules/auth/scope.ts';
+
+export const SESSION_COOKIE = 'lx_session';
+
+export interface AuthContext {
+  account: { id: string; username: string; displayName: string; demo: boolean };
+  grants: Grant[];
+  session: { id: string; csrfToken: string; expiresAt: Date; idleExpiresAt: Date };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthContext | null;
+  }
+  interface FastifyInstance {
+    requireAuth: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+// Refresh the idle deadline at most this often, so reads don't each cost a write.
+const TOUCH_EVERY_MS = 60_000;
+
+interface SessionRow {
+  id: string;
+  csrf_token: string;
+  expires_at: Date;
+  idle_expires_at: Date;
+  last_seen_at: Date;
+  account_id: string;
+  username: string;
+  display_name: string;
+  demo: boolean;
+  disabled: boolean;
+}
+
+export async function loadGrants(db: Db, accountId: string): Promise<Grant[]> {
+  const { rows } = await db.execute<{ role: Grant['role']; org_id: string; code: string; name: string; level: string; path: string }>(sql`
+    SELECT r.role, r.org_id, o.code, o.short_name AS name, o.level, o.path
+    FROM account_roles r JOIN orgs o ON o.id = r.org_id
+    WHERE r.account_id = ${accountId}
+    ORDER BY o.depth, r.role`);
+  return rows.map((r) => ({ role: r.role, orgId: r.org_id, orgCode: r.code, orgName: r.name, orgLevel: r.level, orgPath: r.path }));
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The session behind a cookie token, or null when it is unknown, revoked, expired or its account is disabled. */
+export async function resolveSession(db: Db, config: Config, token: string): Promise<AuthContext | null> {
+  const { rows } = await db.execute<SessionRow>(sql`
+    SELECT s.id, s.csrf_token, s.expires_at, s.idle_expires_at, s.last_seen_at, s.account_id,
+           a.username, a.display_name, a.demo, a.disabled
+    FROM sessions s JOIN accounts a ON a.id = s.account_id
+    WHERE s.id = ${sha256(token)} AND s.revoked_at IS NULL
+      AND s.expires_at > now() AND s.idle_expires_at > now()`);
+  const s = rows[0];
+  if (!s || s.disabled) return null;
+  if (s.demo && config.production) return null;
+  let idleExpiresAt = new Date(s.idle_expires_at);
+  if (Date.now() - new Date(s.last_seen_at).getTime() > TOUCH_EVERY_MS) {
+    idleExpiresAt = new Date(Math.min(Date.now() + config.sessionIdleMinutes * 60_000, new Date(s.expires_at).getTime()));
+    await db.execute(sql`UPDATE sessions SET last_seen_at = now(), idle_expires_at = ${idleExpiresAt.toISOString()} WHERE id = ${s.id}`);
+  }
+  return {
+    account: { id: s.account_id, username: s.username, displayName: s.display_name, demo: s.demo },
+    grants: await loadGrants(db, s.account_id),
+    session: { id: s.id, csrfToken: s.csrf_token, expiresAt: new Date(s.expires_at), idleExpiresAt },
+  };
+}
+
+/**
+ * Loads the caller from the session cookie on every request. Writes made with the cookie must carry the session's
+ * CSRF token in `x-csrf-token` (a cross-site form or fetch cannot read it), checked here before any route runs.
+ */
+export const authPlugin = fp(async (app: FastifyInstance, opts: { db: Db; config: Config }) => {
+  const { db, config } = opts;
+  app.decorateRequest('auth', null);
+
+  app.addHook('onRequest', async (req) => {
+    const raw = req.cookies[SESSION_COOKIE];
+    if (!raw) return;
+    const unsigned = req.unsignCookie(raw);
+    if (!unsigned.valid || !unsigned.value) return;
+    req.auth = await resolveSession(db, config, unsigned.value);
+  });
+
+  app.addHook('preHandler', async (req) => {
+    if (SAFE_METHODS.has(req.method) || !req.auth) return;
+    if ((req.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false) return;
+    const token = req.headers['x-csrf-token'];
+    if (typeof token !== 'string' || !safeEqual(token, req.auth.session.csrfToken)) {
+      throw errors.forbidden('缺少或错误的 CSRF 令牌，请刷新页面后重试');
+    }
+  });
+
+  app.decorate('requireAuth', async (req: FastifyRequest) => {
+    if (!req.auth) throw errors.unauthenticated();
+  });
+});

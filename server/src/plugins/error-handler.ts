@@ -1,0 +1,42 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError } from '../errors.ts';
+
+/** Every error leaves as `{ error: { id, message, details? } }`; unknown errors are logged and become a bare 500. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof AppError) {
+      return reply.code(err.statusCode).send({ error: { id: err.id, message: err.message, details: err.details } });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => ({
+        path: `${err.validationContext ?? ''}${v.instancePath}`,
+        message: v.message,
+      }));
+      return reply.code(400).send({ error: { id: 'validation_error', message: '请求参数不正确', details: issues } });
+    }
+    if (isResponseSerializationError(err)) {
+      req.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');
+      if (process.env.LX_DEBUG) console.error(JSON.stringify(err.cause.issues));
+      return reply.code(500).send({ error: { id: 'internal_error', message: '服务器内部错误' } });
+    }
+    const status = err.statusCode ?? 500;
+    if (status === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: { id: 'payload_too_large', message: '请求内容过大' } });
+    }
+    if (status === 429) {
+      return reply.code(429).send({ error: { id: 'rate_limited', message: '请求过于频繁，请稍后再试' } });
+    }
+    if (status >= 400 && status < 500) {
+      // Fastify's own 4xx: malformed JSON, wrong content type, empty body, bad URL encoding…
+      return reply.code(status === 415 ? 415 : 400).send({
+        error: { id: 'validation_error', message: '请求格式不正确', details: { code: err.code } },
+      });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.code(500).send({ error: { id: 'internal_error', message: '服务器内部错误' } });
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    reply.code(404).send({ error: { id: 'not_found', message: '未找到或无权查看' } });
+  });
+}

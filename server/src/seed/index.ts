@@ -1,0 +1,16 @@
+import type pg from 'pg';
+import type { Config } from '../config.ts';
+import { seedDemoAccounts } from './accounts.ts';
+import { loadOrgTree } from './org-tree.ts';
+
+/** The real tree plus, outside production, one demo account per role. Idempotent. */
+export async function seedBase(pool: pg.Pool, config: Pick<Config, 'demoPassword'>): Promise<{ orgs: number }> {
+  const client = await pool.connect();
+  try {
+    const orgs = await loadOrgTree(client);
+    if (config.demoPassword) await seedDemoAccounts(client, config.demoPassword);
+    return { orgs };
+  } finally {
+    client.release();
+  }
+}
