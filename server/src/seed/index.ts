@@ -9,6 +9,8 @@ export async function seedBase(pool: pg.Pool, config: Pick<Config, 'demoPassword
   try {
     const orgs = await loadOrgTree(client);
     if (config.demoPassword) await seedDemoAccounts(client, config.demoPassword);
+    // Fresh tables have no statistics; without them the planner guesses badly for the first queries.
+    if (orgs > 0) await client.query('ANALYZE orgs');
     return { orgs };
   } finally {
     client.release();

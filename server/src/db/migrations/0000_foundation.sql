@@ -152,7 +152,6 @@ CREATE UNIQUE INDEX "orgs_code_key" ON "orgs" USING btree ("code");--> statement
 CREATE INDEX "orgs_path_idx" ON "orgs" USING btree ("path" text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "orgs_parent_idx" ON "orgs" USING btree ("parent_id","sort_key");--> statement-breakpoint
 CREATE INDEX "orgs_pinyin_initials_idx" ON "orgs" USING btree ("pinyin_initials" text_pattern_ops);--> statement-breakpoint
-CREATE INDEX "orgs_active_idx" ON "orgs" USING btree ("level") WHERE "orgs"."valid_to" is null;--> statement-breakpoint
 CREATE INDEX "people_org_idx" ON "people" USING btree ("org_id","kind");--> statement-breakpoint
 CREATE UNIQUE INDEX "account_roles_key" ON "account_roles" USING btree ("account_id","role","org_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "accounts_username_key" ON "accounts" USING btree (lower("username"));--> statement-breakpoint

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /**
@@ -40,7 +39,6 @@ export const orgs = pgTable(
     index('orgs_path_idx').on(t.path.op('text_pattern_ops')),
     index('orgs_parent_idx').on(t.parentId, t.sortKey),
     index('orgs_pinyin_initials_idx').on(t.pinyinInitials.op('text_pattern_ops')),
-    index('orgs_active_idx').on(t.level).where(sql`${t.validTo} is null`),
   ],
 );
 

@@ -76,7 +76,8 @@ export async function mergeOrgs(db: Db, actor: Actor, fromCode: string, intoCode
     if (from.id === into.id) throw errors.conflict('不能合并到自身');
     const { rows: kids } = await tx.execute<{ code: string }>(sql`SELECT code FROM orgs WHERE parent_id = ${from.id} AND valid_to IS NULL`);
     for (const k of kids) await moveSubtree(tx, await current(tx, k.code), into, on);
-    await archive(tx, from.path, on, 'merge', false);
+    // The absorbed org's last version stays in orgs itself, closed by valid_to — no history copy, or it would count twice.
+    if (from.valid_from > on) throw errors.conflict('生效日期早于该组织当前版本的生效日期');
     await tx.execute(sql`UPDATE orgs SET valid_to = ${on}::date, merged_into_id = ${into.id}, updated_at = now() WHERE id = ${from.id}`);
     await tx.execute(sql`UPDATE people SET org_id = ${into.id} WHERE org_id = ${from.id}`);
     await tx.execute(sql`UPDATE households SET org_id = ${into.id} WHERE org_id = ${from.id}`);

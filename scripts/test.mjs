@@ -1,0 +1,58 @@
+// `npm test`: server integration suites, the web build with its bundle budget, and the browser tests — all of them,
+// on whichever PostgreSQL the environment selects (embedded by default, DATABASE_URL otherwise). Ends with one line
+// `N passed, N failed` and writes test-results/summary.json for .ci/run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const out = path.join(root, 'test-results');
+mkdirSync(out, { recursive: true });
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+function run(label, cmd, args, cwd) {
+  console.log(`\n▶ ${label}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env: process.env });
+  return r.status === 0;
+}
+
+function vitest(label, dir) {
+  const report = path.join(out, `${label}.json`);
+  rmSync(report, { force: true });
+  const ok = run(label, 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`], path.join(root, dir));
+  if (!existsSync(report)) {
+    // The suite never reported (crashed during setup): count it as one failure, never as a pass.
+    failed += 1;
+    failures.push(`${label}: no report (setup failed)`);
+    return;
+  }
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests + (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  if (!ok && r.numFailedTests === 0) {
+    failed += 1;
+    failures.push(`${label}: exited non-zero (a file failed to load or teardown failed)`);
+  }
+  if (r.numFailedTests) failures.push(`${label}: ${r.numFailedTests} failed`);
+}
+
+vitest('server', 'server');
+
+// The web build and its bundle budget are checks like any other.
+if (run('web build', 'npm', ['run', 'build', '-w', 'web'], root)) {
+  passed += 1;
+  if (run('bundle budget', 'npm', ['run', 'check:bundle', '-w', 'web'], root)) passed += 1;
+  else { failed += 1; failures.push('bundle budget exceeded'); }
+  vitest('e2e', 'e2e');
+} else {
+  failed += 1;
+  failures.push('web build failed (bundle budget and browser tests not run)');
+  failed += 1;
+}
+
+writeFileSync(path.join(out, 'summary.json'), JSON.stringify({ passed, failed, failures }, null, 2));
+if (failures.length) console.log(`\nFailures:\n- ${failures.join('\n- ')}`);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
