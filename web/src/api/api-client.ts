@@ -1,0 +1,80 @@
+import type { ErrorBody, ErrorId } from '@lianxin/contracts';
+
+/** Chinese fallbacks for when the server sends no message (or the network fails). */
+const fallbackMessages: Record<ErrorId | 'network_error', string> = {
+  validation_error: '填写的内容有误，请检查后重试',
+  unauthenticated: '请先登录',
+  forbidden: '没有权限进行此操作',
+  not_found: '未找到或无权查看',
+  conflict: '数据已被修改，请刷新后重试',
+  payload_too_large: '内容太大，无法提交',
+  rate_limited: '操作太频繁，请稍后再试',
+  internal_error: '服务器出错了，请稍后再试',
+  network_error: '无法连接服务器，请检查网络后重试',
+};
+
+export class ApiError extends Error {
+  readonly id: ErrorId | 'network_error';
+  readonly status: number;
+  readonly details: unknown;
+  constructor(id: ErrorId | 'network_error', status: number, message: string, details?: unknown) {
+    super(message || fallbackMessages[id] || fallbackMessages.internal_error);
+    this.id = id;
+    this.status = status;
+    this.details = details;
+  }
+}
+
+export function isApiError(e: unknown, id?: ApiError['id']): e is ApiError {
+  return e instanceof ApiError && (id === undefined || e.id === id);
+}
+
+let csrfToken: string | null = null;
+/** The session's CSRF token (from Me); sent on every non-GET request. */
+export function setCsrfToken(token: string | null) {
+  csrfToken = token;
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  const method = init.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      credentials: 'same-origin',
+      signal: init.signal,
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError('network_error', 0, fallbackMessages.network_error);
+  }
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!res.ok) {
+    const err = (json as Partial<ErrorBody> | null)?.error;
+    const id = err?.id ?? statusToId(res.status);
+    throw new ApiError(id, res.status, err?.message ?? fallbackMessages[id], err?.details);
+  }
+  return json as T;
+}
+
+function statusToId(status: number): ErrorId {
+  if (status === 400) return 'validation_error';
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 413) return 'payload_too_large';
+  if (status === 429) return 'rate_limited';
+  return 'internal_error';
+}

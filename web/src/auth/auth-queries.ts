@@ -1,0 +1,45 @@
+import { QueryClient, queryOptions } from '@tanstack/react-query';
+import type { LoginBody, Me } from '@lianxin/contracts';
+import { api, isApiError, setCsrfToken } from '../api/api-client.ts';
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      // Never retry a 4xx: "not found / no access" and "log in again" are answers, not glitches.
+      retry: (count, error) => !(isApiError(error) && error.status >= 400 && error.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+async function fetchMe(): Promise<Me> {
+  const { data } = await api<{ data: Me }>('/api/v1/auth/me');
+  setCsrfToken(data.csrfToken);
+  return data;
+}
+
+export const meQuery = queryOptions({ queryKey: ['me'], queryFn: fetchMe, staleTime: 5 * 60_000 });
+
+export async function login(body: LoginBody): Promise<Me> {
+  const { data } = await api<{ data: Me }>('/api/v1/auth/login', { method: 'POST', body });
+  setCsrfToken(data.csrfToken);
+  queryClient.clear();
+  queryClient.setQueryData(meQuery.queryKey, data);
+  return data;
+}
+
+export async function logout(everywhere: boolean): Promise<void> {
+  try {
+    await api('/api/v1/auth/logout', { method: 'POST', body: { everywhere } });
+  } finally {
+    setCsrfToken(null);
+    queryClient.clear();
+  }
+}
+
+/** Only same-site paths are accepted as the place to return to after login (no open redirect). */
+export function safeNext(next: string | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/login')) return '/';
+  return next;
+}
