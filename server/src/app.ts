@@ -71,15 +71,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(orgRoutes, { prefix: '/api/v1/orgs', db: database.db });
 
   const webDist = config.webDist ?? defaultWebDist;
-  if (existsSync(path.join(webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: 'index.html' });
-    // SPA fallback: client routes (/orgs/…) get index.html; unknown API paths keep the JSON 404.
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !path.extname(req.url.split('?')[0]!)) {
-        return reply.type('text/html').sendFile('index.html');
-      }
-      return reply.code(404).send({ error: { id: 'not_found', message: '未找到或无权查看' } });
-    });
-  }
+  const hasWeb = existsSync(path.join(webDist, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: 'index.html' });
+  app.setNotFoundHandler((req, reply) => {
+    // SPA fallback: client routes (/orgs/…) get index.html; API paths and missing files keep the JSON 404.
+    const isPage = req.method === 'GET' && !req.url.startsWith('/api/') && !path.extname(req.url.split('?')[0]!);
+    if (hasWeb && isPage) return reply.type('text/html').sendFile('index.html');
+    return reply.code(404).send({ error: { id: 'not_found', message: '未找到或无权查看' } });
+  });
   return app;
 }

@@ -40,8 +40,8 @@ async function main(): Promise<void> {
     if (seeded.orgs > 0) {
       log(`first start: loaded ${seeded.orgs} organizations (Jiyuan: 16 towns/streets, 557 villages/communities)`);
       if (!config.production) {
-        const demo = await generateDemo(database.pool, { scale: 'demo', keyring: config.keyring, log });
-        log(`demo data (synthetic): ${demo.members} members, ${demo.households} households, ${demo.residents} residents in ${(demo.ms / 1000).toFixed(1)} s`);
+        // The first start's default scale; `npm run seed -- --scale town|full --reset` for more.
+        await generateDemo(database.pool, { scale: 'demo', keyring: config.keyring, log });
       }
     }
     app = await buildApp({ config, database, logger: { level: process.env.LOG_LEVEL ?? 'info' } });

@@ -29,7 +29,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Refresh the idle deadline at most this often, so reads don't each cost a write.
 const TOUCH_EVERY_MS = 60_000;
 
-interface SessionRow {
+type SessionRow = {
   id: string;
   csrf_token: string;
   expires_at: Date;
@@ -40,7 +40,7 @@ interface SessionRow {
   display_name: string;
   demo: boolean;
   disabled: boolean;
-}
+};
 
 export async function loadGrants(db: Db, accountId: string): Promise<Grant[]> {
   const { rows } = await db.execute<{ role: Grant['role']; org_id: string; code: string; name: string; level: string; path: string }>(sql`

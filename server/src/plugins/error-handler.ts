@@ -36,7 +36,4 @@ export function installErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send({ error: { id: 'internal_error', message: '服务器内部错误' } });
   });
-  app.setNotFoundHandler((_req, reply) => {
-    reply.code(404).send({ error: { id: 'not_found', message: '未找到或无权查看' } });
-  });
 }

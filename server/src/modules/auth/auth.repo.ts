@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 
-export interface AccountRow {
+export type AccountRow = {
   id: string;
   username: string;
   display_name: string;
@@ -10,7 +10,7 @@ export interface AccountRow {
   locked_until: Date | null;
   disabled: boolean;
   demo: boolean;
-}
+};
 
 export async function findAccountByUsername(db: Db, username: string): Promise<AccountRow | null> {
   const { rows } = await db.execute<AccountRow>(sql`

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 
-export interface OrgRow {
+export type OrgRow = {
   id: string;
   code: string;
   name: string;
@@ -19,7 +19,7 @@ export interface OrgRow {
   villages: number;
   members: number;
   households: number;
-}
+};
 
 /** LIKE needs its own metacharacters escaped; codes are validated, but paths are data. */
 export function likePrefix(path: string): string {

@@ -11,7 +11,7 @@ import { likePrefix } from './orgs.repo.ts';
  */
 type Actor = { id: string; username: string } | null;
 
-interface Current { id: string; code: string; name: string; short_name: string; level: string; parent_id: string | null; path: string; valid_from: string }
+type Current = { id: string; code: string; name: string; short_name: string; level: string; parent_id: string | null; path: string; valid_from: string }
 
 async function current(tx: Db, code: string): Promise<Current> {
   const { rows } = await tx.execute<Current>(sql`
@@ -19,7 +19,7 @@ async function current(tx: Db, code: string): Promise<Current> {
     WHERE code = ${code} AND valid_to IS NULL FOR UPDATE`);
   if (!rows[0]) throw errors.notFound(`组织 ${code} 不存在`);
   return rows[0];
-}
+};
 
 /** Copy the current versions of an org (and optionally its subtree) into history, ending them on `on`. */
 async function archive(tx: Db, path: string, on: string, change: string, subtree: boolean): Promise<void> {
@@ -90,7 +90,7 @@ export async function mergeOrgs(db: Db, actor: Actor, fromCode: string, intoCode
   });
 }
 
-export interface VersionRow { code: string; name: string; short_name: string; path: string }
+export type VersionRow = { code: string; name: string; short_name: string; path: string }
 
 /** The tree (or a subtree, by root code path) as it stood on `on`: history rows ∪ current rows valid that day. */
 export async function treeAsOf(db: Db, on: string, rootPath?: string): Promise<VersionRow[]> {
@@ -103,4 +103,4 @@ export async function treeAsOf(db: Db, on: string, rootPath?: string): Promise<V
     WHERE valid_from <= ${on}::date AND (valid_to IS NULL OR valid_to > ${on}::date) ${scope}
     ORDER BY path`);
   return rows;
-}
+};
