@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
+import { refreshRollups } from '../../seed/demo/generate.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};
@@ -167,6 +168,29 @@ describe('GET /api/v1/orgs/:code', () => {
       expect(res.statusCode, code).toBe(400);
       expect(res.json().error.id).toBe('validation_error');
     }
+  });
+});
+
+describe('counts', () => {
+  it('sum the rollups over the subtree: a village\'s households and members show at its town and the zone', async () => {
+    const before = (await get('office', `/api/v1/orgs/${KEJING}`)).json().data.counts;
+    const zoneBefore = (await get('office', `/api/v1/orgs/${ZONE}`)).json().data.counts;
+    await t.database.db.execute(sql`
+      INSERT INTO households (org_id, address, head_name, synthetic)
+      SELECT id, '克井镇 测试 1组 ' || g || '号', '测试户主', true FROM orgs, generate_series(1, 3) g WHERE code = ${neighbour}`);
+    await t.database.db.execute(sql`
+      INSERT INTO people (org_id, kind, name, sex, synthetic)
+      SELECT id, 'member', '测试党员', 'F', true FROM orgs WHERE code = ${neighbour}`);
+    await refreshRollups(t.database.pool);
+    const village = (await get('office', `/api/v1/orgs/${neighbour}`)).json().data.counts;
+    const after = (await get('office', `/api/v1/orgs/${KEJING}`)).json().data.counts;
+    const zoneAfter = (await get('office', `/api/v1/orgs/${ZONE}`)).json().data.counts;
+    expect(village.households).toBe(3);
+    expect(after.households - before.households).toBe(3);
+    // The seed's two demo people (secretary, member) are counted once refreshed, plus the one inserted here.
+    expect(after.members - before.members).toBeGreaterThanOrEqual(1);
+    expect(zoneAfter.households - zoneBefore.households).toBe(3);
+    expect(zoneAfter.members - zoneBefore.members).toBe(after.members - before.members);
   });
 });
 
