@@ -11,6 +11,7 @@ export default defineConfig({
     target: 'es2022',
   },
   server: {
-    proxy: { '/api': { target: 'http://localhost:3000', changeOrigin: false } },
+    // LIANXIN_API: where the dev server (and `vite preview`) sends /api; the Fastify server's default port otherwise.
+    proxy: { '/api': { target: process.env.LIANXIN_API ?? 'http://localhost:3000', changeOrigin: false } },
   },
 });

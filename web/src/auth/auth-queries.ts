@@ -1,8 +1,16 @@
-import { QueryClient, queryOptions } from '@tanstack/react-query';
+import { QueryCache, QueryClient, queryOptions } from '@tanstack/react-query';
 import type { LoginBody, Me } from '@lianxin/contracts';
 import { api, isApiError, setCsrfToken } from '../api/api-client.ts';
 
 export const queryClient = new QueryClient({
+  queryCache: new QueryCache({
+    onError: (error, query) => {
+      // A session that ended (expired, or "退出所有设备" elsewhere) sends the user to log in and come back here.
+      if (isApiError(error, 'unauthenticated') && query.queryKey[0] !== 'me' && !location.pathname.startsWith('/login')) {
+        location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+      }
+    },
+  }),
   defaultOptions: {
     queries: {
       staleTime: 30_000,

@@ -14,7 +14,7 @@ export const roleLabels: Record<Role, string> = {
   member: '党员',
   secretary: '支部书记',
   town: '镇街',
-  office: '连心办',
+  office: '办公室',
   department: '部门',
   leader: '领导',
   admin: '管理员',

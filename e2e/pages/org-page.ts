@@ -1,0 +1,27 @@
+import type { Page } from 'playwright-core';
+
+export class OrgPage {
+  constructor(readonly page: Page) {}
+
+  readonly heading = () => this.page.locator('#org-title');
+  readonly notFound = () => this.page.getByText('未找到或无权查看');
+  readonly breadcrumb = () => this.page.getByRole('navigation', { name: '位置' });
+  readonly childList = () => this.page.getByRole('region', { name: '下级组织' });
+  readonly childLink = (name: string) => this.page.getByRole('link', { name });
+  readonly statistic = (title: string) => this.page.locator('.ant-statistic').filter({ hasText: title });
+
+  async open(code: string) {
+    await this.page.goto(`/orgs/${encodeURIComponent(code)}`);
+    await this.waitForLoaded();
+  }
+
+  /** Waits for either the org's heading or the not-found result. */
+  async waitForLoaded() {
+    await this.heading().or(this.notFound()).first().waitFor();
+  }
+
+  /** The org code from the current URL (/orgs/<code>). */
+  code(): string {
+    return decodeURIComponent(new URL(this.page.url()).pathname.split('/').pop() ?? '');
+  }
+}

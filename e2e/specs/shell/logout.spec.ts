@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { DEMO_PASSWORD, KEJING_TOWN } from '../../src/accounts.ts';
+import { openBrowser, type BrowserSession } from '../../src/browser.ts';
+import { AppHeader } from '../../pages/app-header.ts';
+import { LoginPage } from '../../pages/login-page.ts';
+import { OrgPage } from '../../pages/org-page.ts';
+
+describe('the header', () => {
+  let desk: BrowserSession;
+  let phone: BrowserSession;
+  beforeAll(async () => {
+    desk = await openBrowser({ baseURL: inject('baseURL') });
+    phone = await openBrowser({ baseURL: inject('baseURL'), viewport: { width: 390, height: 844 }, isMobile: true });
+  });
+  afterAll(async () => {
+    await desk?.close();
+    await phone?.close();
+  });
+
+  test('shows the town account its name and role, and its town as home', async () => {
+    await new LoginPage(desk.page).open();
+    await new LoginPage(desk.page).logInAndWait('town', DEMO_PASSWORD);
+    const org = new OrgPage(desk.page);
+    await org.waitForLoaded();
+    expect(org.code()).toBe(KEJING_TOWN.code);
+    const banner = await new AppHeader(desk.page).banner().textContent();
+    expect(banner).toContain('刘书记');
+    expect(banner).toContain('退出所有设备');
+  });
+
+  test('退出所有设备 on one device ends the session on the other too', async () => {
+    await new LoginPage(phone.page).open();
+    await new LoginPage(phone.page).logInAndWait('town', DEMO_PASSWORD);
+
+    await new AppHeader(phone.page).logout(true);
+    expect(new URL(phone.page.url()).pathname).toBe('/login');
+
+    await desk.page.goto('/orgs');
+    await desk.page.waitForURL(/\/login\?next=%2Forgs/);
+  });
+});

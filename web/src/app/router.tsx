@@ -1,0 +1,48 @@
+import { createBrowserRouter, redirect, type LoaderFunctionArgs } from 'react-router';
+import type { Me } from '@lianxin/contracts';
+import { isApiError } from '../api/api-client.ts';
+import { meQuery, queryClient } from '../auth/auth-queries.ts';
+
+/** Every route below the shell needs a session; without one, go to /login and come back afterwards. */
+async function requireMe({ request }: LoaderFunctionArgs): Promise<Me> {
+  try {
+    return await queryClient.ensureQueryData(meQuery);
+  } catch (e) {
+    if (isApiError(e, 'unauthenticated')) {
+      const url = new URL(request.url);
+      throw redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+    }
+    throw e;
+  }
+}
+
+/** Home is the top of the user's own tree: a secretary lands on their village, a town on its town. */
+async function home(args: LoaderFunctionArgs) {
+  const me = await requireMe(args);
+  const root = me.scopeRoots[0];
+  return redirect(root && me.scopeRoots.length === 1 ? `/orgs/${encodeURIComponent(root.code)}` : '/orgs');
+}
+
+export const router = createBrowserRouter([
+  {
+    path: '/login',
+    lazy: async () => ({ Component: (await import('../routes/login-page.tsx')).LoginPage }),
+  },
+  {
+    path: '/',
+    id: 'shell',
+    loader: requireMe,
+    shouldRevalidate: () => false,
+    lazy: async () => {
+      const m = await import('../routes/app-shell.tsx');
+      return { Component: m.AppShell, ErrorBoundary: m.ShellError };
+    },
+    children: [
+      { index: true, loader: home },
+      { path: 'orgs', lazy: async () => ({ Component: (await import('../routes/orgs-tree-page.tsx')).OrgsTreePage }) },
+      { path: 'orgs/:code', lazy: async () => ({ Component: (await import('../routes/org-page.tsx')).OrgPage }) },
+      { path: 'search', lazy: async () => ({ Component: (await import('../routes/search-page.tsx')).SearchPage }) },
+      { path: '*', lazy: async () => ({ Component: (await import('../routes/not-found-page.tsx')).NotFoundPage }) },
+    ],
+  },
+]);

@@ -1,0 +1,99 @@
+import { Suspense, useState } from 'react';
+import { Alert, Button, Drawer, Flex, Grid, Input, Layout, Result, Space, Spin, Typography } from 'antd';
+import { Link, Outlet, isRouteErrorResponse, useNavigate, useRouteError, useRouteLoaderData } from 'react-router';
+import type { Me } from '@lianxin/contracts';
+import { logout } from '../auth/auth-queries.ts';
+import { roleLabels } from '../features/orgs/org-labels.ts';
+
+export function AppShell() {
+  const me = useRouteLoaderData('shell') as Me;
+  const screens = Grid.useBreakpoint();
+  const wide = screens.md === true;
+  const navigate = useNavigate();
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  async function onLogout(everywhere: boolean) {
+    setBusy(true);
+    try {
+      await logout(everywhere);
+    } catch {
+      // The session may already be gone; logging out locally is still right.
+    } finally {
+      setBusy(false);
+      setDrawerOpen(false);
+      navigate('/login', { replace: true });
+    }
+  }
+
+  const roleText = me.roles.map((r) => `${r.orgName} ${roleLabels[r.role]}`).join('、');
+  const logoutButtons = (block: boolean) => (
+    <>
+      <Button onClick={() => onLogout(false)} loading={busy} block={block}>退出登录</Button>
+      <Button onClick={() => onLogout(true)} loading={busy} block={block} danger>退出所有设备</Button>
+    </>
+  );
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 8, color: '#fff', position: 'sticky', top: 0, zIndex: 10 }}>
+        <Link to="/" className="lx-tap" style={{ color: '#fff', fontSize: 20, fontWeight: 600, whiteSpace: 'nowrap' }}>
+          连心
+        </Link>
+        <nav aria-label="主导航" style={{ display: 'flex', gap: 4 }}>
+          <Link to="/orgs" className="lx-tap" style={{ color: '#fff', padding: '0 8px', fontSize: 16 }}>组织架构</Link>
+          <Link to="/search" className="lx-tap" style={{ color: '#fff', padding: '0 8px', fontSize: 16 }}>搜索</Link>
+        </nav>
+        <div style={{ flex: 1 }} />
+        {wide ? (
+          <Space size={8}>
+            <Input.Search
+              placeholder="搜索组织（名称或拼音首字母）"
+              aria-label="搜索组织"
+              style={{ width: 260 }}
+              onSearch={(q) => q.trim() && navigate(`/search?q=${encodeURIComponent(q.trim())}`)}
+            />
+            <div style={{ display: 'flex', flexDirection: 'column', lineHeight: '20px', maxWidth: 260, whiteSpace: 'nowrap' }} title={roleText}>
+              <strong style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{me.account.displayName}</strong>
+              <span style={{ fontSize: 14, opacity: 0.9, overflow: 'hidden', textOverflow: 'ellipsis' }}>{roleText}</span>
+            </div>
+            {logoutButtons(false)}
+          </Space>
+        ) : (
+          <Button onClick={() => setDrawerOpen(true)} aria-label="我的账户">我的</Button>
+        )}
+      </Layout.Header>
+      <Drawer title="我的账户" open={drawerOpen} onClose={() => setDrawerOpen(false)} placement="right">
+        <Flex vertical gap={12}>
+          <Typography.Text strong style={{ fontSize: 16 }}>{me.account.displayName}</Typography.Text>
+          <Typography.Text type="secondary">用户名：{me.account.username}</Typography.Text>
+          {me.roles.map((r) => (
+            <Typography.Text key={`${r.role}-${r.orgCode}`}>{r.orgName} · {roleLabels[r.role]}</Typography.Text>
+          ))}
+          {logoutButtons(true)}
+        </Flex>
+      </Drawer>
+      <Layout.Content style={{ padding: wide ? 24 : 12, width: '100%', maxWidth: 1200, margin: '0 auto', boxSizing: 'border-box' }}>
+        {me.demo && (
+          <Alert type="warning" showIcon title="演示数据" description="当前展示的是演示数据，并非真实人员和组织信息。" style={{ marginBottom: 12 }} />
+        )}
+        <Suspense fallback={<Spin />}>
+          <Outlet />
+        </Suspense>
+      </Layout.Content>
+    </Layout>
+  );
+}
+
+export function ShellError() {
+  const error = useRouteError();
+  const message = isRouteErrorResponse(error) ? error.statusText : error instanceof Error ? error.message : '页面出错了';
+  return (
+    <Result
+      status="error"
+      title="页面加载失败"
+      subTitle={message}
+      extra={<Button type="primary" onClick={() => location.reload()}>重新加载</Button>}
+    />
+  );
+}

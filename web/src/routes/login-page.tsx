@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import { Alert, Button, Form, Input } from 'antd';
+import { useNavigate, useSearchParams } from 'react-router';
+import type { LoginBody } from '@lianxin/contracts';
+import { isApiError } from '../api/api-client.ts';
+import { login, safeNext } from '../auth/auth-queries.ts';
+
+export function LoginPage() {
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [error, setError] = useState<{ message: string; locked: boolean } | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  async function onFinish(values: LoginBody) {
+    setSubmitting(true);
+    setError(null);
+    try {
+      await login({ username: values.username.trim(), password: values.password });
+      navigate(safeNext(params.get('next')), { replace: true });
+    } catch (e) {
+      // The server's message is already in Chinese (wrong password, account locked until …, too many attempts).
+      setError({ message: e instanceof Error ? e.message : '登录失败，请稍后再试', locked: isApiError(e, 'rate_limited') });
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  return (
+    <main style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', padding: 12, boxSizing: 'border-box', background: '#f5f5f5' }}>
+      {/* Plain elements instead of Card/Typography: this page is the first download on a phone (bundle budget). */}
+      <div style={{ width: '100%', maxWidth: 400, background: '#fff', borderRadius: 8, padding: 24, boxSizing: 'border-box', boxShadow: '0 1px 2px rgba(0,0,0,0.06)' }}>
+        <h1 style={{ textAlign: 'center', margin: '0 0 8px', color: '#b0121a', fontSize: 30 }}>连心</h1>
+        <p style={{ textAlign: 'center', color: 'rgba(0,0,0,0.55)', fontSize: 15, margin: '0 0 20px' }}>
+          济源产城融合示范区 · 党群连心工程
+        </p>
+        {error && (
+          <Alert
+            role="alert"
+            type={error.locked ? 'warning' : 'error'}
+            showIcon
+            title={error.locked ? '暂时无法登录' : '登录失败'}
+            description={error.message}
+            style={{ marginBottom: 16 }}
+          />
+        )}
+        <Form<LoginBody> layout="vertical" onFinish={onFinish} requiredMark={false} disabled={submitting}>
+          <Form.Item label="用户名" name="username" rules={[{ required: true, whitespace: true, message: '请输入用户名' }, { max: 64, message: '用户名太长' }]}>
+            <Input autoComplete="username" autoCapitalize="off" autoCorrect="off" spellCheck={false} />
+          </Form.Item>
+          <Form.Item label="密码" name="password" rules={[{ required: true, message: '请输入密码' }, { max: 256, message: '密码太长' }]}>
+            <Input.Password autoComplete="current-password" />
+          </Form.Item>
+          <Form.Item style={{ marginBottom: 0 }}>
+            <Button type="primary" htmlType="submit" block loading={submitting}>
+              登录
+            </Button>
+          </Form.Item>
+        </Form>
+      </div>
+    </main>
+  );
+}

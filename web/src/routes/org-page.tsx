@@ -1,0 +1,106 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, List, Result, Row, Skeleton, Statistic, Typography } from 'antd';
+import { Link, useNavigate, useParams, useRouteLoaderData } from 'react-router';
+import type { Me } from '@lianxin/contracts';
+import { isApiError } from '../api/api-client.ts';
+import { orgLevelLabels } from '../features/orgs/org-labels.ts';
+import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
+
+export function OrgPage() {
+  const { code = '' } = useParams();
+  const navigate = useNavigate();
+  const me = useRouteLoaderData('shell') as Me;
+  const org = useQuery(orgQuery(code));
+  const children = useInfiniteQuery({ ...childrenQuery(code), enabled: org.isSuccess && org.data.counts.children > 0 });
+
+  if (org.isPending) return <Skeleton active />;
+  if (org.isError) {
+    const hidden = isApiError(org.error, 'not_found') || isApiError(org.error, 'forbidden') || isApiError(org.error, 'validation_error');
+    return (
+      <Result
+        status={hidden ? '404' : 'error'}
+        title={hidden ? '未找到或无权查看' : '加载失败'}
+        subTitle={hidden ? '该组织不存在，或不在您的查看范围内。' : org.error.message}
+        extra={<Button type="primary" onClick={() => navigate('/')}>返回首页</Button>}
+      />
+    );
+  }
+
+  const o = org.data;
+  const childRows = children.data?.pages.flatMap((p) => p.data) ?? [];
+  const stats = [
+    { title: '下级组织', value: o.counts.children },
+    { title: '村（社区）', value: o.counts.villages },
+    { title: '党员', value: o.counts.members },
+    { title: '户数', value: o.counts.households },
+  ];
+
+  return (
+    <article aria-labelledby="org-title">
+      {/* The shell already shows the banner for a demo deployment. */}
+      {o.synthetic && !me.demo && (
+        <Alert type="warning" showIcon title="演示数据" description="该组织为演示数据，并非真实组织。" style={{ marginBottom: 12 }} />
+      )}
+      <nav aria-label="位置">
+        <Breadcrumb
+          className="lx-breadcrumb"
+          items={[
+            ...o.ancestors.map((a) => ({ key: a.code, title: <Link to={`/orgs/${encodeURIComponent(a.code)}`}>{a.name}</Link> })),
+            { key: o.code, title: <span aria-current="page">{o.shortName || o.name}</span> },
+          ]}
+        />
+      </nav>
+      <Typography.Title level={2} id="org-title" style={{ marginTop: 8 }}>{o.name}</Typography.Title>
+      <Descriptions
+        size="small"
+        column={{ xs: 1, sm: 2, md: 3 }}
+        style={{ marginBottom: 16 }}
+        items={[
+          { key: 'level', label: '层级', children: orgLevelLabels[o.level] },
+          { key: 'party', label: '党组织', children: o.partyName ?? '—' },
+          { key: 'kind', label: '类别', children: [o.adminKind, o.partyKind].filter(Boolean).join(' · ') || '—' },
+          { key: 'code', label: '代码', children: o.code },
+        ]}
+      />
+      <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
+        {stats.map((s) => (
+          <Col key={s.title} xs={12} md={6}>
+            <Card size="small">
+              <Statistic title={s.title} value={s.value} />
+            </Card>
+          </Col>
+        ))}
+      </Row>
+      <Typography.Title level={4}>下级组织</Typography.Title>
+      {o.counts.children === 0 ? (
+        <Empty description="没有下级组织" />
+      ) : children.isError ? (
+        <Alert type="error" showIcon title="加载失败" description={children.error.message} />
+      ) : (
+        <section aria-label="下级组织">
+        <List
+          bordered
+          style={{ background: '#fff' }}
+          loading={children.isPending}
+          dataSource={childRows}
+          renderItem={(c) => (
+            <List.Item key={c.code} style={{ padding: '4px 12px' }}>
+              <Link to={`/orgs/${encodeURIComponent(c.code)}`} className="lx-block-link" style={{ justifyContent: 'space-between', gap: 8 }}>
+                <span style={{ fontSize: 16 }}>{c.name}</span>
+                <Typography.Text type="secondary">{orgLevelLabels[c.level]}</Typography.Text>
+              </Link>
+            </List.Item>
+          )}
+          loadMore={
+            children.hasNextPage ? (
+              <div style={{ textAlign: 'center', padding: 12 }}>
+                <Button onClick={() => children.fetchNextPage()} loading={children.isFetchingNextPage}>加载更多</Button>
+              </div>
+            ) : null
+          }
+        />
+        </section>
+      )}
+    </article>
+  );
+}
