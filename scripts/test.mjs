@@ -31,7 +31,11 @@ function vitest(label, dir) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed += r.numPassedTests;
   failed += r.numFailedTests + (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  if (!ok && r.numFailedTests === 0) {
+  if (r.numTotalTests === 0) {
+    // A suite that ran nothing (setup crashed, or no files) is a failure, never a silent pass.
+    failed += 1;
+    failures.push(`${label}: no tests ran`);
+  } else if (!ok && r.numFailedTests === 0) {
     failed += 1;
     failures.push(`${label}: exited non-zero (a file failed to load or teardown failed)`);
   }
