@@ -35,3 +35,12 @@ describe('health', () => {
     expect(res.json()).toEqual({ error: { id: 'not_found', message: expect.any(String) } });
   });
 });
+
+describe('API docs', () => {
+  it('GET /api/docs serves the Swagger UI page', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/docs/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('swagger');
+  });
+});

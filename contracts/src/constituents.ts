@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { orgCode } from './orgs.ts';
+
+/** GB 11643-1999 citizen ID number: 17 digits + check digit (0-9 or X). The checksum is verified by the server. */
+export const idNumber = z.string().trim().toUpperCase().regex(/^\d{17}[\dX]$/, '身份证号码应为18位');
+/** Mainland mobile numbers (11 digits, 1[3-9]…) or landlines with area code (0391-1234567). */
+export const phone = z.string().trim().regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, '电话号码格式不正确');
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+
+export const sexes = ['M', 'F'] as const;
+export const relations = ['户主', '配偶', '子', '女', '父亲', '母亲', '孙子', '孙女', '儿媳', '女婿', '兄弟姐妹', '其他'] as const;
+export const awayScopes = ['city', 'province', 'abroad'] as const;
+export const constituentKinds = ['household', 'enterprise', 'shop', 'team'] as const;
+
+export const tagDefinition = z.object({ code: z.string(), name: z.string(), vulnerable: z.boolean() });
+export const tagList = z.object({ data: z.array(tagDefinition) });
+export type TagDefinition = z.infer<typeof tagDefinition>;
+
+/** A resident as the API shows it: ID number and phone masked; the full value only via the audited reveal action. */
+export const resident = z.object({
+  id: z.string(),
+  name: z.string(),
+  sex: z.enum(sexes),
+  birthDate: z.string(),
+  age: z.number().int(),
+  relation: z.string(),
+  idNumberMasked: z.string(),
+  phoneMasked: z.string().nullable(),
+  awayScope: z.enum(awayScopes).nullable(),
+  awayPlace: z.string().nullable(),
+});
+export type Resident = z.infer<typeof resident>;
+
+export const householdAbilities = z.object({ update: z.boolean(), reveal: z.boolean() });
+
+export const householdSummary = z.object({
+  id: z.string(),
+  orgCode: z.string(),
+  orgName: z.string(),
+  gridCode: z.string().nullable(),
+  gridName: z.string().nullable(),
+  address: z.string(),
+  headName: z.string(),
+  tags: z.array(z.string()),
+  away: z.boolean(),
+  residentCount: z.number().int(),
+  synthetic: z.boolean(),
+  abilities: householdAbilities,
+});
+export type HouseholdSummary = z.infer<typeof householdSummary>;
+
+export const household = householdSummary.extend({ residents: z.array(resident) });
+export type Household = z.infer<typeof household>;
+
+export const householdListQuery = z
+  .object({
+    org: orgCode.optional(),
+    q: z.string().trim().min(1).max(40).optional(),
+    tag: z.string().trim().min(1).max(20).optional(),
+    grid: orgCode.optional(),
+    away: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export type HouseholdListQuery = z.infer<typeof householdListQuery>;
+export const householdList = z.object({ data: z.array(householdSummary), nextCursor: z.string().nullable() });
+export const householdItem = z.object({ data: household });
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const residentInput = z
+  .object({
+    name: text(40),
+    sex: z.enum(sexes),
+    birthDate: isoDate,
+    idNumber,
+    phone: phone.nullable().optional(),
+    relation: z.enum(relations),
+    awayScope: z.enum(awayScopes).nullable().optional(),
+    awayPlace: text(60).nullable().optional(),
+  })
+  .strict();
+export type ResidentInput = z.infer<typeof residentInput>;
+
+export const householdCreate = z
+  .object({
+    orgCode,
+    gridCode: orgCode.nullable().optional(),
+    address: text(120),
+    tags: z.array(text(20)).max(10).default([]),
+    residents: z.array(residentInput).min(1).max(30),
+  })
+  .strict();
+export type HouseholdCreate = z.infer<typeof householdCreate>;
+
+export const householdUpdate = z
+  .object({
+    gridCode: orgCode.nullable().optional(),
+    address: text(120).optional(),
+    tags: z.array(text(20)).max(10).optional(),
+  })
+  .strict();
+export type HouseholdUpdate = z.infer<typeof householdUpdate>;
+
+export const residentUpdate = residentInput.partial().strict();
+export type ResidentUpdate = z.infer<typeof residentUpdate>;
+
+export const revealBody = z
+  .object({ field: z.enum(['idNumber', 'phone']), reason: z.string().trim().min(2, '请填写查看原因').max(200) })
+  .strict();
+export const revealResult = z.object({ data: z.object({ field: z.enum(['idNumber', 'phone']), value: z.string().nullable() }) });
