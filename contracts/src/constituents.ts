@@ -65,6 +65,7 @@ export const householdListQuery = z
   .strict();
 export type HouseholdListQuery = z.infer<typeof householdListQuery>;
 export const householdList = z.object({ data: z.array(householdSummary), nextCursor: z.string().nullable() });
+export type HouseholdList = z.infer<typeof householdList>;
 export const householdItem = z.object({ data: household });
 
 const text = (max: number) => z.string().trim().min(1).max(max);

@@ -13,6 +13,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { householdRoutes, residentRoutes, tagRoutes } from './modules/households/households.routes.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { installErrorHandler } from './plugins/error-handler.ts';
@@ -69,6 +70,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { database });
   await app.register(authRoutes, { prefix: '/api/v1/auth', db: database.db, config });
   await app.register(orgRoutes, { prefix: '/api/v1/orgs', db: database.db });
+  await app.register(householdRoutes, { prefix: '/api/v1/households', db: database.db, config });
+  await app.register(residentRoutes, { prefix: '/api/v1/residents', db: database.db, config });
+  await app.register(tagRoutes, { prefix: '/api/v1/tags', db: database.db });
 
   const webDist = config.webDist ?? defaultWebDist;
   const hasWeb = existsSync(path.join(webDist, 'index.html'));

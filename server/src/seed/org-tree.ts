@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pinyin } from 'pinyin-pro';
+import { pinyinKeys } from '../lib/pinyin.ts';
 import type pg from 'pg';
 
 /**
@@ -36,13 +36,6 @@ export function readDivisions(): CsvRow[] {
     const v = l.split(',');
     return Object.fromEntries(cols.map((c, i) => [c, v[i] ?? ''])) as unknown as CsvRow;
   });
-}
-
-export function pinyinKeys(text: string): { initials: string; full: string } {
-  return {
-    initials: pinyin(text, { pattern: 'first', toneType: 'none', type: 'array' }).join('').toLowerCase(),
-    full: pinyin(text, { toneType: 'none', type: 'array' }).join('').toLowerCase(),
-  };
 }
 
 function partyOf(row: CsvRow): { kind: string; name: string } {

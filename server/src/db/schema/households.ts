@@ -1,4 +1,5 @@
-import { boolean, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { orgs } from './orgs.ts';
 
 /**
@@ -14,12 +15,21 @@ export const households = pgTable(
     gridId: uuid('grid_id').references(() => orgs.id),
     address: text('address').notNull(),
     headName: text('head_name').notNull(),
+    /** Lowercase pinyin initials of the head's name, for "wjg" → 王建国. */
+    headInitials: text('head_initials').notNull().default(''),
     tags: text('tags').array().notNull().default([]),
     away: boolean('away').notNull().default(false),
     synthetic: boolean('synthetic').notNull().default(false),
+    /** Households are never deleted (links and matters keep pointing at them); they are marked removed. */
+    removedAt: timestamp('removed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('households_org_idx').on(t.orgId)],
+  (t) => [
+    index('households_org_idx').on(t.orgId),
+    index('households_tags_idx').using('gin', t.tags),
+    index('households_initials_idx').on(t.headInitials.op('text_pattern_ops')),
+  ],
 );
 
 export const residents = pgTable(
@@ -38,6 +48,48 @@ export const residents = pgTable(
     awayScope: text('away_scope'),
     awayPlace: text('away_place'),
     synthetic: boolean('synthetic').notNull().default(false),
+    /** A resident who moved out or died stays on record with the date and reason. */
+    leftOn: date('left_on'),
+    leftReason: text('left_reason'),
   },
-  (t) => [index('residents_household_idx').on(t.householdId), index('residents_id_hash_idx').on(t.idNumberHash)],
+  (t) => [
+    index('residents_household_idx').on(t.householdId),
+    // One living registration per ID number: duplicates are rejected by the database, not only by the service.
+    uniqueIndex('residents_id_hash_key').on(t.idNumberHash).where(sql`${t.leftOn} is null`),
+  ],
+);
+
+/** The vulnerability-tag dictionary (困难群体/特殊群体): configuration, not constants. */
+export const tagDefinitions = pgTable('tag_definitions', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  vulnerable: boolean('vulnerable').notNull().default(true),
+  sortKey: integer('sort_key').notNull().default(0),
+  active: boolean('active').notNull().default(true),
+});
+
+/** Enterprises (企业), individual businesses/shops (个体工商户) and enterprise work teams (班组). */
+export const businesses = pgTable(
+  'businesses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').notNull(), // 'enterprise' | 'shop' | 'team'
+    orgId: uuid('org_id').notNull().references(() => orgs.id),
+    gridId: uuid('grid_id').references(() => orgs.id),
+    /** A team belongs to an enterprise. */
+    parentId: uuid('parent_id'),
+    name: text('name').notNull(),
+    nameInitials: text('name_initials').notNull().default(''),
+    address: text('address').notNull(),
+    /** 统一社会信用代码 (GB 32100), public business data. */
+    creditCode: text('credit_code'),
+    contactName: text('contact_name'),
+    contactPhoneEnc: text('contact_phone_enc'),
+    employees: integer('employees'),
+    synthetic: boolean('synthetic').notNull().default(false),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('businesses_org_idx').on(t.orgId, t.kind)],
 );

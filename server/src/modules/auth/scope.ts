@@ -48,3 +48,24 @@ export function canUpdateOrg(grants: Grant[], path: string): boolean {
 function scopeRootOf(g: Grant): string {
   return g.role === 'office' || g.role === 'department' || g.role === 'admin' ? ZONE_CODE : g.orgPath;
 }
+
+/**
+ * Personal-data scopes for the registry (households, residents). Reading: office (zone), town, secretary, leader
+ * (their org's subtree). Writing and revealing full ID numbers/phones: office, town, secretary. Members see their
+ * own linked constituents once links exist; departments and admin see no personal data.
+ */
+export type RegistryAction = 'read' | 'write' | 'reveal';
+const REGISTRY_ROLES: Record<RegistryAction, ReadonlySet<Role>> = {
+  read: new Set(['office', 'town', 'secretary', 'leader']),
+  write: new Set(['office', 'town', 'secretary']),
+  reveal: new Set(['office', 'town', 'secretary']),
+};
+
+export function registryRoots(grants: Grant[], action: RegistryAction): string[] {
+  const roots = grants.filter((g) => REGISTRY_ROLES[action].has(g.role)).map(scopeRootOf);
+  return roots.filter((r) => !roots.some((o) => o !== r && isWithin(r, o)));
+}
+
+export function within(path: string, roots: string[]): boolean {
+  return roots.some((r) => isWithin(path, r));
+}

@@ -5,7 +5,7 @@ import type { Keyring } from '../../config.ts';
 import { openPool, type Database } from '../../db/client.ts';
 import { decrypt, keyedHash } from '../../lib/crypto.ts';
 import { generateDemo, refreshRollups } from './generate.ts';
-import { isValidIdNumber } from './id-number.ts';
+import { isValidIdNumber } from '../../lib/id-number.ts';
 
 const keyring: Keyring = { current: 'k1', keys: { k1: Buffer.alloc(32, 7).toString('base64') } };
 let database: Database;

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { Keyring } from '../../config.ts';
 import { encrypt, keyedHash } from '../../lib/crypto.ts';
-import { makeIdNumber } from './id-number.ts';
+import { initials } from '../../lib/pinyin.ts';
+import { makeIdNumber } from '../../lib/id-number.ts';
 import { fullName, mobileNumber, pickSurname } from './names.ts';
 import { Rng, Weighted } from './rng.ts';
 
@@ -420,7 +421,7 @@ function hasLeftBehindChild(m: Person[]): boolean {
  * on one core while Node generates and encrypts on the other.
  */
 class Writer {
-  private hh = cols(6);
+  private hh = cols(7);
   private res = cols(11);
   private ppl = cols(10);
   private pending: Promise<unknown> | null = null;
@@ -434,7 +435,7 @@ class Writer {
   }
   household(id: string, orgId: string, address: string, headName: string, tags: string[], away: boolean): void {
     // Arrays of arrays would flatten in unnest: tags travel as array literals and are cast back per row.
-    [id, orgId, address, headName, `{${tags.join(',')}}`, away].forEach((x, i) => this.hh[i]!.push(x));
+    [id, orgId, address, headName, initials(headName), `{${tags.join(',')}}`, away].forEach((x, i) => this.hh[i]!.push(x));
   }
   resident(...v: [string, string, string, Sex, string, string, string, string, string | null, string | null, string | null]): void {
     v.forEach((x, i) => this.res[i]!.push(x));
@@ -452,11 +453,12 @@ class Writer {
     }
     if (this.hh[0]!.length) {
       statements.push([`
-        INSERT INTO households (id, org_id, address, head_name, tags, away, synthetic)
-        SELECT id, org_id, address, head_name, tags::text[], away, true
-        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bool[]) AS x(id, org_id, address, head_name, tags, away)`,
+        INSERT INTO households (id, org_id, address, head_name, head_initials, tags, away, synthetic)
+        SELECT id, org_id, address, head_name, head_initials, tags::text[], away, true
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[])
+          AS x(id, org_id, address, head_name, head_initials, tags, away)`,
       this.hh]);
-      this.hh = cols(6);
+      this.hh = cols(7);
     }
     if (this.res[0]!.length) {
       statements.push([`

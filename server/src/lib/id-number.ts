@@ -43,3 +43,21 @@ export function makeIdNumber(area: string, birthDate: string, seq: number, sex: 
   const first17 = `${area}${birthDate.replaceAll('-', '')}${s}`;
   return first17 + idNumberCheckDigit(first17);
 }
+
+/** Display masks (PIPL: lists never show full values): 410***********1234 and 138****5678. */
+export function maskIdNumber(id: string): string {
+  return id.length < 8 ? '*'.repeat(id.length) : `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`;
+}
+
+export function maskPhone(phone: string): string {
+  return phone.length < 7 ? '*'.repeat(phone.length) : `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
+}
+
+/** The birth date encoded in a valid ID number, as YYYY-MM-DD; and the sex its sequence parity encodes. */
+export function idNumberBirthDate(id: string): string {
+  return `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+}
+
+export function idNumberSex(id: string): 'M' | 'F' {
+  return Number(id[16]) % 2 === 1 ? 'M' : 'F';
+}

@@ -1,0 +1,137 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { likePrefix } from '../orgs/orgs.repo.ts';
+
+export type HouseholdRow = {
+  id: string;
+  org_id: string;
+  org_code: string;
+  org_name: string;
+  org_path: string;
+  org_sort: number;
+  grid_code: string | null;
+  grid_name: string | null;
+  address: string;
+  head_name: string;
+  tags: string[];
+  away: boolean;
+  synthetic: boolean;
+  resident_count: number;
+};
+
+export type ResidentRow = {
+  id: string;
+  household_id: string;
+  name: string;
+  sex: 'M' | 'F';
+  birth_date: string;
+  relation: string;
+  id_number_enc: string;
+  id_number_hash: string;
+  phone_enc: string | null;
+  away_scope: 'city' | 'province' | 'abroad' | null;
+  away_place: string | null;
+};
+
+function underAny(column: SQL, roots: string[]): SQL {
+  if (!roots.length) return sql`false`;
+  return sql.join(roots.map((r) => sql`(${column} = ${r} OR ${column} LIKE ${likePrefix(r)})`), sql` OR `);
+}
+
+const selectHousehold = sql`
+  SELECT h.id, h.org_id, o.code AS org_code, o.short_name AS org_name, o.path AS org_path, o.sort_key AS org_sort,
+         g.code AS grid_code, g.short_name AS grid_name, h.address, h.head_name, h.tags, h.away, h.synthetic,
+         (SELECT count(*) FROM residents r WHERE r.household_id = h.id AND r.left_on IS NULL)::int AS resident_count
+  FROM households h
+  JOIN orgs o ON o.id = h.org_id
+  LEFT JOIN orgs g ON g.id = h.grid_id`;
+
+export interface ListFilter {
+  roots: string[];
+  orgPath?: string;
+  q?: string;
+  tag?: string;
+  gridCode?: string;
+  away?: boolean;
+  after?: { sort: number; address: string; id: string } | null;
+  limit: number;
+}
+
+export async function listHouseholds(db: Db, f: ListFilter): Promise<HouseholdRow[]> {
+  const where: SQL[] = [sql`h.removed_at IS NULL`, sql`(${underAny(sql`o.path`, f.roots)})`];
+  if (f.orgPath) where.push(sql`(o.path = ${f.orgPath} OR o.path LIKE ${likePrefix(f.orgPath)})`);
+  if (f.q) {
+    const lower = f.q.toLowerCase().replace(/\s+/g, '');
+    if (/^[a-z]+$/.test(lower)) {
+      where.push(sql`h.head_initials LIKE ${lower + '%'}`);
+    } else {
+      const like = '%' + f.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+      where.push(sql`(h.head_name LIKE ${like} OR h.address LIKE ${like}
+        OR EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.left_on IS NULL AND r.name LIKE ${like}))`);
+    }
+  }
+  if (f.tag) where.push(sql`h.tags @> ARRAY[${f.tag}]::text[]`);
+  if (f.gridCode) where.push(sql`g.code = ${f.gridCode}`);
+  if (f.away !== undefined) where.push(sql`h.away = ${f.away}`);
+  if (f.after) where.push(sql`(o.sort_key, h.address, h.id) > (${f.after.sort}, ${f.after.address}, ${f.after.id}::uuid)`);
+  const { rows } = await db.execute<HouseholdRow>(sql`${selectHousehold}
+    WHERE ${sql.join(where, sql` AND `)}
+    ORDER BY o.sort_key, h.address, h.id
+    LIMIT ${f.limit + 1}`);
+  return rows;
+}
+
+export async function findHousehold(db: Db, id: string, roots: string[]): Promise<HouseholdRow | null> {
+  const { rows } = await db.execute<HouseholdRow>(sql`${selectHousehold}
+    WHERE h.id = ${id} AND h.removed_at IS NULL AND (${underAny(sql`o.path`, roots)})`);
+  return rows[0] ?? null;
+}
+
+const RELATION_ORDER = sql`array_position(ARRAY['户主','配偶','父亲','母亲','子','女','儿媳','女婿','孙子','孙女','兄弟姐妹','其他'], r.relation)`;
+
+export async function residentsOf(db: Db, householdId: string): Promise<ResidentRow[]> {
+  const { rows } = await db.execute<ResidentRow>(sql`
+    SELECT r.id, r.household_id, r.name, r.sex, r.birth_date, r.relation, r.id_number_enc, r.id_number_hash, r.phone_enc,
+           r.away_scope, r.away_place
+    FROM residents r WHERE r.household_id = ${householdId} AND r.left_on IS NULL
+    ORDER BY ${RELATION_ORDER}, r.birth_date, r.id`);
+  return rows;
+}
+
+/** The resident with its household's org path, for scope checks. */
+export async function findResident(db: Db, id: string): Promise<(ResidentRow & { org_path: string }) | null> {
+  const { rows } = await db.execute<ResidentRow & { org_path: string }>(sql`
+    SELECT r.id, r.household_id, r.name, r.sex, r.birth_date, r.relation, r.id_number_enc, r.id_number_hash, r.phone_enc,
+           r.away_scope, r.away_place, o.path AS org_path
+    FROM residents r JOIN households h ON h.id = r.household_id JOIN orgs o ON o.id = h.org_id
+    WHERE r.id = ${id} AND r.left_on IS NULL AND h.removed_at IS NULL`);
+  return rows[0] ?? null;
+}
+
+/** Living registrations holding any of these ID hashes (duplicate detection against the database). */
+export async function findByIdHashes(db: Db, hashes: string[], exceptResident?: string): Promise<{ id_number_hash: string; household_id: string }[]> {
+  if (!hashes.length) return [];
+  const { rows } = await db.execute<{ id_number_hash: string; household_id: string }>(sql`
+    SELECT id_number_hash, household_id FROM residents
+    WHERE id_number_hash IN (${sql.join(hashes.map((h) => sql`${h}`), sql`, `)}) AND left_on IS NULL
+      ${exceptResident ? sql`AND id <> ${exceptResident}` : sql``}`);
+  return rows;
+}
+
+export async function orgByCode(db: Db, code: string): Promise<{ id: string; path: string; level: string } | null> {
+  const { rows } = await db.execute<{ id: string; path: string; level: string }>(sql`
+    SELECT id, path, level FROM orgs WHERE code = ${code} AND valid_to IS NULL`);
+  return rows[0] ?? null;
+}
+
+export async function activeTags(db: Db): Promise<{ code: string; name: string; vulnerable: boolean }[]> {
+  const { rows } = await db.execute<{ code: string; name: string; vulnerable: boolean }>(sql`
+    SELECT code, name, vulnerable FROM tag_definitions WHERE active ORDER BY sort_key, code`);
+  return rows;
+}
+
+export async function bumpRollup(db: Db, orgId: string, delta: number): Promise<void> {
+  await db.execute(sql`
+    INSERT INTO org_rollups (org_id, households, updated_at) VALUES (${orgId}, ${delta}, now())
+    ON CONFLICT (org_id) DO UPDATE SET households = org_rollups.households + ${delta}, updated_at = now()`);
+}

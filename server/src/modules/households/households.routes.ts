@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  errorBody, householdCreate, householdItem, householdList, householdListQuery, householdUpdate, isoDate, residentInput,
+  residentUpdate, revealBody, revealResult, tagList,
+} from '@lianxin/contracts';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/client.ts';
+import * as service from './households.service.ts';
+
+const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+const idParams = z.object({ id: z.uuid('ID 格式不正确') }).strict();
+
+export async function householdRoutes(app: FastifyInstance, opts: { db: Db; config: Config }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.addHook('preHandler', app.requireAuth);
+  const ctx = (req: FastifyRequest): service.Ctx => ({ db: opts.db, ring: opts.config.keyring, grants: req.auth!.grants, req });
+
+  r.get('/', {
+    schema: { tags: ['households'], summary: '住户列表（按姓名、拼音首字母、地址、标签、网格、在外筛选）', querystring: householdListQuery, response: { 200: householdList, ...errorResponses } },
+  }, async (req) => service.list(ctx(req), req.query));
+
+  r.post('/', {
+    schema: { tags: ['households'], summary: '登记住户及其成员', body: householdCreate, response: { 201: householdItem, ...errorResponses } },
+  }, async (req, reply) => reply.code(201).send({ data: await service.create(ctx(req), req.body) }));
+
+  r.get('/:id', {
+    schema: { tags: ['households'], summary: '住户详情（身份证号、电话脱敏）', params: idParams, response: { 200: householdItem, ...errorResponses } },
+  }, async (req) => ({ data: await service.get(ctx(req), req.params.id) }));
+
+  r.patch('/:id', {
+    schema: { tags: ['households'], summary: '修改住户（地址、标签、网格）', params: idParams, body: householdUpdate, response: { 200: householdItem, ...errorResponses } },
+  }, async (req) => ({ data: await service.update(ctx(req), req.params.id, req.body) }));
+
+  r.post('/:id/residents', {
+    schema: { tags: ['households'], summary: '添加家庭成员', params: idParams, body: residentInput, response: { 201: householdItem, ...errorResponses } },
+  }, async (req, reply) => reply.code(201).send({ data: await service.addResident(ctx(req), req.params.id, req.body) }));
+}
+
+export async function residentRoutes(app: FastifyInstance, opts: { db: Db; config: Config }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.addHook('preHandler', app.requireAuth);
+  const ctx = (req: FastifyRequest): service.Ctx => ({ db: opts.db, ring: opts.config.keyring, grants: req.auth!.grants, req });
+
+  r.patch('/:id', {
+    schema: { tags: ['households'], summary: '修改家庭成员', params: idParams, body: residentUpdate, response: { 200: householdItem, ...errorResponses } },
+  }, async (req) => ({ data: await service.updateResident(ctx(req), req.params.id, req.body) }));
+
+  r.post('/:id/leave', {
+    schema: {
+      tags: ['households'], summary: '成员迁出或去世（保留记录）', params: idParams,
+      body: z.object({ on: isoDate, reason: z.string().trim().min(1).max(100) }).strict(),
+      response: { 200: householdItem, ...errorResponses },
+    },
+  }, async (req) => ({ data: await service.leaveResident(ctx(req), req.params.id, req.body.on, req.body.reason) }));
+
+  r.post('/:id/reveal', {
+    schema: { tags: ['households'], summary: '查看完整身份证号或电话（需填写原因，记入审计）', params: idParams, body: revealBody, response: { 200: revealResult, ...errorResponses } },
+  }, async (req) => ({ data: { field: req.body.field, value: await service.reveal(ctx(req), req.params.id, req.body.field, req.body.reason) } }));
+}
+
+export async function tagRoutes(app: FastifyInstance, opts: { db: Db }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.addHook('preHandler', app.requireAuth);
+  r.get('/', { schema: { tags: ['households'], summary: '困难群体/特殊群体标签字典', response: { 200: tagList, 401: errorBody } } },
+    async () => ({ data: await service.listTags(opts.db) }));
+}

@@ -1,0 +1,299 @@
+import type {
+  Household, HouseholdCreate, HouseholdList, HouseholdListQuery, HouseholdUpdate, ResidentInput, ResidentUpdate,
+} from '@lianxin/contracts';
+import type { FastifyRequest } from 'fastify';
+import { sql } from 'drizzle-orm';
+import type { Keyring } from '../../config.ts';
+import type { Db } from '../../db/client.ts';
+import { errors } from '../../errors.ts';
+import { decrypt, encrypt, keyedHash } from '../../lib/crypto.ts';
+import { idNumberBirthDate, idNumberSex, isValidIdNumber, maskIdNumber } from '../../lib/id-number.ts';
+import { initials } from '../../lib/pinyin.ts';
+import { appendAudit } from '../../plugins/audit.ts';
+import type { Grant } from '../auth/scope.ts';
+import { assertCan, assertRegistryRole, readRoots } from './households.policy.ts';
+import { ageOn, presentHousehold, presentSummary, todayInShanghai } from './households.presenter.ts';
+import * as repo from './households.repo.ts';
+
+export interface Ctx { db: Db; ring: Keyring; grants: Grant[]; req: FastifyRequest }
+
+type Issue = { path: string; message: string };
+
+function encodeCursor(r: repo.HouseholdRow): string {
+  return Buffer.from(JSON.stringify([r.org_sort, r.address, r.id])).toString('base64url');
+}
+
+function decodeCursor(c: string): repo.ListFilter['after'] {
+  try {
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && Number.isInteger(v[0]) && typeof v[1] === 'string' && typeof v[2] === 'string'
+      && /^[0-9a-f-]{36}$/.test(v[2])) return { sort: v[0] as number, address: v[1], id: v[2] };
+  } catch {
+    // fall through
+  }
+  throw errors.validation('cursor 无效', [{ path: 'querystring/cursor', message: 'invalid cursor' }]);
+}
+
+export async function listTags(db: Db) {
+  return repo.activeTags(db);
+}
+
+export async function list(ctx: Ctx, q: HouseholdListQuery): Promise<HouseholdList> {
+  assertRegistryRole(ctx.grants);
+  const roots = readRoots(ctx.grants);
+  let orgPath: string | undefined;
+  if (q.org) {
+    const org = await repo.orgByCode(ctx.db, q.org);
+    if (!org || !roots.some((r) => org.path === r || org.path.startsWith(r + '/'))) throw errors.notFound();
+    orgPath = org.path;
+  }
+  const rows = await repo.listHouseholds(ctx.db, {
+    roots, orgPath, q: q.q, tag: q.tag, gridCode: q.grid, away: q.away === undefined ? undefined : q.away === 'true',
+    after: q.cursor ? decodeCursor(q.cursor) : null, limit: q.limit,
+  });
+  const more = rows.length > q.limit;
+  const page = more ? rows.slice(0, q.limit) : rows;
+  return { data: page.map((r) => presentSummary(r, ctx.grants)), nextCursor: more ? encodeCursor(page[page.length - 1]!) : null };
+}
+
+async function load(ctx: Ctx, id: string): Promise<repo.HouseholdRow> {
+  assertRegistryRole(ctx.grants);
+  const row = await repo.findHousehold(ctx.db, id, readRoots(ctx.grants));
+  if (!row) throw errors.notFound();
+  return row;
+}
+
+export async function get(ctx: Ctx, id: string): Promise<Household> {
+  const row = await load(ctx, id);
+  return presentHousehold(row, await repo.residentsOf(ctx.db, id), ctx.grants, ctx.ring);
+}
+
+/** Checks no schema can express: the ID checksum, the birth date and sex it encodes, away place without scope. */
+function residentIssues(r: Partial<ResidentInput>, prefix: string): Issue[] {
+  const issues: Issue[] = [];
+  if (r.idNumber !== undefined) {
+    if (!isValidIdNumber(r.idNumber)) issues.push({ path: `${prefix}idNumber`, message: '身份证号码校验位不正确或出生日期无效' });
+    else {
+      if (r.birthDate !== undefined && idNumberBirthDate(r.idNumber) !== r.birthDate) {
+        issues.push({ path: `${prefix}birthDate`, message: '出生日期与身份证号码不一致' });
+      }
+      if (r.sex !== undefined && idNumberSex(r.idNumber) !== r.sex) issues.push({ path: `${prefix}sex`, message: '性别与身份证号码不一致' });
+    }
+  }
+  if (r.awayPlace && !r.awayScope) issues.push({ path: `${prefix}awayScope`, message: '填写了在外地点，请选择在外范围' });
+  return issues;
+}
+
+async function checkTags(db: Db, tags: string[] | undefined): Promise<Issue[]> {
+  if (!tags?.length) return [];
+  const known = new Set((await repo.activeTags(db)).map((t) => t.code));
+  return tags.filter((t) => !known.has(t)).map((t) => ({ path: 'tags', message: `未知的标签：${t}` }));
+}
+
+async function resolveGrid(db: Db, gridCode: string | null | undefined, villagePath: string): Promise<string | null | undefined> {
+  if (gridCode === undefined) return undefined;
+  if (gridCode === null) return null;
+  const grid = await repo.orgByCode(db, gridCode);
+  if (!grid || grid.level !== 'grid' || !grid.path.startsWith(villagePath + '/')) {
+    throw errors.validation('网格不属于该村（社区）', [{ path: 'gridCode', message: '网格不属于该村（社区）' }]);
+  }
+  return grid.id;
+}
+
+/** Unique-index violations from a concurrent registration of the same ID number become 409, not 500. */
+async function guardDuplicates<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const pgErr = (e as { cause?: { code?: string; constraint?: string } }).cause ?? (e as { code?: string; constraint?: string });
+    if (pgErr.code === '23505' && pgErr.constraint === 'residents_id_hash_key') throw errors.conflict('该身份证号码已登记');
+    throw e;
+  }
+}
+
+async function duplicateConflict(ctx: Ctx, ids: string[], exceptResident?: string): Promise<void> {
+  const hashes = ids.map((id) => keyedHash(ctx.ring, id));
+  const existing = await repo.findByIdHashes(ctx.db, hashes, exceptResident);
+  if (!existing.length) return;
+  const readable = readRoots(ctx.grants);
+  const dupes = [];
+  for (const e of existing) {
+    const id = ids[hashes.indexOf(e.id_number_hash)]!;
+    // Only point to the existing household when the caller may see it; otherwise say only that it exists.
+    const visible = await repo.findHousehold(ctx.db, e.household_id, readable);
+    dupes.push({ idNumberMasked: maskIdNumber(id), householdId: visible ? e.household_id : null });
+  }
+  throw errors.conflict('身份证号码已在其他住户中登记', dupes);
+}
+
+function isAway(residents: { birthDate: string; awayScope?: string | null }[]): boolean {
+  const today = todayInShanghai();
+  const adults = residents.filter((r) => ageOn(r.birthDate, today) >= 18);
+  return adults.length > 0 && adults.every((r) => !!r.awayScope);
+}
+
+/** Masked snapshot for audit before/after: the audit log must not become a second copy of personal data. */
+function auditResident(r: ResidentInput | ResidentUpdate) {
+  return { ...r, idNumber: r.idNumber ? maskIdNumber(r.idNumber) : undefined, phone: r.phone ? '***' : r.phone };
+}
+
+async function insertResident(tx: Db, ring: Keyring, householdId: string, r: ResidentInput): Promise<string> {
+  const { rows } = await tx.execute<{ id: string }>(sql`
+    INSERT INTO residents (household_id, name, sex, birth_date, relation, id_number_enc, id_number_hash, phone_enc, away_scope, away_place)
+    VALUES (${householdId}, ${r.name}, ${r.sex}, ${r.birthDate}, ${r.relation}, ${encrypt(ring, r.idNumber)},
+            ${keyedHash(ring, r.idNumber)}, ${r.phone ? encrypt(ring, r.phone) : null}, ${r.awayScope ?? null}, ${r.awayPlace ?? null})
+    RETURNING id`);
+  return rows[0]!.id;
+}
+
+/** Head name, initials and the away flag follow the residents; recomputed after every resident change. */
+async function refreshHousehold(tx: Db, householdId: string): Promise<void> {
+  const rs = await repo.residentsOf(tx, householdId);
+  const head = rs.find((r) => r.relation === '户主') ?? rs[0];
+  const away = isAway(rs.map((r) => ({ birthDate: r.birth_date, awayScope: r.away_scope })));
+  await tx.execute(sql`
+    UPDATE households SET head_name = ${head?.name ?? ''}, head_initials = ${head ? initials(head.name) : ''},
+                          away = ${away}, updated_at = now()
+    WHERE id = ${householdId}`);
+}
+
+export async function create(ctx: Ctx, body: HouseholdCreate): Promise<Household> {
+  assertRegistryRole(ctx.grants);
+  const org = await repo.orgByCode(ctx.db, body.orgCode);
+  if (!org || !readRoots(ctx.grants).some((r) => org.path === r || org.path.startsWith(r + '/'))) throw errors.notFound('组织不存在或无权查看');
+  assertCan(ctx.grants, 'write', org.path);
+  if (org.level !== 'village') throw errors.validation('住户须登记在村（社区）下', [{ path: 'orgCode', message: '请选择村（社区）' }]);
+  const issues: Issue[] = [...await checkTags(ctx.db, body.tags)];
+  body.residents.forEach((r, i) => issues.push(...residentIssues(r, `residents/${i}/`)));
+  const heads = body.residents.filter((r) => r.relation === '户主').length;
+  if (heads !== 1) issues.push({ path: 'residents', message: '每户须有且仅有一名户主' });
+  const seen = new Map<string, number>();
+  body.residents.forEach((r, i) => {
+    if (seen.has(r.idNumber)) issues.push({ path: `residents/${i}/idNumber`, message: `与第 ${seen.get(r.idNumber)! + 1} 人的身份证号码重复` });
+    else seen.set(r.idNumber, i);
+  });
+  if (issues.length) throw errors.validation('请检查填写的内容', issues);
+  await duplicateConflict(ctx, body.residents.map((r) => r.idNumber));
+  const gridId = await resolveGrid(ctx.db, body.gridCode, org.path);
+  const head = body.residents.find((r) => r.relation === '户主')!;
+  const id = await guardDuplicates(() => ctx.db.transaction(async (tx) => {
+    const { rows } = await tx.execute<{ id: string }>(sql`
+      INSERT INTO households (org_id, grid_id, address, head_name, head_initials, tags, away)
+      VALUES (${org.id}, ${gridId ?? null}, ${body.address}, ${head.name}, ${initials(head.name)},
+              ${sql`ARRAY[${sql.join(body.tags.map((t) => sql`${t}`), sql`, `)}]::text[]`}, ${isAway(body.residents)})
+      RETURNING id`);
+    const hid = rows[0]!.id;
+    for (const r of body.residents) await insertResident(tx, ctx.ring, hid, r);
+    await repo.bumpRollup(tx, org.id, 1);
+    await appendAudit(tx, ctx.req, {
+      action: 'household.create', entityType: 'household', entityId: hid,
+      after: { orgCode: body.orgCode, address: body.address, tags: body.tags, residents: body.residents.map(auditResident) },
+    });
+    return hid;
+  }));
+  return get(ctx, id);
+}
+
+export async function update(ctx: Ctx, id: string, body: HouseholdUpdate): Promise<Household> {
+  const row = await load(ctx, id);
+  assertCan(ctx.grants, 'write', row.org_path);
+  const issues = await checkTags(ctx.db, body.tags);
+  if (issues.length) throw errors.validation('请检查填写的内容', issues);
+  const villagePath = row.org_path;
+  const gridId = await resolveGrid(ctx.db, body.gridCode, villagePath);
+  await ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`
+      UPDATE households SET
+        address = coalesce(${body.address ?? null}, address),
+        tags = ${body.tags ? sql`ARRAY[${sql.join(body.tags.map((t) => sql`${t}`), sql`, `)}]::text[]` : sql`tags`},
+        grid_id = ${gridId === undefined ? sql`grid_id` : gridId},
+        updated_at = now()
+      WHERE id = ${id}`);
+    await appendAudit(tx, ctx.req, {
+      action: 'household.update', entityType: 'household', entityId: id,
+      before: { address: row.address, tags: row.tags, gridCode: row.grid_code }, after: body,
+    });
+  });
+  return get(ctx, id);
+}
+
+export async function addResident(ctx: Ctx, householdId: string, body: ResidentInput): Promise<Household> {
+  const row = await load(ctx, householdId);
+  assertCan(ctx.grants, 'write', row.org_path);
+  const issues = residentIssues(body, '');
+  if (body.relation === '户主' && (await repo.residentsOf(ctx.db, householdId)).some((r) => r.relation === '户主')) {
+    issues.push({ path: 'relation', message: '该户已有户主' });
+  }
+  if (issues.length) throw errors.validation('请检查填写的内容', issues);
+  await duplicateConflict(ctx, [body.idNumber]);
+  await guardDuplicates(() => ctx.db.transaction(async (tx) => {
+    const rid = await insertResident(tx, ctx.ring, householdId, body);
+    await refreshHousehold(tx, householdId);
+    await appendAudit(tx, ctx.req, { action: 'resident.create', entityType: 'resident', entityId: rid, after: { householdId, ...auditResident(body) } });
+  }));
+  return get(ctx, householdId);
+}
+
+async function loadResident(ctx: Ctx, id: string) {
+  assertRegistryRole(ctx.grants);
+  const r = await repo.findResident(ctx.db, id);
+  if (!r || !readRoots(ctx.grants).some((root) => r.org_path === root || r.org_path.startsWith(root + '/'))) throw errors.notFound();
+  return r;
+}
+
+export async function updateResident(ctx: Ctx, id: string, body: ResidentUpdate): Promise<Household> {
+  const r = await loadResident(ctx, id);
+  assertCan(ctx.grants, 'write', r.org_path);
+  // Validate the resulting record, not just the patch: a new birth date must still match the stored ID number.
+  const idNumber = body.idNumber ?? decrypt(ctx.ring, r.id_number_enc);
+  const merged = { idNumber, birthDate: body.birthDate ?? r.birth_date, sex: body.sex ?? r.sex, awayScope: body.awayScope === undefined ? r.away_scope : body.awayScope, awayPlace: body.awayPlace === undefined ? r.away_place : body.awayPlace };
+  const issues = residentIssues(merged, '');
+  if (body.relation === '户主' && r.relation !== '户主' && (await repo.residentsOf(ctx.db, r.household_id)).some((x) => x.relation === '户主')) {
+    issues.push({ path: 'relation', message: '该户已有户主' });
+  }
+  if (issues.length) throw errors.validation('请检查填写的内容', issues);
+  if (body.idNumber) await duplicateConflict(ctx, [body.idNumber], id);
+  await guardDuplicates(() => ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`
+      UPDATE residents SET
+        name = coalesce(${body.name ?? null}, name),
+        sex = coalesce(${body.sex ?? null}, sex),
+        birth_date = coalesce(${body.birthDate ?? null}::date, birth_date),
+        relation = coalesce(${body.relation ?? null}, relation),
+        id_number_enc = ${body.idNumber ? encrypt(ctx.ring, body.idNumber) : sql`id_number_enc`},
+        id_number_hash = ${body.idNumber ? keyedHash(ctx.ring, body.idNumber) : sql`id_number_hash`},
+        phone_enc = ${body.phone === undefined ? sql`phone_enc` : body.phone === null ? null : encrypt(ctx.ring, body.phone)},
+        away_scope = ${body.awayScope === undefined ? sql`away_scope` : body.awayScope},
+        away_place = ${body.awayPlace === undefined ? sql`away_place` : body.awayPlace}
+      WHERE id = ${id}`);
+    await refreshHousehold(tx, r.household_id);
+    await appendAudit(tx, ctx.req, {
+      action: 'resident.update', entityType: 'resident', entityId: id,
+      before: { name: r.name, sex: r.sex, birthDate: r.birth_date, relation: r.relation, awayScope: r.away_scope, awayPlace: r.away_place },
+      after: auditResident(body),
+    });
+  }));
+  return get(ctx, r.household_id);
+}
+
+export async function leaveResident(ctx: Ctx, id: string, on: string, reason: string): Promise<Household> {
+  const r = await loadResident(ctx, id);
+  assertCan(ctx.grants, 'write', r.org_path);
+  await ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`UPDATE residents SET left_on = ${on}::date, left_reason = ${reason} WHERE id = ${id}`);
+    await refreshHousehold(tx, r.household_id);
+    await appendAudit(tx, ctx.req, { action: 'resident.leave', entityType: 'resident', entityId: id, after: { on, reason } });
+  });
+  return get(ctx, r.household_id);
+}
+
+/** The audited way to see a full ID number or phone: who, when, which field of whom, and why. */
+export async function reveal(ctx: Ctx, id: string, field: 'idNumber' | 'phone', reason: string): Promise<string | null> {
+  const r = await loadResident(ctx, id);
+  assertCan(ctx.grants, 'reveal', r.org_path);
+  const enc = field === 'idNumber' ? r.id_number_enc : r.phone_enc;
+  const value = enc ? decrypt(ctx.ring, enc) : null;
+  await appendAudit(ctx.db, ctx.req, { action: 'resident.reveal', entityType: 'resident', entityId: id, after: { field, reason } });
+  return value;
+}
+
