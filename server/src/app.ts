@@ -12,8 +12,10 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { businessRoutes } from './modules/businesses/businesses.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { householdRoutes, residentRoutes, tagRoutes } from './modules/households/households.routes.ts';
+import { coverageRoutes, linkRoutes } from './modules/links/links.routes.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { installErrorHandler } from './plugins/error-handler.ts';
@@ -73,6 +75,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(householdRoutes, { prefix: '/api/v1/households', db: database.db, config });
   await app.register(residentRoutes, { prefix: '/api/v1/residents', db: database.db, config });
   await app.register(tagRoutes, { prefix: '/api/v1/tags', db: database.db });
+  await app.register(linkRoutes, { prefix: '/api/v1/links', db: database.db });
+  await app.register(coverageRoutes, { prefix: '/api/v1/coverage', db: database.db });
+  await app.register(businessRoutes, { prefix: '/api/v1/businesses', db: database.db, config });
 
   const webDist = config.webDist ?? defaultWebDist;
   const hasWeb = existsSync(path.join(webDist, 'index.html'));

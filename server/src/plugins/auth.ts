@@ -11,7 +11,7 @@ import type { Grant } from '../modules/auth/scope.ts';
 export const SESSION_COOKIE = 'lx_session';
 
 export interface AuthContext {
-  account: { id: string; username: string; displayName: string; demo: boolean };
+  account: { id: string; username: string; displayName: string; demo: boolean; personId: string | null };
   grants: Grant[];
   session: { id: string; csrfToken: string; expiresAt: Date; idleExpiresAt: Date };
 }
@@ -36,6 +36,7 @@ type SessionRow = {
   idle_expires_at: Date;
   last_seen_at: Date;
   account_id: string;
+  person_id: string | null;
   username: string;
   display_name: string;
   demo: boolean;
@@ -60,7 +61,7 @@ function safeEqual(a: string, b: string): boolean {
 /** The session behind a cookie token, or null when it is unknown, revoked, expired or its account is disabled. */
 export async function resolveSession(db: Db, config: Config, token: string): Promise<AuthContext | null> {
   const { rows } = await db.execute<SessionRow>(sql`
-    SELECT s.id, s.csrf_token, s.expires_at, s.idle_expires_at, s.last_seen_at, s.account_id,
+    SELECT s.id, s.csrf_token, s.expires_at, s.idle_expires_at, s.last_seen_at, s.account_id, a.person_id,
            a.username, a.display_name, a.demo, a.disabled
     FROM sessions s JOIN accounts a ON a.id = s.account_id
     WHERE s.id = ${sha256(token)} AND s.revoked_at IS NULL
@@ -74,7 +75,7 @@ export async function resolveSession(db: Db, config: Config, token: string): Pro
     await db.execute(sql`UPDATE sessions SET last_seen_at = now(), idle_expires_at = ${idleExpiresAt.toISOString()} WHERE id = ${s.id}`);
   }
   return {
-    account: { id: s.account_id, username: s.username, displayName: s.display_name, demo: s.demo },
+    account: { id: s.account_id, username: s.username, displayName: s.display_name, demo: s.demo, personId: s.person_id },
     grants: await loadGrants(db, s.account_id),
     session: { id: s.id, csrfToken: s.csrf_token, expiresAt: new Date(s.expires_at), idleExpiresAt },
   };

@@ -14,6 +14,7 @@ import type { Grant } from '../auth/scope.ts';
 import { assertCan, assertRegistryRole, readRoots } from './households.policy.ts';
 import { ageOn, presentHousehold, presentSummary, todayInShanghai } from './households.presenter.ts';
 import * as repo from './households.repo.ts';
+import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
 
 export interface Ctx { db: Db; ring: Keyring; grants: Grant[]; req: FastifyRequest }
 
@@ -185,6 +186,7 @@ export async function create(ctx: Ctx, body: HouseholdCreate): Promise<Household
     const hid = rows[0]!.id;
     for (const r of body.residents) await insertResident(tx, ctx.ring, hid, r);
     await repo.bumpRollup(tx, org.id, 1);
+    await recomputeCoverage(tx, [org.id], await targetLoad(tx));
     await appendAudit(tx, ctx.req, {
       action: 'household.create', entityType: 'household', entityId: hid,
       after: { orgCode: body.orgCode, address: body.address, tags: body.tags, residents: body.residents.map(auditResident) },

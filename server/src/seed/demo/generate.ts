@@ -2,6 +2,10 @@ import type pg from 'pg';
 import type { Keyring } from '../../config.ts';
 import { encrypt, keyedHash } from '../../lib/crypto.ts';
 import { initials } from '../../lib/pinyin.ts';
+import { generateBusinesses } from './businesses.ts';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { recomputeCoverage, targetLoad } from '../../modules/links/coverage.repo.ts';
+import { generateLinks } from './links.ts';
 import { makeIdNumber } from '../../lib/id-number.ts';
 import { fullName, mobileNumber, pickSurname } from './names.ts';
 import { Rng, Weighted } from './rng.ts';
@@ -209,6 +213,14 @@ export async function generateDemo(pool: pg.Pool, opts: GenerateDemoOptions): Pr
       }
     }
     await out.finish();
+    const biz = await generateBusinesses(client, { seed, scale: opts.scale, keyring: ring });
+    log(`demo businesses: ${biz.enterprises} enterprises, ${biz.shops} shops, ${biz.teams} teams`);
+    // Statistics first: without them the planner picks nested loops over freshly loaded tables (minutes, not seconds).
+    await client.query('ANALYZE people, households, businesses');
+    const linked = await generateLinks(client, seed);
+    await client.query('ANALYZE links');
+    log(`demo links: ${linked.households} households and ${linked.businesses} businesses linked to members`);
+    await recomputeCoverage(drizzle(client), null, await targetLoad(drizzle(client)));
     await client.query('COMMIT');
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});
@@ -217,7 +229,7 @@ export async function generateDemo(pool: pg.Pool, opts: GenerateDemoOptions): Pr
     client.release();
   }
   // Fresh bulk-loaded tables have no statistics; the planner would guess badly for the first queries.
-  await pool.query('ANALYZE people; ANALYZE households; ANALYZE residents');
+  await pool.query('ANALYZE people; ANALYZE households; ANALYZE residents; ANALYZE links');
   await refreshRollups(pool);
   const ms = Date.now() - started;
   const pct = (a: number, b: number) => (b ? ((100 * a) / b).toFixed(1) : '0');
@@ -245,6 +257,7 @@ export async function refreshRollups(db: pg.Pool | pg.ClientBase): Promise<numbe
 }
 
 async function deleteSynthetic(client: pg.ClientBase, log: (m: string) => void): Promise<void> {
+  await client.query('DELETE FROM links WHERE synthetic OR household_id IN (SELECT id FROM households WHERE synthetic) OR person_id IN (SELECT id FROM people WHERE synthetic)');
   const r = await client.query('DELETE FROM residents WHERE synthetic OR household_id IN (SELECT id FROM households WHERE synthetic)');
   const h = await client.query('DELETE FROM households WHERE synthetic');
   // Demo accounts point at some synthetic people (accounts.person_id): those stay. Regenerating with the same seed

@@ -1,0 +1,110 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { likePrefix } from '../orgs/orgs.repo.ts';
+
+export type BusinessRow = {
+  id: string;
+  kind: 'enterprise' | 'shop' | 'team';
+  org_id: string;
+  org_code: string;
+  org_name: string;
+  org_path: string;
+  org_sort: number;
+  grid_code: string | null;
+  grid_name: string | null;
+  parent_id: string | null;
+  parent_name: string | null;
+  name: string;
+  address: string;
+  credit_code: string | null;
+  contact_name: string | null;
+  contact_phone_enc: string | null;
+  employees: number | null;
+  synthetic: boolean;
+};
+
+function underAny(column: SQL, roots: string[]): SQL {
+  if (!roots.length) return sql`false`;
+  return sql.join(roots.map((r) => sql`(${column} = ${r} OR ${column} LIKE ${likePrefix(r)})`), sql` OR `);
+}
+
+const selectBusiness = sql`
+  SELECT b.id, b.kind, b.org_id, o.code AS org_code, o.short_name AS org_name, o.path AS org_path, o.sort_key AS org_sort,
+         g.code AS grid_code, g.short_name AS grid_name, b.parent_id, p.name AS parent_name, b.name, b.address,
+         b.credit_code, b.contact_name, b.contact_phone_enc, b.employees, b.synthetic
+  FROM businesses b
+  JOIN orgs o ON o.id = b.org_id
+  LEFT JOIN orgs g ON g.id = b.grid_id
+  LEFT JOIN businesses p ON p.id = b.parent_id`;
+
+export interface ListFilter {
+  roots: string[];
+  orgPath?: string;
+  kind?: string;
+  q?: string;
+  after?: { sort: number; name: string; id: string } | null;
+  limit: number;
+}
+
+export async function listBusinesses(db: Db, f: ListFilter): Promise<BusinessRow[]> {
+  const where: SQL[] = [sql`b.removed_at IS NULL`, sql`(${underAny(sql`o.path`, f.roots)})`];
+  if (f.orgPath) where.push(sql`(o.path = ${f.orgPath} OR o.path LIKE ${likePrefix(f.orgPath)})`);
+  if (f.kind) where.push(sql`b.kind = ${f.kind}`);
+  if (f.q) {
+    const compact = f.q.replace(/\s+/g, '');
+    const escaped = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+    if (/^[a-zA-Z]+$/.test(compact)) {
+      // Letters only: pinyin initials anywhere in the name ("jx" finds 济源市…机械有限公司), or a credit-code prefix.
+      where.push(sql`(b.name_initials LIKE ${'%' + escaped(compact.toLowerCase()) + '%'}
+        OR b.credit_code LIKE ${escaped(compact.toUpperCase()) + '%'})`);
+    } else {
+      const like = '%' + escaped(f.q) + '%';
+      const codeLike = /^[0-9a-zA-Z]+$/.test(compact) ? escaped(compact.toUpperCase()) + '%' : null;
+      where.push(sql`(b.name LIKE ${like} OR b.address LIKE ${like}${codeLike ? sql` OR b.credit_code LIKE ${codeLike}` : sql``})`);
+    }
+  }
+  if (f.after) where.push(sql`(o.sort_key, b.name, b.id) > (${f.after.sort}, ${f.after.name}, ${f.after.id}::uuid)`);
+  const { rows } = await db.execute<BusinessRow>(sql`${selectBusiness}
+    WHERE ${sql.join(where, sql` AND `)}
+    ORDER BY o.sort_key, b.name, b.id
+    LIMIT ${f.limit + 1}`);
+  return rows;
+}
+
+export async function findBusiness(db: Db, id: string, roots: string[]): Promise<BusinessRow | null> {
+  const { rows } = await db.execute<BusinessRow>(sql`${selectBusiness}
+    WHERE b.id = ${id} AND b.removed_at IS NULL AND (${underAny(sql`o.path`, roots)})`);
+  return rows[0] ?? null;
+}
+
+/** A live enterprise's village, locked FOR SHARE so a concurrent removal cannot orphan a team being attached. */
+export async function lockEnterprise(db: Db, id: string): Promise<{ id: string; kind: string; org_id: string } | null> {
+  const { rows } = await db.execute<{ id: string; kind: string; org_id: string }>(sql`
+    SELECT id, kind, org_id FROM businesses WHERE id = ${id} AND removed_at IS NULL FOR SHARE`);
+  return rows[0] ?? null;
+}
+
+/** Serializes registrations of the same credit code (no unique index without a migration): a transaction-scoped lock. */
+export async function lockCreditCode(db: Db, code: string): Promise<void> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext('lianxin:business-credit'), hashtext(${code}))`);
+}
+
+export async function liveByCreditCode(db: Db, code: string, except?: string): Promise<{ id: string; org_path: string } | null> {
+  const { rows } = await db.execute<{ id: string; org_path: string }>(sql`
+    SELECT b.id, o.path AS org_path FROM businesses b JOIN orgs o ON o.id = b.org_id
+    WHERE b.credit_code = ${code} AND b.removed_at IS NULL ${except ? sql`AND b.id <> ${except}` : sql``}
+    LIMIT 1`);
+  return rows[0] ?? null;
+}
+
+export async function liveTeamsOf(db: Db, enterpriseId: string): Promise<{ id: string; name: string }[]> {
+  const { rows } = await db.execute<{ id: string; name: string }>(sql`
+    SELECT id, name FROM businesses WHERE parent_id = ${enterpriseId} AND removed_at IS NULL ORDER BY name, id`);
+  return rows;
+}
+
+export async function orgByCode(db: Db, code: string): Promise<{ id: string; path: string; level: string } | null> {
+  const { rows } = await db.execute<{ id: string; path: string; level: string }>(sql`
+    SELECT id, path, level FROM orgs WHERE code = ${code} AND valid_to IS NULL`);
+  return rows[0] ?? null;
+}

@@ -1,0 +1,209 @@
+import type { Business, BusinessCreate, BusinessList, BusinessListQuery, BusinessUpdate } from '@lianxin/contracts';
+import type { FastifyRequest } from 'fastify';
+import { sql } from 'drizzle-orm';
+import type { Keyring } from '../../config.ts';
+import type { Db } from '../../db/client.ts';
+import { errors } from '../../errors.ts';
+import { decrypt, encrypt } from '../../lib/crypto.ts';
+import { maskPhone } from '../../lib/id-number.ts';
+import { initials } from '../../lib/pinyin.ts';
+import { appendAudit } from '../../plugins/audit.ts';
+import type { Grant } from '../auth/scope.ts';
+import { within } from '../auth/scope.ts';
+import { isValidCreditCode } from './credit-code.ts';
+import { assertCan, assertRegistryRole, readRoots } from './businesses.policy.ts';
+import { presentBusiness } from './businesses.presenter.ts';
+import * as repo from './businesses.repo.ts';
+
+export interface Ctx { db: Db; ring: Keyring; grants: Grant[]; req: FastifyRequest }
+
+type Issue = { path: string; message: string };
+
+function encodeCursor(r: repo.BusinessRow): string {
+  return Buffer.from(JSON.stringify([r.org_sort, r.name, r.id])).toString('base64url');
+}
+
+function decodeCursor(c: string): repo.ListFilter['after'] {
+  try {
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && Number.isInteger(v[0]) && typeof v[1] === 'string' && typeof v[2] === 'string'
+      && /^[0-9a-f-]{36}$/.test(v[2])) return { sort: v[0] as number, name: v[1], id: v[2] };
+  } catch {
+    // fall through
+  }
+  throw errors.validation('cursor 无效', [{ path: 'querystring/cursor', message: 'invalid cursor' }]);
+}
+
+export async function list(ctx: Ctx, q: BusinessListQuery): Promise<BusinessList> {
+  assertRegistryRole(ctx.grants);
+  const roots = readRoots(ctx.grants);
+  let orgPath: string | undefined;
+  if (q.org) {
+    const org = await repo.orgByCode(ctx.db, q.org);
+    if (!org || !within(org.path, roots)) throw errors.notFound();
+    orgPath = org.path;
+  }
+  const rows = await repo.listBusinesses(ctx.db, {
+    roots, orgPath, kind: q.kind, q: q.q, after: q.cursor ? decodeCursor(q.cursor) : null, limit: q.limit,
+  });
+  const more = rows.length > q.limit;
+  const page = more ? rows.slice(0, q.limit) : rows;
+  return { data: page.map((r) => presentBusiness(r, ctx.grants, ctx.ring)), nextCursor: more ? encodeCursor(page[page.length - 1]!) : null };
+}
+
+async function load(ctx: Ctx, id: string): Promise<repo.BusinessRow> {
+  assertRegistryRole(ctx.grants);
+  const row = await repo.findBusiness(ctx.db, id, readRoots(ctx.grants));
+  if (!row) throw errors.notFound();
+  return row;
+}
+
+export async function get(ctx: Ctx, id: string): Promise<Business> {
+  return presentBusiness(await load(ctx, id), ctx.grants, ctx.ring);
+}
+
+async function resolveGrid(db: Db, gridCode: string | null | undefined, villagePath: string): Promise<string | null | undefined> {
+  if (gridCode === undefined) return undefined;
+  if (gridCode === null) return null;
+  const grid = await repo.orgByCode(db, gridCode);
+  if (!grid || grid.level !== 'grid' || !grid.path.startsWith(villagePath + '/')) {
+    throw errors.validation('网格不属于该村（社区）', [{ path: 'gridCode', message: '网格不属于该村（社区）' }]);
+  }
+  return grid.id;
+}
+
+/** Rules about the resulting record that no schema expresses: a team's parent, credit codes and their check character. */
+function shapeIssues(kind: repo.BusinessRow['kind'], r: { parentId?: string | null; creditCode?: string | null }, parentGiven: boolean): Issue[] {
+  const issues: Issue[] = [];
+  if (kind === 'team' && parentGiven && !r.parentId) issues.push({ path: 'parentId', message: '班组须属于本村（社区）的一家企业' });
+  if (kind !== 'team' && r.parentId) issues.push({ path: 'parentId', message: '只有班组可以指定所属企业' });
+  if (r.creditCode) {
+    if (kind === 'team') issues.push({ path: 'creditCode', message: '班组没有统一社会信用代码' });
+    else if (!isValidCreditCode(r.creditCode)) issues.push({ path: 'creditCode', message: '统一社会信用代码校验位不正确' });
+  }
+  return issues;
+}
+
+const parentIssue = () => errors.validation('班组须属于本村（社区）的一家企业', [{ path: 'parentId', message: '所属企业不存在、不是企业或不在本村（社区）' }]);
+
+/** Inside the transaction: the parent is a live enterprise of the same village, locked against a concurrent removal. */
+async function checkParent(tx: Db, parentId: string, orgId: string): Promise<void> {
+  const p = await repo.lockEnterprise(tx, parentId);
+  if (!p || p.kind !== 'enterprise' || p.org_id !== orgId) throw parentIssue();
+}
+
+/** Inside the transaction: no other live business holds the code. The advisory lock makes check-then-insert race-safe. */
+async function checkCreditCode(ctx: Ctx, tx: Db, code: string, except?: string): Promise<void> {
+  await repo.lockCreditCode(tx, code);
+  const existing = await repo.liveByCreditCode(tx, code, except);
+  if (!existing) return;
+  // Only point to the existing business when the caller may see it; otherwise say only that it exists.
+  const visible = within(existing.org_path, readRoots(ctx.grants));
+  throw errors.conflict('该统一社会信用代码已登记', [{ creditCode: code, businessId: visible ? existing.id : null }]);
+}
+
+/** Masked snapshot for audit before/after: the audit log must not become a second copy of the contact phone. */
+function auditView(b: Partial<BusinessCreate>) {
+  return { ...b, contactPhone: b.contactPhone ? maskPhone(b.contactPhone) : b.contactPhone };
+}
+
+function rowView(r: repo.BusinessRow, ring: Keyring) {
+  return {
+    kind: r.kind, orgCode: r.org_code, gridCode: r.grid_code, parentId: r.parent_id, name: r.name, address: r.address,
+    creditCode: r.credit_code, contactName: r.contact_name, employees: r.employees,
+    contactPhone: r.contact_phone_enc ? maskPhone(decrypt(ring, r.contact_phone_enc)) : null,
+  };
+}
+
+export async function create(ctx: Ctx, body: BusinessCreate): Promise<Business> {
+  assertRegistryRole(ctx.grants);
+  const org = await repo.orgByCode(ctx.db, body.orgCode);
+  if (!org || !within(org.path, readRoots(ctx.grants))) throw errors.notFound('组织不存在或无权查看');
+  assertCan(ctx.grants, 'write', org.path);
+  const issues = shapeIssues(body.kind, body, true);
+  if (org.level !== 'village') issues.push({ path: 'orgCode', message: '请选择村（社区）' });
+  if (issues.length) throw errors.validation('请检查填写的内容', issues);
+  const gridId = await resolveGrid(ctx.db, body.gridCode, org.path);
+  const id = await ctx.db.transaction(async (tx) => {
+    if (body.kind === 'team') await checkParent(tx, body.parentId!, org.id);
+    if (body.creditCode) await checkCreditCode(ctx, tx, body.creditCode);
+    const { rows } = await tx.execute<{ id: string }>(sql`
+      INSERT INTO businesses (kind, org_id, grid_id, parent_id, name, name_initials, address, credit_code, contact_name,
+                              contact_phone_enc, employees)
+      VALUES (${body.kind}, ${org.id}, ${gridId ?? null}, ${body.parentId ?? null}, ${body.name}, ${initials(body.name)},
+              ${body.address}, ${body.creditCode ?? null}, ${body.contactName ?? null},
+              ${body.contactPhone ? encrypt(ctx.ring, body.contactPhone) : null}, ${body.employees ?? null})
+      RETURNING id`);
+    const bid = rows[0]!.id;
+    await appendAudit(tx, ctx.req, { action: 'business.create', entityType: 'business', entityId: bid, after: auditView(body) });
+    return bid;
+  });
+  return get(ctx, id);
+}
+
+export async function update(ctx: Ctx, id: string, body: BusinessUpdate): Promise<Business> {
+  const row = await load(ctx, id);
+  assertCan(ctx.grants, 'write', row.org_path);
+  const issues = shapeIssues(row.kind, body, body.parentId !== undefined);
+  if (issues.length) throw errors.validation('请检查填写的内容', issues);
+  const gridId = await resolveGrid(ctx.db, body.gridCode, row.org_path);
+  const keep = (column: string) => sql.raw(column);
+  await ctx.db.transaction(async (tx) => {
+    if (row.kind === 'team' && body.parentId) await checkParent(tx, body.parentId, row.org_id);
+    if (body.creditCode && body.creditCode !== row.credit_code) await checkCreditCode(ctx, tx, body.creditCode, id);
+    const { rows } = await tx.execute<{ id: string }>(sql`
+      UPDATE businesses SET
+        name = ${body.name ?? keep('name')},
+        name_initials = ${body.name ? initials(body.name) : keep('name_initials')},
+        address = ${body.address ?? keep('address')},
+        grid_id = ${gridId === undefined ? keep('grid_id') : gridId},
+        parent_id = ${body.parentId === undefined ? keep('parent_id') : body.parentId},
+        credit_code = ${body.creditCode === undefined ? keep('credit_code') : body.creditCode},
+        contact_name = ${body.contactName === undefined ? keep('contact_name') : body.contactName},
+        contact_phone_enc = ${body.contactPhone === undefined ? keep('contact_phone_enc') : body.contactPhone === null ? null : encrypt(ctx.ring, body.contactPhone)},
+        employees = ${body.employees === undefined ? keep('employees') : body.employees},
+        updated_at = now()
+      WHERE id = ${id} AND removed_at IS NULL
+      RETURNING id`);
+    if (!rows.length) throw errors.notFound(); // removed meanwhile
+    await appendAudit(tx, ctx.req, {
+      action: 'business.update', entityType: 'business', entityId: id, before: rowView(row, ctx.ring), after: auditView(body),
+    });
+  });
+  return get(ctx, id);
+}
+
+/** Soft delete (removed_at), audited; an enterprise's live teams are removed with it, each with its own audit event. */
+export async function remove(ctx: Ctx, id: string, reason: string): Promise<string[]> {
+  const row = await load(ctx, id);
+  assertCan(ctx.grants, 'write', row.org_path);
+  return ctx.db.transaction(async (tx) => {
+    const { rows } = await tx.execute<{ id: string }>(sql`
+      UPDATE businesses SET removed_at = now(), updated_at = now() WHERE id = ${id} AND removed_at IS NULL RETURNING id`);
+    if (!rows.length) throw errors.notFound(); // removed meanwhile
+    await appendAudit(tx, ctx.req, { action: 'business.remove', entityType: 'business', entityId: id, before: rowView(row, ctx.ring), after: { reason } });
+    const removed = [id];
+    if (row.kind === 'enterprise') {
+      const teams = await tx.execute<{ id: string; name: string }>(sql`
+        UPDATE businesses SET removed_at = now(), updated_at = now()
+        WHERE parent_id = ${id} AND kind = 'team' AND removed_at IS NULL RETURNING id, name`);
+      for (const t of teams.rows) {
+        await appendAudit(tx, ctx.req, {
+          action: 'business.remove', entityType: 'business', entityId: t.id, before: { kind: 'team', name: t.name, parentId: id },
+          after: { reason, cascadeFrom: id },
+        });
+        removed.push(t.id);
+      }
+    }
+    return removed;
+  });
+}
+
+/** The audited way to see a full contact phone: who, when, which business, and why. */
+export async function reveal(ctx: Ctx, id: string, field: 'contactPhone', reason: string): Promise<string | null> {
+  const row = await load(ctx, id);
+  assertCan(ctx.grants, 'reveal', row.org_path);
+  const value = row.contact_phone_enc ? decrypt(ctx.ring, row.contact_phone_enc) : null;
+  await appendAudit(ctx.db, ctx.req, { action: 'business.reveal', entityType: 'business', entityId: id, after: { field, reason } });
+  return value;
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  batchResult, coverage, coverageQuery, errorBody, linkBatch, linkCreate, linkEnd, linkItem, linkList, linkListQuery,
+  linkTransfer, memberList, memberListQuery, suggestions, suggestionsBody, transferResult, unlinkedList, unlinkedQuery,
+} from '@lianxin/contracts';
+import type { Db } from '../../db/client.ts';
+import * as service from './links.service.ts';
+
+const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+
+function ctxOf(db: Db) {
+  return (req: FastifyRequest): service.Ctx => ({ db, grants: req.auth!.grants, req });
+}
+
+/** 党员联户: links with history, transfer, batch acceptance of suggestions. */
+export async function linkRoutes(app: FastifyInstance, opts: { db: Db }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.addHook('preHandler', app.requireAuth);
+  const ctx = ctxOf(opts.db);
+
+  r.get('/', { schema: { tags: ['links'], summary: '联户关系（按党员或联系对象；history=true 含已结束的）', querystring: linkListQuery, response: { 200: linkList, ...errorResponses } } },
+    async (req) => service.list(ctx(req), req.query));
+  r.post('/', { schema: { tags: ['links'], summary: '建立联户关系（已有主联系人时需 replaceReason）', body: linkCreate, response: { 201: linkItem, ...errorResponses } } },
+    async (req, reply) => reply.code(201).send({ data: await service.create(ctx(req), req.body) }));
+  r.post('/:id/end', { schema: { tags: ['links'], summary: '结束联户关系（记录日期与原因）', params: z.object({ id: z.uuid() }).strict(), body: linkEnd, response: { 200: linkItem, ...errorResponses } } },
+    async (req) => ({ data: await service.end(ctx(req), req.params.id, req.body) }));
+  r.post('/transfer', { schema: { tags: ['links'], summary: '党员调动/去世：全部联户关系移交给另一名党员', body: linkTransfer, response: { 200: transferResult, ...errorResponses } } },
+    async (req) => ({ data: { moved: await service.transfer(ctx(req), req.body) } }));
+  r.post('/batch', { schema: { tags: ['links'], summary: '批量建立联户关系（采纳建议，全部成功或全部不变）', body: linkBatch, response: { 201: batchResult, ...errorResponses } } },
+    async (req, reply) => reply.code(201).send({ data: { created: await service.batch(ctx(req), req.body) } }));
+}
+
+/** Coverage (不落一户): rollups by org, the unlinked list, members with their load, assignment suggestions. */
+export async function coverageRoutes(app: FastifyInstance, opts: { db: Db }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.addHook('preHandler', app.requireAuth);
+  const ctx = ctxOf(opts.db);
+
+  r.get('/', { schema: { tags: ['coverage'], summary: '联户覆盖情况（本级与下级）', querystring: coverageQuery, response: { 200: coverage, ...errorResponses } } },
+    async (req) => ({ data: await service.coverage(ctx(req), req.query.org) }));
+  r.get('/unlinked', { schema: { tags: ['coverage'], summary: '未联系的住户、企业、商户、班组', querystring: unlinkedQuery, response: { 200: unlinkedList, ...errorResponses } } },
+    async (req) => service.unlinked(ctx(req), req.query));
+  r.get('/members', { schema: { tags: ['coverage'], summary: '党员及其联户数（低于/达到/超过目标）', querystring: memberListQuery, response: { 200: memberList, ...errorResponses } } },
+    async (req) => service.members(ctx(req), req.query));
+  r.post('/suggestions', { schema: { tags: ['coverage'], summary: '为未联系住户建议联户党员（不写入）', body: suggestionsBody, response: { 200: suggestions, ...errorResponses } } },
+    async (req) => ({ data: await service.suggest(ctx(req), req.body.org) }));
+}

@@ -1,0 +1,227 @@
+import type { Coverage, Link } from '@lianxin/contracts';
+import type { FastifyRequest } from 'fastify';
+import { sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { linkBatch, linkCreate, linkEnd, linkListQuery, linkTransfer, memberListQuery, unlinkedQuery } from '@lianxin/contracts';
+import type { Db } from '../../db/client.ts';
+import { errors } from '../../errors.ts';
+import { appendAudit } from '../../plugins/audit.ts';
+import type { Grant } from '../auth/scope.ts';
+import { within } from '../auth/scope.ts';
+import { todayInShanghai } from '../households/households.presenter.ts';
+import { coverageOf, recomputeCoverage, targetLoad } from './coverage.repo.ts';
+import { assertWrite, coverageRoots, readRoots } from './links.policy.ts';
+import { loadStatus, presentCoverage, presentLink } from './links.presenter.ts';
+import * as repo from './links.repo.ts';
+
+export interface Ctx { db: Db; grants: Grant[]; req: FastifyRequest }
+
+function cursorOf(v: unknown[]): string {
+  return Buffer.from(JSON.stringify(v)).toString('base64url');
+}
+function parseCursor(c: string, check: (v: unknown[]) => boolean): unknown[] {
+  try {
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && check(v)) return v;
+  } catch {
+    // fall through
+  }
+  throw errors.validation('cursor 无效', [{ path: 'querystring/cursor', message: 'invalid cursor' }]);
+}
+const isUuid = (x: unknown) => typeof x === 'string' && /^[0-9a-f-]{36}$/.test(x);
+
+async function scopedOrg(ctx: Ctx, code: string | undefined, roots: string[]) {
+  if (!code) return null;
+  const org = await repo.orgByCode(ctx.db, code);
+  if (!org || !within(org.path, roots)) throw errors.notFound();
+  return org;
+}
+
+export async function list(ctx: Ctx, q: z.infer<typeof linkListQuery>): Promise<{ data: Link[]; nextCursor: string | null }> {
+  const roots = readRoots(ctx.grants);
+  let where;
+  if (q.person) {
+    const p = await repo.findPerson(ctx.db, q.person);
+    const own = p && p.id === ctx.req.auth!.account.personId;
+    if (!p || (!own && !within(p.org_path, roots))) throw errors.notFound();
+    where = sql`l.person_id = ${q.person}`;
+  } else {
+    const c = await repo.findConstituent(ctx.db, { householdId: q.household, businessId: q.business });
+    if (!c || !within(c.org_path, roots)) throw errors.notFound();
+    where = q.household ? sql`l.household_id = ${q.household}` : sql`l.business_id = ${q.business!}`;
+  }
+  const after = q.cursor ? parseCursor(q.cursor, (v) => typeof v[0] === 'string' && isUuid(v[1])) : null;
+  const rows = await repo.listLinks(ctx.db, where, q.history === 'true', after ? { at: after[0] as string, id: after[1] as string } : null, q.limit);
+  const more = rows.length > q.limit;
+  const page = more ? rows.slice(0, q.limit) : rows;
+  const last = page[page.length - 1];
+  return { data: page.map(presentLink), nextCursor: more && last ? cursorOf([last.created_at, last.id]) : null };
+}
+
+async function affectedRecompute(tx: Db, orgIds: string[]) {
+  await recomputeCoverage(tx, orgIds, await targetLoad(tx));
+}
+
+/** Link a member to a constituent. An existing primary link is ended (never overwritten) only when asked to. */
+export async function create(ctx: Ctx, b: z.infer<typeof linkCreate>): Promise<Link> {
+  const person = await repo.findPerson(ctx.db, b.personId);
+  const c = await repo.findConstituent(ctx.db, b);
+  const roots = readRoots(ctx.grants);
+  if (!person || !within(person.org_path, roots)) throw errors.notFound('党员不存在或无权查看');
+  if (!c || !within(c.org_path, roots)) throw errors.notFound('联系对象不存在或无权查看');
+  assertWrite(ctx.grants, person.org_path, c.org_path);
+  const on = b.startsOn ?? todayInShanghai();
+  const id = await ctx.db.transaction(async (tx) => {
+    if (b.role === 'primary') {
+      const existing = await repo.activePrimary(tx, b);
+      if (existing) {
+        if (existing.person_id === b.personId) throw errors.conflict('该党员已是此联系对象的联户党员');
+        if (!b.replaceReason) throw errors.conflict('该联系对象已有联户党员；如需更换请说明原因', { linkId: existing.id });
+        await repo.endLink(tx, existing.id, on, b.replaceReason);
+        await appendAudit(tx, ctx.req, { action: 'link.end', entityType: 'link', entityId: existing.id, after: { on, reason: b.replaceReason } });
+      }
+    }
+    const lid = await repo.insertLink(tx, { ...b, role: b.role, orgId: c.org_id, startsOn: on, createdBy: ctx.req.auth!.account.id });
+    await appendAudit(tx, ctx.req, { action: 'link.create', entityType: 'link', entityId: lid, after: { personId: b.personId, householdId: b.householdId, businessId: b.businessId, role: b.role, startsOn: on } });
+    await affectedRecompute(tx, [c.org_id, person.org_id]);
+    return lid;
+  });
+  const row = await repo.findLink(ctx.db, id);
+  return presentLink(row!);
+}
+
+export async function end(ctx: Ctx, id: string, b: z.infer<typeof linkEnd>): Promise<Link> {
+  const l = await repo.findLink(ctx.db, id);
+  if (!l || !within(l.org_path, readRoots(ctx.grants))) throw errors.notFound();
+  assertWrite(ctx.grants, l.org_path);
+  if (l.ends_on) throw errors.conflict('该联户关系已结束');
+  const on = b.on ?? todayInShanghai();
+  if (on < l.starts_on) throw errors.validation('结束日期早于开始日期', [{ path: 'on', message: '结束日期早于开始日期' }]);
+  await ctx.db.transaction(async (tx) => {
+    await repo.endLink(tx, id, on, b.reason);
+    await appendAudit(tx, ctx.req, { action: 'link.end', entityType: 'link', entityId: id, after: { on, reason: b.reason } });
+    const p = await repo.findPerson(tx, l.person_id);
+    await affectedRecompute(tx, [l.org_id, p!.org_id]);
+  });
+  return presentLink((await repo.findLink(ctx.db, id))!);
+}
+
+/** A member moves, transfers or dies: every active link ends with the reason and starts again with the successor. */
+export async function transfer(ctx: Ctx, b: z.infer<typeof linkTransfer>): Promise<number> {
+  const roots = readRoots(ctx.grants);
+  const from = await repo.findPerson(ctx.db, b.fromPersonId);
+  const to = await repo.findPerson(ctx.db, b.toPersonId);
+  if (!from || !within(from.org_path, roots) || !to || !within(to.org_path, roots)) throw errors.notFound('党员不存在或无权查看');
+  if (from.id === to.id) throw errors.validation('不能移交给本人', [{ path: 'toPersonId', message: '不能移交给本人' }]);
+  assertWrite(ctx.grants, from.org_path, to.org_path);
+  const on = b.on ?? todayInShanghai();
+  return ctx.db.transaction(async (tx) => {
+    const { rows } = await tx.execute<{ id: string; household_id: string | null; business_id: string | null; role: string; org_id: string }>(sql`
+      SELECT id, household_id, business_id, role, org_id FROM links WHERE person_id = ${from.id} AND ends_on IS NULL FOR UPDATE`);
+    for (const l of rows) {
+      await repo.endLink(tx, l.id, on, b.reason);
+      await repo.insertLink(tx, { personId: to.id, householdId: l.household_id, businessId: l.business_id, role: l.role, orgId: l.org_id, startsOn: on, createdBy: ctx.req.auth!.account.id });
+    }
+    await appendAudit(tx, ctx.req, { action: 'link.transfer', entityType: 'person', entityId: from.id, after: { to: to.id, reason: b.reason, on, links: rows.length } });
+    await affectedRecompute(tx, [...rows.map((r) => r.org_id), from.org_id, to.org_id]);
+    return rows.length;
+  });
+}
+
+/** Accept suggestions (all or some): all-or-nothing; any constituent linked meanwhile makes the whole batch 409. */
+export async function batch(ctx: Ctx, b: z.infer<typeof linkBatch>): Promise<number> {
+  const roots = readRoots(ctx.grants);
+  const on = todayInShanghai();
+  const orgIds = new Set<string>();
+  return ctx.db.transaction(async (tx) => {
+    const conflicts: { index: number; reason: string }[] = [];
+    for (const [i, item] of b.links.entries()) {
+      if (!!item.householdId === !!item.businessId) throw errors.validation('每条须且只能指定 householdId 或 businessId 之一', [{ path: `links/${i}`, message: 'one constituent' }]);
+      const person = await repo.findPerson(tx, item.personId);
+      const c = await repo.findConstituent(tx, item);
+      if (!person || !within(person.org_path, roots) || !c || !within(c.org_path, roots)) throw errors.notFound(`第 ${i + 1} 条：党员或联系对象不存在或无权查看`);
+      assertWrite(ctx.grants, person.org_path, c.org_path);
+      if (await repo.activePrimary(tx, item)) { conflicts.push({ index: i, reason: '已有联户党员' }); continue; }
+      await repo.insertLink(tx, { ...item, role: 'primary', orgId: c.org_id, startsOn: on, createdBy: ctx.req.auth!.account.id });
+      orgIds.add(c.org_id).add(person.org_id);
+    }
+    if (conflicts.length) throw errors.conflict('部分联系对象已被他人联系，请刷新后重试', conflicts);
+    await appendAudit(tx, ctx.req, { action: 'link.batch', entityType: 'link', after: { count: b.links.length, links: b.links } });
+    await affectedRecompute(tx, [...orgIds]);
+    return b.links.length;
+  });
+}
+
+export async function coverage(ctx: Ctx, code: string | undefined): Promise<Coverage> {
+  const roots = coverageRoots(ctx.grants);
+  if (!roots.length) throw errors.forbidden('当前角色无权查看覆盖情况');
+  const target = code ?? roots[0]!.split('/').pop()!;
+  const org = await scopedOrg(ctx, target, roots);
+  const { self, children } = await coverageOf(ctx.db, org!.code);
+  const t = await targetLoad(ctx.db);
+  const latest = [self, ...children].map((r) => r?.as_of).filter(Boolean).sort().pop();
+  return { ...presentCoverage(self!, t), children: children.map((c) => presentCoverage(c, t)), asOf: latest ? new Date(latest).toISOString() : new Date().toISOString() };
+}
+
+export async function unlinked(ctx: Ctx, q: z.infer<typeof unlinkedQuery>) {
+  const roots = readRoots(ctx.grants);
+  if (!roots.length) throw errors.forbidden('当前角色无权查看住户信息');
+  const org = await scopedOrg(ctx, q.org, roots);
+  const after = q.cursor ? parseCursor(q.cursor, (v) => Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2])) : null;
+  const rows = await repo.listUnlinked(ctx.db, roots, org?.path ?? null, q.kind, after ? { sort: after[0] as number, address: after[1] as string, id: after[2] as string } : null, q.limit);
+  const more = rows.length > q.limit;
+  const page = more ? rows.slice(0, q.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    data: page.map((r) => ({ householdId: r.household_id, businessId: r.business_id, kind: r.kind, name: r.name, address: r.address, orgCode: r.org_code, orgName: r.org_name, gridCode: r.grid_code })),
+    nextCursor: more && last ? cursorOf([last.org_sort, last.address, last.household_id ?? last.business_id]) : null,
+  };
+}
+
+export async function members(ctx: Ctx, q: z.infer<typeof memberListQuery>) {
+  const roots = readRoots(ctx.grants);
+  if (!roots.length) throw errors.forbidden('当前角色无权查看党员名单');
+  const org = await scopedOrg(ctx, q.org, roots);
+  const after = q.cursor ? parseCursor(q.cursor, (v) => typeof v[0] === 'string' && isUuid(v[1])) : null;
+  const rows = await repo.membersWithLoad(ctx.db, roots, org?.path ?? null, q.q, after ? { name: after[0] as string, id: after[1] as string } : null, q.limit);
+  const t = await targetLoad(ctx.db);
+  const more = rows.length > q.limit;
+  const page = more ? rows.slice(0, q.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    data: page.map((r) => ({ id: r.id, name: r.name, kind: r.kind, orgCode: r.org_code, orgName: r.org_name, load: r.load, loadStatus: loadStatus(r.load, t) })),
+    nextCursor: more && last ? cursorOf([last.name, last.id]) : null,
+  };
+}
+
+/**
+ * Proposes a primary member for every unlinked household under `org`: a member of the same village whose households
+ * are mostly in the same grid, else any member of the village; always the least-loaded candidate (ties: name, id);
+ * nobody is pushed over the target maximum. Deterministic: the same data gives the same proposals. Writes nothing.
+ */
+export async function suggest(ctx: Ctx, code: string) {
+  const roots = readRoots(ctx.grants);
+  const org = await scopedOrg(ctx, code, roots);
+  assertWrite(ctx.grants, org!.path);
+  const t = await targetLoad(ctx.db);
+  const households = await repo.listUnlinked(ctx.db, roots, org!.path, 'household', null, 1_000_000);
+  const people = (await repo.membersWithLoad(ctx.db, roots, org!.path, undefined, null, null)).filter((p) => p.kind === 'member');
+  const byVillage = new Map<string, repo.MemberLoadRow[]>();
+  for (const p of people) (byVillage.get(p.org_id) ?? byVillage.set(p.org_id, []).get(p.org_id)!).push(p);
+  const load = new Map(people.map((p) => [p.id, p.load]));
+  const pick = (cands: repo.MemberLoadRow[]) => cands
+    .filter((p) => load.get(p.id)! < t.max)
+    .sort((a, b) => load.get(a.id)! - load.get(b.id)! || a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id))[0];
+  const out = [];
+  let unassigned = 0;
+  const ordered = [...households].sort((a, b) => a.org_sort - b.org_sort || (a.grid_code ?? '').localeCompare(b.grid_code ?? '') || a.address.localeCompare(b.address) || a.household_id!.localeCompare(b.household_id!));
+  for (const h of ordered) {
+    const village = byVillage.get(h.org_id) ?? [];
+    const sameGrid = h.grid_id ? pick(village.filter((p) => p.grid_id === h.grid_id)) : undefined;
+    const chosen = sameGrid ?? pick(village);
+    if (!chosen) { unassigned++; continue; }
+    load.set(chosen.id, load.get(chosen.id)! + 1);
+    out.push({ personId: chosen.id, personName: chosen.name, householdId: h.household_id, businessId: null, constituentName: h.name, orgCode: h.org_code, gridCode: h.grid_code, reason: sameGrid ? 'same_grid' as const : 'same_village' as const });
+  }
+  return { suggestions: out, unassigned, target: t };
+}

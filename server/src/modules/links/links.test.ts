@@ -1,0 +1,209 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
+import { householdBody, residentBody } from '../../../test/factories.ts';
+
+let t: TestApp;
+const s: Record<string, Session> = {};
+const ROLES = ['office', 'town', 'secretary', 'member', 'department', 'leader', 'admin'] as const;
+const KEJING = '419001100000';
+let own: string;
+let neighbour: string;
+let ownId: string;
+
+beforeAll(async () => {
+  t = await setupTestApp();
+  for (const r of ROLES) s[r] = await login(t.app, r);
+  const { rows } = await t.database.db.execute<{ code: string; id: string }>(sql`
+    SELECT v.code, v.id FROM orgs v JOIN orgs p ON p.id = v.parent_id WHERE p.code = ${KEJING} ORDER BY v.sort_key LIMIT 2`);
+  own = rows[0]!.code;
+  ownId = rows[0]!.id;
+  neighbour = rows[1]!.code;
+});
+afterAll(async () => { await t.close(); });
+
+function req(role: string, method: 'GET' | 'POST', url: string, payload?: unknown) {
+  return t.app.inject({ method, url, payload: payload as object, headers: { cookie: s[role]!.cookie, 'x-csrf-token': s[role]!.csrf } });
+}
+
+async function member(orgCode: string, name: string): Promise<string> {
+  const { rows } = await t.database.db.execute<{ id: string }>(sql`
+    INSERT INTO people (org_id, kind, name, sex) SELECT id, 'member', ${name}, 'M' FROM orgs WHERE code = ${orgCode} RETURNING id`);
+  return rows[0]!.id;
+}
+async function grid(villageCode: string, suffix: string): Promise<string> {
+  const code = `${villageCode}-${suffix}`;
+  await t.database.db.execute(sql`
+    INSERT INTO orgs (code, name, short_name, level, parent_id, path, depth, pinyin_initials, pinyin, valid_from)
+    SELECT ${code}, ${suffix + '网格'}, ${suffix + '网格'}, 'grid', id, path || '/' || ${code}, depth + 1, '', '', '2023-06-30'
+    FROM orgs WHERE code = ${villageCode}`);
+  return code;
+}
+async function household(role: string, org: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await req(role, 'POST', '/api/v1/households', householdBody(org, { residents: [residentBody()], ...extra }));
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().data.id;
+}
+async function cov(role: string, org?: string) {
+  const res = await req(role, 'GET', `/api/v1/coverage${org ? `?org=${org}` : ''}`);
+  return res;
+}
+
+describe('links: history is never overwritten', () => {
+  it('reassigning three times keeps four links, one active, each closed with its date and reason', async () => {
+    const hid = await household('secretary', own);
+    const m = [await member(own, '甲党员'), await member(own, '乙党员'), await member(own, '丙党员'), await member(own, '丁党员')];
+    const first = await req('secretary', 'POST', '/api/v1/links', { personId: m[0], householdId: hid, startsOn: '2024-01-01' });
+    expect(first.statusCode).toBe(201);
+    const clash = await req('secretary', 'POST', '/api/v1/links', { personId: m[1], householdId: hid });
+    expect(clash.statusCode).toBe(409);
+    const reasons = ['moved', 'transferred', 'died'] as const;
+    for (let i = 1; i < 4; i++) {
+      const r = await req('secretary', 'POST', '/api/v1/links', { personId: m[i], householdId: hid, startsOn: `2025-0${i}-01`, replaceReason: reasons[i - 1] });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    const hist = (await req('secretary', 'GET', `/api/v1/links?household=${hid}&history=true`)).json().data;
+    expect(hist.map((l: { personName: string; startsOn: string; endsOn: string | null; endReason: string | null }) => [l.personName, l.startsOn, l.endsOn, l.endReason])).toEqual([
+      ['甲党员', '2024-01-01', '2025-01-01', 'moved'],
+      ['乙党员', '2025-01-01', '2025-02-01', 'transferred'],
+      ['丙党员', '2025-02-01', '2025-03-01', 'died'],
+      ['丁党员', '2025-03-01', null, null],
+    ]);
+    const active = (await req('secretary', 'GET', `/api/v1/links?household=${hid}`)).json().data;
+    expect(active.map((l: { personName: string }) => l.personName)).toEqual(['丁党员']);
+  });
+
+  it('the database allows only one active primary link per household, whatever the service does', async () => {
+    const hid = await household('secretary', own);
+    const a = await member(own, '戊党员');
+    const b = await member(own, '己党员');
+    await req('secretary', 'POST', '/api/v1/links', { personId: a, householdId: hid });
+    await expect(t.database.pool.query(`INSERT INTO links (person_id, household_id, role, org_id, starts_on) VALUES ($1, $2, 'primary', $3, '2026-01-01')`, [b, hid, ownId]))
+      .rejects.toThrow(/links_household_primary_key/);
+  });
+
+  it('POST /api/v1/links/:id/end closes a link once (200), then 409; a helper link may sit beside the primary', async () => {
+    const hid = await household('secretary', own);
+    const a = await member(own, '庚党员');
+    const helper = await req('secretary', 'POST', '/api/v1/links', { personId: a, householdId: hid, role: 'helper' });
+    expect(helper.statusCode).toBe(201);
+    const p = await req('secretary', 'POST', '/api/v1/links', { personId: await member(own, '辛党员'), householdId: hid });
+    expect(p.statusCode).toBe(201);
+    const id = helper.json().data.id;
+    expect((await req('secretary', 'POST', `/api/v1/links/${id}/end`, { reason: 'other' })).statusCode).toBe(200);
+    expect((await req('secretary', 'POST', `/api/v1/links/${id}/end`, { reason: 'other' })).statusCode).toBe(409);
+  });
+
+  it('transfer moves every active link of a member who died to a successor, ending the old ones', async () => {
+    const dead = await member(own, '壬党员');
+    const heir = await member(own, '癸党员');
+    const hids = [await household('secretary', own), await household('secretary', own)];
+    for (const h of hids) await req('secretary', 'POST', '/api/v1/links', { personId: dead, householdId: h });
+    const res = await req('secretary', 'POST', '/api/v1/links/transfer', { fromPersonId: dead, toPersonId: heir, reason: 'died' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().data.moved).toBe(2);
+    expect((await req('secretary', 'GET', `/api/v1/links?person=${dead}`)).json().data).toEqual([]);
+    const old = (await req('secretary', 'GET', `/api/v1/links?person=${dead}&history=true`)).json().data;
+    expect(old.map((l: { endReason: string }) => l.endReason)).toEqual(['died', 'died']);
+    expect((await req('secretary', 'GET', `/api/v1/links?person=${heir}`)).json().data).toHaveLength(2);
+  });
+});
+
+describe('coverage, unlinked list and suggestions', () => {
+  it('counts linked and unlinked households per village, sums them for the town, and lists the unlinked', async () => {
+    const before = (await cov('town', KEJING)).json().data;
+    const m = await member(neighbour, '覆盖党员');
+    const h1 = await household('town', neighbour);
+    const h2 = await household('town', neighbour);
+    await req('town', 'POST', '/api/v1/links', { personId: m, householdId: h1 });
+    const village = (await cov('town', neighbour)).json().data;
+    expect(village.households).toEqual({ total: 2, linked: 1, unlinked: 1, rate: 0.5 });
+    const after = (await cov('town', KEJING)).json().data;
+    expect(after.households.total - before.households.total).toBe(2);
+    expect(after.households.linked - before.households.linked).toBe(1);
+    const child = after.children.find((c: { code: string }) => c.code === neighbour);
+    expect(child.households).toEqual(village.households);
+    const unlinked = (await req('town', 'GET', `/api/v1/coverage/unlinked?org=${neighbour}`)).json().data;
+    expect(unlinked.map((u: { householdId: string }) => u.householdId)).toEqual([h2]);
+    expect(village.members.total).toBeGreaterThanOrEqual(1);
+    expect(village.members.under).toBe(village.members.total); // everyone below the default minimum of 5
+  });
+
+  it('suggests deterministic assignments in the same grid first, never over the maximum, and accepting them links everyone', async () => {
+    const village = neighbour;
+    await t.database.db.execute(sql`UPDATE settings SET value = '{"min": 1, "max": 3}' WHERE key = 'links.targetLoad'`);
+    const gA = await grid(village, 'G01');
+    const gB = await grid(village, 'G02');
+    const a = await member(village, '网格一党员');
+    const b = await member(village, '网格二党员');
+    const seedA = await household('town', village, { gridCode: gA });
+    const seedB = await household('town', village, { gridCode: gB });
+    await req('town', 'POST', '/api/v1/links', { personId: a, householdId: seedA });
+    await req('town', 'POST', '/api/v1/links', { personId: b, householdId: seedB });
+    for (let i = 0; i < 3; i++) await household('town', village, { gridCode: gA });
+    await household('town', village, { gridCode: gB });
+
+    const first = await req('town', 'POST', '/api/v1/coverage/suggestions', { org: village });
+    expect(first.statusCode).toBe(200);
+    const second = await req('town', 'POST', '/api/v1/coverage/suggestions', { org: village });
+    expect(second.json()).toEqual(first.json());
+    const sug = first.json().data.suggestions as { personId: string; householdId: string; gridCode: string | null; orgCode: string; reason: string }[];
+    expect(sug.every((x) => x.orgCode === village)).toBe(true);
+    // Grid A's member takes grid A households up to the maximum (3), then someone else does.
+    const toA = sug.filter((x) => x.personId === a);
+    expect(toA.length).toBe(2);
+    expect(toA.every((x) => x.gridCode === gA && x.reason === 'same_grid')).toBe(true);
+    const members = (await req('town', 'GET', `/api/v1/coverage/members?org=${village}&limit=200`)).json().data as { id: string; load: number }[];
+    const loads = new Map(members.map((m) => [m.id, m.load]));
+    for (const x of sug) loads.set(x.personId, loads.get(x.personId)! + 1);
+    expect(Math.max(...loads.values())).toBeLessThanOrEqual(3);
+
+    const accept = await req('town', 'POST', '/api/v1/links/batch', { links: sug.map((x) => ({ personId: x.personId, householdId: x.householdId })) });
+    expect(accept.statusCode, accept.body).toBe(201);
+    const again = await req('town', 'POST', '/api/v1/links/batch', { links: sug.slice(0, 1).map((x) => ({ personId: x.personId, householdId: x.householdId })) });
+    expect(again.statusCode).toBe(409);
+    const left = (await req('town', 'GET', `/api/v1/coverage/unlinked?org=${village}&kind=household`)).json().data;
+    expect(left.length).toBe(first.json().data.unassigned);
+    await t.database.db.execute(sql`UPDATE settings SET value = '{"min": 5, "max": 20}' WHERE key = 'links.targetLoad'`);
+  });
+});
+
+describe('links and coverage: scopes', () => {
+  it('answers each role as its scope allows', async () => {
+    const hid = await household('town', neighbour);
+    const m = await member(neighbour, '范围党员');
+    // Secretary of the other village: not found; leader: may read but not write; member/department/admin: forbidden.
+    expect((await req('secretary', 'POST', '/api/v1/links', { personId: m, householdId: hid })).statusCode).toBe(404);
+    expect((await req('leader', 'POST', '/api/v1/links', { personId: m, householdId: hid })).statusCode).toBe(403);
+    for (const role of ['member', 'department', 'admin']) {
+      expect((await req(role, 'POST', '/api/v1/links', { personId: m, householdId: hid })).statusCode, role).toBe(404);
+    }
+    expect((await cov('department')).statusCode).toBe(403);
+    expect((await cov('admin')).statusCode).toBe(403);
+    expect((await cov('member')).json().data.code).toBe(own);
+    expect((await cov('member', KEJING)).statusCode).toBe(404);
+    expect((await cov('secretary', neighbour)).statusCode).toBe(404);
+    expect((await cov('office')).json().data.code).toBe('419001000000');
+    expect((await req('secretary', 'GET', `/api/v1/coverage/unlinked?org=${neighbour}`)).statusCode).toBe(404);
+  });
+
+  it('lets a member list their own links but not another member\'s', async () => {
+    const { rows } = await t.database.db.execute<{ person_id: string }>(sql`SELECT person_id FROM accounts WHERE username = 'member'`);
+    const mine = rows[0]!.person_id;
+    const hid = await household('secretary', own);
+    await req('secretary', 'POST', '/api/v1/links', { personId: mine, householdId: hid });
+    const res = await req('member', 'GET', `/api/v1/links?person=${mine}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().data.map((l: { householdId: string }) => l.householdId)).toContain(hid);
+    const other = await member(own, '他人党员');
+    expect((await req('member', 'GET', `/api/v1/links?person=${other}`)).statusCode).toBe(404);
+  });
+
+  it('returns 400 for a link naming both or neither constituent, and for a bad cursor', async () => {
+    const m = await member(own, '校验党员');
+    const hid = await household('secretary', own);
+    expect((await req('secretary', 'POST', '/api/v1/links', { personId: m })).statusCode).toBe(400);
+    expect((await req('secretary', 'POST', '/api/v1/links', { personId: m, householdId: hid, businessId: hid })).statusCode).toBe(400);
+    expect((await req('secretary', 'GET', `/api/v1/coverage/unlinked?cursor=xyz`)).statusCode).toBe(400);
+  });
+});
