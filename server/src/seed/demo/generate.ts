@@ -229,7 +229,7 @@ export async function generateDemo(pool: pg.Pool, opts: GenerateDemoOptions): Pr
     client.release();
   }
   // Fresh bulk-loaded tables have no statistics; the planner would guess badly for the first queries.
-  await pool.query('ANALYZE people; ANALYZE households; ANALYZE residents; ANALYZE links');
+  await pool.query('ANALYZE people, households, residents, businesses, links');
   await refreshRollups(pool);
   const ms = Date.now() - started;
   const pct = (a: number, b: number) => (b ? ((100 * a) / b).toFixed(1) : '0');
@@ -257,7 +257,7 @@ export async function refreshRollups(db: pg.Pool | pg.ClientBase): Promise<numbe
 }
 
 async function deleteSynthetic(client: pg.ClientBase, log: (m: string) => void): Promise<void> {
-  await client.query('DELETE FROM links WHERE synthetic OR household_id IN (SELECT id FROM households WHERE synthetic) OR person_id IN (SELECT id FROM people WHERE synthetic)');
+  await client.query('DELETE FROM links WHERE synthetic OR household_id IN (SELECT id FROM households WHERE synthetic) OR business_id IN (SELECT id FROM businesses WHERE synthetic) OR person_id IN (SELECT id FROM people WHERE synthetic)');
   const r = await client.query('DELETE FROM residents WHERE synthetic OR household_id IN (SELECT id FROM households WHERE synthetic)');
   const h = await client.query('DELETE FROM households WHERE synthetic');
   // Demo accounts point at some synthetic people (accounts.person_id): those stay. Regenerating with the same seed
