@@ -6,13 +6,28 @@ export function readRoots(grants: Grant[]): string[] {
   return registryRoots(grants, 'read');
 }
 
+/**
+ * Who may read which households: registry readers by subtree; a member (党员) additionally the households linked to
+ * them now — the people they visit — and nothing else of their village.
+ */
+export interface Reader { roots: string[]; personId: string | null; memberBranches: string[] }
+
+export function readerOf(grants: Grant[], personId: string | null): Reader {
+  const branches = grants.filter((g) => g.role === 'member').map((g) => g.orgPath);
+  return { roots: readRoots(grants), personId: branches.length ? personId : null, memberBranches: branches };
+}
+
 export function householdAbilities(grants: Grant[], orgPath: string) {
   return { update: within(orgPath, registryRoots(grants, 'write')), reveal: within(orgPath, registryRoots(grants, 'reveal')) };
 }
 
 /** Reading anything in the registry needs a registry role; without one the whole domain is forbidden. */
-export function assertRegistryRole(grants: Grant[]): void {
-  if (!readRoots(grants).length) throw errors.forbidden('当前角色无权查看住户和居民信息');
+export function assertRegistryRole(reader: Reader): void {
+  if (!reader.roots.length && !reader.personId) throw errors.forbidden('当前角色无权查看住户和居民信息');
+}
+
+export function assertAnyWrite(grants: Grant[]): void {
+  if (!registryRoots(grants, 'write').length) throw errors.forbidden('当前角色无权登记或修改住户信息');
 }
 
 /** Write or reveal on a record the caller can read but not change: 403; on one they cannot see: the caller got 404 before. */

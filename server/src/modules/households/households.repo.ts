@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { likePrefix } from '../orgs/orgs.repo.ts';
+import type { Reader } from './households.policy.ts';
 
 export type HouseholdRow = {
   id: string;
@@ -38,6 +39,14 @@ function underAny(column: SQL, roots: string[]): SQL {
   return sql.join(roots.map((r) => sql`(${column} = ${r} OR ${column} LIKE ${likePrefix(r)})`), sql` OR `);
 }
 
+/** Households the reader may see: in their subtrees, or (members) linked to them now. */
+function visible(reader: Reader): SQL {
+  const linked = reader.personId
+    ? sql` OR EXISTS (SELECT 1 FROM links l WHERE l.household_id = h.id AND l.person_id = ${reader.personId} AND l.ends_on IS NULL)`
+    : sql``;
+  return sql`((${underAny(sql`o.path`, reader.roots)})${linked})`;
+}
+
 const selectHousehold = sql`
   SELECT h.id, h.org_id, o.code AS org_code, o.short_name AS org_name, o.path AS org_path, o.sort_key AS org_sort,
          g.code AS grid_code, g.short_name AS grid_name, h.address, h.head_name, h.tags, h.away, h.synthetic,
@@ -47,7 +56,7 @@ const selectHousehold = sql`
   LEFT JOIN orgs g ON g.id = h.grid_id`;
 
 export interface ListFilter {
-  roots: string[];
+  reader: Reader;
   orgPath?: string;
   q?: string;
   tag?: string;
@@ -58,7 +67,7 @@ export interface ListFilter {
 }
 
 export async function listHouseholds(db: Db, f: ListFilter): Promise<HouseholdRow[]> {
-  const where: SQL[] = [sql`h.removed_at IS NULL`, sql`(${underAny(sql`o.path`, f.roots)})`];
+  const where: SQL[] = [sql`h.removed_at IS NULL`, visible(f.reader)];
   if (f.orgPath) where.push(sql`(o.path = ${f.orgPath} OR o.path LIKE ${likePrefix(f.orgPath)})`);
   if (f.q) {
     const lower = f.q.toLowerCase().replace(/\s+/g, '');
@@ -81,9 +90,9 @@ export async function listHouseholds(db: Db, f: ListFilter): Promise<HouseholdRo
   return rows;
 }
 
-export async function findHousehold(db: Db, id: string, roots: string[]): Promise<HouseholdRow | null> {
+export async function findHousehold(db: Db, id: string, reader: Reader): Promise<HouseholdRow | null> {
   const { rows } = await db.execute<HouseholdRow>(sql`${selectHousehold}
-    WHERE h.id = ${id} AND h.removed_at IS NULL AND (${underAny(sql`o.path`, roots)})`);
+    WHERE h.id = ${id} AND h.removed_at IS NULL AND ${visible(reader)}`);
   return rows[0] ?? null;
 }
 

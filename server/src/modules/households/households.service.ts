@@ -11,12 +11,17 @@ import { idNumberBirthDate, idNumberSex, isValidIdNumber, maskIdNumber } from '.
 import { initials } from '../../lib/pinyin.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
-import { assertCan, assertRegistryRole, readRoots } from './households.policy.ts';
+import { assertAnyWrite, assertCan, assertRegistryRole, readerOf, type Reader } from './households.policy.ts';
+import { within } from '../auth/scope.ts';
 import { ageOn, presentHousehold, presentSummary, todayInShanghai } from './households.presenter.ts';
 import * as repo from './households.repo.ts';
 import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
 
 export interface Ctx { db: Db; ring: Keyring; grants: Grant[]; req: FastifyRequest }
+
+function reader(ctx: Ctx): Reader {
+  return readerOf(ctx.grants, ctx.req.auth?.account.personId ?? null);
+}
 
 type Issue = { path: string; message: string };
 
@@ -40,16 +45,16 @@ export async function listTags(db: Db) {
 }
 
 export async function list(ctx: Ctx, q: HouseholdListQuery): Promise<HouseholdList> {
-  assertRegistryRole(ctx.grants);
-  const roots = readRoots(ctx.grants);
+  const rd = reader(ctx);
+  assertRegistryRole(rd);
   let orgPath: string | undefined;
   if (q.org) {
     const org = await repo.orgByCode(ctx.db, q.org);
-    if (!org || !roots.some((r) => org.path === r || org.path.startsWith(r + '/'))) throw errors.notFound();
+    if (!org || !(within(org.path, rd.roots) || (rd.personId && within(org.path, rd.memberBranches)))) throw errors.notFound();
     orgPath = org.path;
   }
   const rows = await repo.listHouseholds(ctx.db, {
-    roots, orgPath, q: q.q, tag: q.tag, gridCode: q.grid, away: q.away === undefined ? undefined : q.away === 'true',
+    reader: rd, orgPath, q: q.q, tag: q.tag, gridCode: q.grid, away: q.away === undefined ? undefined : q.away === 'true',
     after: q.cursor ? decodeCursor(q.cursor) : null, limit: q.limit,
   });
   const more = rows.length > q.limit;
@@ -58,8 +63,9 @@ export async function list(ctx: Ctx, q: HouseholdListQuery): Promise<HouseholdLi
 }
 
 async function load(ctx: Ctx, id: string): Promise<repo.HouseholdRow> {
-  assertRegistryRole(ctx.grants);
-  const row = await repo.findHousehold(ctx.db, id, readRoots(ctx.grants));
+  const rd = reader(ctx);
+  assertRegistryRole(rd);
+  const row = await repo.findHousehold(ctx.db, id, rd);
   if (!row) throw errors.notFound();
   return row;
 }
@@ -116,7 +122,7 @@ async function duplicateConflict(ctx: Ctx, ids: string[], exceptResident?: strin
   const hashes = ids.map((id) => keyedHash(ctx.ring, id));
   const existing = await repo.findByIdHashes(ctx.db, hashes, exceptResident);
   if (!existing.length) return;
-  const readable = readRoots(ctx.grants);
+  const readable = reader(ctx);
   const dupes = [];
   for (const e of existing) {
     const id = ids[hashes.indexOf(e.id_number_hash)]!;
@@ -159,9 +165,9 @@ async function refreshHousehold(tx: Db, householdId: string): Promise<void> {
 }
 
 export async function create(ctx: Ctx, body: HouseholdCreate): Promise<Household> {
-  assertRegistryRole(ctx.grants);
+  assertAnyWrite(ctx.grants);
   const org = await repo.orgByCode(ctx.db, body.orgCode);
-  if (!org || !readRoots(ctx.grants).some((r) => org.path === r || org.path.startsWith(r + '/'))) throw errors.notFound('组织不存在或无权查看');
+  if (!org || !within(org.path, reader(ctx).roots)) throw errors.notFound('组织不存在或无权查看');
   assertCan(ctx.grants, 'write', org.path);
   if (org.level !== 'village') throw errors.validation('住户须登记在村（社区）下', [{ path: 'orgCode', message: '请选择村（社区）' }]);
   const issues: Issue[] = [...await checkTags(ctx.db, body.tags)];
@@ -237,9 +243,11 @@ export async function addResident(ctx: Ctx, householdId: string, body: ResidentI
 }
 
 async function loadResident(ctx: Ctx, id: string) {
-  assertRegistryRole(ctx.grants);
+  const rd = reader(ctx);
+  assertRegistryRole(rd);
   const r = await repo.findResident(ctx.db, id);
-  if (!r || !readRoots(ctx.grants).some((root) => r.org_path === root || r.org_path.startsWith(root + '/'))) throw errors.notFound();
+  // Visible exactly when its household is (subtree, or linked to the calling member).
+  if (!r || !(await repo.findHousehold(ctx.db, r.household_id, rd))) throw errors.notFound();
   return r;
 }
 

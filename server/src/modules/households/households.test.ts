@@ -178,8 +178,8 @@ describe('GET /api/v1/households and /:id', () => {
     expect(all.length).toBeGreaterThan(5);
   });
 
-  it('answers each role by scope: detail visible to office, town, secretary, leader; 404 for a neighbour\'s secretary; 403 for the rest', async () => {
-    const expected: Record<string, number> = { office: 200, town: 200, secretary: 200, leader: 200, member: 403, department: 403, admin: 403 };
+  it('answers each role by scope: detail visible to office, town, secretary, leader; 404 for a neighbour\'s secretary and an unlinked member; 403 for the rest', async () => {
+    const expected: Record<string, number> = { office: 200, town: 200, secretary: 200, leader: 200, member: 404, department: 403, admin: 403 };
     for (const role of ROLES) {
       const res = await req(role, 'GET', `/api/v1/households/${hid}`);
       expect(res.statusCode, role).toBe(expected[role]);
@@ -193,6 +193,22 @@ describe('GET /api/v1/households and /:id', () => {
     expect(leader).toEqual({ update: false, reveal: false });
     const { res } = await create('town', neighbour);
     expect((await req('secretary', 'GET', `/api/v1/households/${res.json().data.id}`)).statusCode).toBe(404);
+  });
+
+  it('shows a member exactly the households linked to them now, masked, and nothing else', async () => {
+    const { rows } = await t.database.db.execute<{ person_id: string }>(sql`SELECT person_id FROM accounts WHERE username = 'member'`);
+    const link = await req('secretary', 'POST', '/api/v1/links', { personId: rows[0]!.person_id, householdId: hid });
+    expect(link.statusCode).toBe(201);
+    const detail = await req('member', 'GET', `/api/v1/households/${hid}`);
+    expect(detail.statusCode).toBe(200);
+    expect(detail.json().data.abilities).toEqual({ update: false, reveal: false });
+    expect(detail.body).not.toMatch(/\d{17}[\dX]/);
+    const list = (await req('member', 'GET', '/api/v1/households?limit=200')).json().data.map((h: { id: string }) => h.id);
+    expect(list).toEqual([hid]);
+    const rid = detail.json().data.residents[0].id;
+    expect((await req('member', 'POST', `/api/v1/residents/${rid}/reveal`, { field: 'phone', reason: '走访联系' })).statusCode).toBe(403);
+    await req('secretary', 'POST', `/api/v1/links/${link.json().data.id}/end`, { reason: 'other' });
+    expect((await req('member', 'GET', `/api/v1/households/${hid}`)).statusCode).toBe(404);
   });
 
   it('returns 400 for a malformed id and 404 for an unknown one', async () => {
