@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inputText, noNul, NUL_MESSAGE } from './text.ts';
 import { orgLevel } from './orgs.ts';
 
 export const roles = ['member', 'secretary', 'town', 'office', 'department', 'leader', 'admin'] as const;
@@ -7,8 +8,8 @@ export type Role = z.infer<typeof role>;
 
 export const loginBody = z
   .object({
-    username: z.string().trim().min(1).max(64),
-    password: z.string().min(1).max(256),
+    username: inputText(1, 64),
+    password: z.string().min(1).max(256).refine(noNul, NUL_MESSAGE),
   })
   .strict();
 export type LoginBody = z.infer<typeof loginBody>;

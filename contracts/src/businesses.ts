@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inputText, cursorText } from './text.ts';
 import { phone } from './constituents.ts';
 import { orgCode } from './orgs.ts';
 
@@ -16,7 +17,7 @@ export const creditCode = z
   .toUpperCase()
   .regex(/^[0-9A-HJ-NP-RT-UW-Y]{18}$/, '统一社会信用代码应为18位数字或大写字母（不含 I、O、Z、S、V）');
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => inputText(1, max);
 
 export const businessAbilities = z.object({ update: z.boolean(), reveal: z.boolean() });
 
@@ -47,9 +48,9 @@ export const businessListQuery = z
     org: orgCode.optional(),
     kind: z.enum(businessKinds).optional(),
     /** Name, pinyin initials of the name (letters only), address, or (a prefix of) the credit code. */
-    q: z.string().trim().min(1).max(40).optional(),
+    q: inputText(1, 40).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(200).optional(),
+    cursor: cursorText.optional(),
   })
   .strict();
 export type BusinessListQuery = z.infer<typeof businessListQuery>;
@@ -80,12 +81,12 @@ export type BusinessCreate = z.infer<typeof businessCreate>;
 export const businessUpdate = businessCreate.omit({ kind: true, orgCode: true }).partial().strict();
 export type BusinessUpdate = z.infer<typeof businessUpdate>;
 
-export const businessRemoveBody = z.object({ reason: z.string().trim().min(2, '请填写注销原因').max(200) }).strict();
+export const businessRemoveBody = z.object({ reason: inputText(2, 200, '请填写注销原因') }).strict();
 /** The removed business and, for an enterprise, its teams removed with it. */
 export const businessRemoveResult = z.object({ data: z.object({ removedIds: z.array(z.string()) }) });
 
 export const businessRevealBody = z
-  .object({ field: z.enum(['contactPhone']), reason: z.string().trim().min(2, '请填写查看原因').max(200) })
+  .object({ field: z.enum(['contactPhone']), reason: inputText(2, 200, '请填写查看原因') })
   .strict();
 export const businessRevealResult = z.object({
   data: z.object({ field: z.enum(['contactPhone']), value: z.string().nullable() }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inputText, cursorText } from './text.ts';
 import { orgCode } from './orgs.ts';
 
 /** GB 11643-1999 citizen ID number: 17 digits + check digit (0-9 or X). The checksum is verified by the server. */
@@ -55,12 +56,12 @@ export type Household = z.infer<typeof household>;
 export const householdListQuery = z
   .object({
     org: orgCode.optional(),
-    q: z.string().trim().min(1).max(40).optional(),
-    tag: z.string().trim().min(1).max(20).optional(),
+    q: inputText(1, 40).optional(),
+    tag: inputText(1, 20).optional(),
     grid: orgCode.optional(),
     away: z.enum(['true', 'false']).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(200).optional(),
+    cursor: cursorText.optional(),
   })
   .strict();
 export type HouseholdListQuery = z.infer<typeof householdListQuery>;
@@ -68,7 +69,7 @@ export const householdList = z.object({ data: z.array(householdSummary), nextCur
 export type HouseholdList = z.infer<typeof householdList>;
 export const householdItem = z.object({ data: household });
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => inputText(1, max);
 
 export const residentInput = z
   .object({
@@ -108,6 +109,6 @@ export const residentUpdate = residentInput.partial().strict();
 export type ResidentUpdate = z.infer<typeof residentUpdate>;
 
 export const revealBody = z
-  .object({ field: z.enum(['idNumber', 'phone']), reason: z.string().trim().min(2, '请填写查看原因').max(200) })
+  .object({ field: z.enum(['idNumber', 'phone']), reason: inputText(2, 200, '请填写查看原因') })
   .strict();
 export const revealResult = z.object({ data: z.object({ field: z.enum(['idNumber', 'phone']), value: z.string().nullable() }) });

@@ -5,3 +5,4 @@ export * from './health.ts';
 export * from './constituents.ts';
 export * from './links.ts';
 export * from './businesses.ts';
+export * from './text.ts';

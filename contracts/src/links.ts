@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inputText, cursorText } from './text.ts';
 import { isoDate } from './constituents.ts';
 import { orgCode, orgLevel } from './orgs.ts';
 
@@ -35,7 +36,7 @@ export const linkListQuery = z
     /** Include ended links (the history); default only active ones. */
     history: z.enum(['true', 'false']).default('false'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(200).optional(),
+    cursor: cursorText.optional(),
   })
   .strict()
   .refine((q) => [q.person, q.household, q.business].filter(Boolean).length === 1, '请指定 person、household 或 business 之一');
@@ -91,7 +92,7 @@ export const unlinkedQuery = z
     org: orgCode.optional(),
     kind: z.enum(['household', 'enterprise', 'shop', 'team']).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(200).optional(),
+    cursor: cursorText.optional(),
   })
   .strict();
 export const unlinkedItem = z.object({
@@ -119,9 +120,9 @@ export const memberList = z.object({ data: z.array(memberWithLoad), nextCursor: 
 export const memberListQuery = z
   .object({
     org: orgCode.optional(),
-    q: z.string().trim().min(1).max(40).optional(),
+    q: inputText(1, 40).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(200).optional(),
+    cursor: cursorText.optional(),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inputText, cursorText } from './text.ts';
 
 export const orgLevels = ['zone', 'town', 'village', 'grid', 'department', 'office', 'unit'] as const;
 export const orgLevel = z.enum(orgLevels);
@@ -44,10 +45,10 @@ export type Org = z.infer<typeof org>;
 export const orgListQuery = z
   .object({
     parent: orgCode.optional(),
-    q: z.string().trim().min(1).max(40).optional(),
+    q: inputText(1, 40).optional(),
     level: orgLevel.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(200).optional(),
+    cursor: cursorText.optional(),
   })
   .strict();
 export type OrgListQuery = z.infer<typeof orgListQuery>;

@@ -12,8 +12,9 @@ export interface LayoutReport {
 
 /**
  * Measures the page as a phone user meets it. Tap targets are buttons, links, inputs and ARIA buttons/links/tree
- * items; an input inside antd's affix wrapper (password field with its eye icon) is measured by the wrapper, which
- * is what receives the tap and focuses the input.
+ * items; an input inside antd's affix wrapper (password field with its eye icon) or inside an antd Select (whose
+ * search input is a 22 px line inside the 44 px box) is measured by the wrapper, which is what receives the tap and
+ * focuses the input.
  */
 export function probeLayout(page: Page): Promise<LayoutReport> {
   return page.evaluate(() => {
@@ -27,7 +28,7 @@ export function probeLayout(page: Page): Promise<LayoutReport> {
       .filter(visible);
     const smallTargets = targets
       .map((el) => {
-        const box = el.closest('.ant-input-affix-wrapper') ?? el;
+        const box = el.closest('.ant-input-affix-wrapper, .ant-select') ?? el;
         return { tag: el.tagName.toLowerCase(), text: (el.textContent || (el as HTMLInputElement).placeholder || el.getAttribute('aria-label') || '').trim().slice(0, 40), height: Math.round(box.getBoundingClientRect().height * 10) / 10 };
       })
       .filter((t) => t.height < 44);

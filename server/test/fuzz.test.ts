@@ -60,6 +60,28 @@ describe('fuzz: auth and org endpoints answer junk with 2xx/4xx and the error sh
     }), { numRuns: 200 });
   });
 
+  it('POST /api/v1/households with junk bodies never answers 5xx and never writes a partial household', async () => {
+    const sec = await login(t.app, 'secretary');
+    const before = (await t.database.pool.query('SELECT count(*)::int AS n FROM households')).rows[0].n;
+    await fc.assert(fc.asyncProperty(fc.record({
+      orgCode: fc.oneof(fc.constant('419001100201'), junkText),
+      address: junkText,
+      tags: fc.array(junkText, { maxLength: 3 }),
+      residents: fc.array(fc.dictionary(fc.constantFrom('name', 'sex', 'birthDate', 'idNumber', 'relation', 'phone'), junkText), { maxLength: 3 }),
+    }, { requiredKeys: [] }), async (body) => {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/households', headers: { cookie: sec.cookie, 'x-csrf-token': sec.csrf }, payload: body });
+      checkShape(res, JSON.stringify(body));
+      expect(res.statusCode).not.toBe(201);
+    }), { numRuns: 150 });
+    expect((await t.database.pool.query('SELECT count(*)::int AS n FROM households')).rows[0].n).toBe(before);
+  });
+
+  it('GET /api/v1/orgs?q= with a NUL byte answers 400 validation_error', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/orgs?q=%00', headers: { cookie: office.cookie } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.id).toBe('validation_error');
+  });
+
   it('POST /api/v1/auth/logout with junk bodies and CSRF headers never logs out without the right token', async () => {
     await fc.assert(fc.asyncProperty(junkValue, fc.string({ maxLength: 40 }), async (body, token) => {
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: office.cookie, 'x-csrf-token': token, 'content-type': 'application/json' }, payload: JSON.stringify(body) ?? '' });

@@ -20,6 +20,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       if (process.env.LX_DEBUG) console.error(JSON.stringify(err.cause.issues));
       return reply.code(500).send({ error: { id: 'internal_error', message: '服务器内部错误' } });
     }
+    // Safety net behind edge validation: bytes PostgreSQL cannot store (NUL, invalid encoding) are the client's
+    // fault and the statement's transaction has rolled back — a 400, never a 500.
+    const pgCode = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? err.code;
+    if (pgCode === '22021' || pgCode === '22P05') {
+      return reply.code(400).send({ error: { id: 'validation_error', message: '包含无效字符' } });
+    }
     const status = err.statusCode ?? 500;
     if (status === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send({ error: { id: 'payload_too_large', message: '请求内容过大' } });

@@ -41,6 +41,12 @@ export const router = createBrowserRouter([
       { index: true, loader: home },
       { path: 'orgs', lazy: async () => ({ Component: (await import('../routes/orgs-tree-page.tsx')).OrgsTreePage }) },
       { path: 'orgs/:code', lazy: async () => ({ Component: (await import('../routes/org-page.tsx')).OrgPage }) },
+      {
+        path: 'orgs/:code/households',
+        lazy: async () => ({ Component: (await import('../routes/households-page.tsx')).HouseholdsPage }),
+      },
+      { path: 'households/new', lazy: async () => ({ Component: (await import('../routes/household-new-page.tsx')).HouseholdNewPage }) },
+      { path: 'households/:id', lazy: async () => ({ Component: (await import('../routes/household-page.tsx')).HouseholdPage }) },
       { path: 'search', lazy: async () => ({ Component: (await import('../routes/search-page.tsx')).SearchPage }) },
       { path: '*', lazy: async () => ({ Component: (await import('../routes/not-found-page.tsx')).NotFoundPage }) },
     ],

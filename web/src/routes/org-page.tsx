@@ -71,6 +71,16 @@ export function OrgPage() {
           </Col>
         ))}
       </Row>
+      {o.abilities.readPeople && (o.level === 'village' || o.level === 'town') && (
+        <Link
+          to={`/orgs/${encodeURIComponent(o.code)}/households`}
+          className="lx-block-link"
+          style={{ background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16, justifyContent: 'space-between', gap: 8, boxSizing: 'border-box' }}
+        >
+          <span style={{ fontSize: 16, fontWeight: 500 }}>户籍 · 住户和居民登记</span>
+          <Typography.Text type="secondary">{o.counts.households} 户 ›</Typography.Text>
+        </Link>
+      )}
       <Typography.Title level={4}>下级组织</Typography.Title>
       {o.counts.children === 0 ? (
         <Empty description="没有下级组织" />

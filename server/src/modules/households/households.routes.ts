@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  errorBody, householdCreate, householdItem, householdList, householdListQuery, householdUpdate, isoDate, residentInput,
+  errorBody, householdCreate, inputText, householdItem, householdList, householdListQuery, householdUpdate, isoDate, residentInput,
   residentUpdate, revealBody, revealResult, tagList,
 } from '@lianxin/contracts';
 import type { Config } from '../../config.ts';
@@ -50,7 +50,7 @@ export async function residentRoutes(app: FastifyInstance, opts: { db: Db; confi
   r.post('/:id/leave', {
     schema: {
       tags: ['households'], summary: '成员迁出或去世（保留记录）', params: idParams,
-      body: z.object({ on: isoDate, reason: z.string().trim().min(1).max(100) }).strict(),
+      body: z.object({ on: isoDate, reason: inputText(1, 100) }).strict(),
       response: { 200: householdItem, ...errorResponses },
     },
   }, async (req) => ({ data: await service.leaveResident(ctx(req), req.params.id, req.body.on, req.body.reason) }));

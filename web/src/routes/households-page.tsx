@@ -1,0 +1,151 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { Alert, Breadcrumb, Button, Empty, Input, List, Result, Select, Skeleton, Tag, Typography } from 'antd';
+import { Link, useNavigate, useParams, useRouteLoaderData, useSearchParams } from 'react-router';
+import type { Me } from '@lianxin/contracts';
+import { isApiError } from '../api/api-client.ts';
+import { canRegister } from '../features/households/household-abilities.ts';
+import { householdListQuery, tagsQuery, type HouseholdFilters } from '../features/households/household-queries.ts';
+import { HouseholdTags } from '../features/households/household-tags.tsx';
+import { orgQuery } from '../features/orgs/org-queries.ts';
+
+export function HouseholdsPage() {
+  const { code = '' } = useParams();
+  const navigate = useNavigate();
+  const me = useRouteLoaderData('shell') as Me;
+  const [params, setParams] = useSearchParams();
+  const filters: HouseholdFilters = {
+    q: params.get('q')?.trim() || undefined,
+    tag: params.get('tag') || undefined,
+    away: params.get('away') === 'true' || params.get('away') === 'false' ? (params.get('away') as 'true' | 'false') : undefined,
+  };
+  const org = useQuery(orgQuery(code));
+  const tags = useQuery(tagsQuery);
+  const list = useInfiniteQuery({ ...householdListQuery(code, filters), enabled: org.isSuccess && org.data.abilities.readPeople });
+
+  function setFilter(key: keyof HouseholdFilters, value: string | undefined) {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  }
+
+  if (org.isPending) return <Skeleton active />;
+  if (org.isError || !org.data.abilities.readPeople) {
+    const hidden = org.isError ? isApiError(org.error, 'not_found') || isApiError(org.error, 'forbidden') || isApiError(org.error, 'validation_error') : true;
+    return (
+      <Result
+        status={hidden ? '404' : 'error'}
+        title={hidden ? '未找到或无权查看' : '加载失败'}
+        subTitle={hidden ? '该组织的户籍不存在，或不在您的查看范围内。' : org.error?.message}
+        extra={<Button type="primary" onClick={() => navigate('/')}>返回首页</Button>}
+      />
+    );
+  }
+
+  const o = org.data;
+  const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const filtered = Boolean(filters.q || filters.tag || filters.away);
+  const anySynthetic = rows.some((r) => r.synthetic);
+  const showVillage = o.level !== 'village';
+
+  return (
+    <article aria-labelledby="households-title">
+      {anySynthetic && !me.demo && (
+        <Alert type="warning" showIcon title="演示数据" description="列表中的住户为演示数据，并非真实人员信息。" style={{ marginBottom: 12 }} />
+      )}
+      <nav aria-label="位置">
+        <Breadcrumb
+          className="lx-breadcrumb"
+          items={[
+            ...o.ancestors.map((a) => ({ key: a.code, title: <Link to={`/orgs/${encodeURIComponent(a.code)}`}>{a.name}</Link> })),
+            { key: o.code, title: <Link to={`/orgs/${encodeURIComponent(o.code)}`}>{o.shortName || o.name}</Link> },
+            { key: 'households', title: <span aria-current="page">户籍</span> },
+          ]}
+        />
+      </nav>
+      <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
+        <Typography.Title level={3} id="households-title" style={{ margin: 0 }}>{o.shortName || o.name} · 户籍</Typography.Title>
+        {canRegister(me, o) && (
+          <Button type="primary" onClick={() => navigate(`/households/new?org=${encodeURIComponent(o.code)}`)}>新增住户</Button>
+        )}
+      </div>
+      <div role="search" aria-label="筛选住户" style={{ display: 'flex', flexDirection: 'column', gap: 8, marginBottom: 12 }}>
+        <Input.Search
+          key={filters.q ?? ''}
+          defaultValue={filters.q}
+          placeholder="姓名、拼音首字母或地址"
+          aria-label="搜索住户"
+          enterButton="搜索"
+          allowClear
+          maxLength={40}
+          onSearch={(v) => setFilter('q', v.trim() || undefined)}
+        />
+        <div style={{ display: 'flex', gap: 8 }}>
+          <Select
+            aria-label="按标签筛选"
+            style={{ flex: 1, minWidth: 0 }}
+            value={filters.tag ?? ''}
+            onChange={(v: string) => setFilter('tag', v || undefined)}
+            options={[{ value: '', label: '全部标签' }, ...(tags.data ?? []).map((t) => ({ value: t.code, label: t.name }))]}
+          />
+          <Select
+            aria-label="按在外情况筛选"
+            style={{ flex: 1, minWidth: 0 }}
+            value={filters.away ?? ''}
+            onChange={(v: string) => setFilter('away', v || undefined)}
+            options={[
+              { value: '', label: '在外：不限' },
+              { value: 'true', label: '有人在外' },
+              { value: 'false', label: '无人在外' },
+            ]}
+          />
+        </div>
+      </div>
+      <Typography.Paragraph type="secondary" aria-live="polite" style={{ fontSize: 14 }} data-testid="household-count">
+        {list.isPending
+          ? '正在加载…'
+          : filtered
+            ? `找到 ${rows.length}${list.hasNextPage ? '+' : ''} 户`
+            : `共 ${o.counts.households} 户${list.hasNextPage ? `，已显示 ${rows.length} 户` : ''}`}
+      </Typography.Paragraph>
+      {list.isError ? (
+        <Alert type="error" showIcon title="加载失败" description={list.error.message} />
+      ) : (
+        <section aria-label="住户列表">
+          <List
+            bordered
+            style={{ background: '#fff' }}
+            loading={list.isPending}
+            locale={{ emptyText: <Empty description={filtered ? '没有符合条件的住户' : '还没有登记住户'} /> }}
+            dataSource={rows}
+            renderItem={(h) => (
+              <List.Item key={h.id} style={{ padding: '4px 12px' }}>
+                <Link to={`/households/${encodeURIComponent(h.id)}`} className="lx-row-link" style={{ width: '100%' }}>
+                  <span style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 6 }}>
+                    <strong style={{ fontSize: 17 }}>{h.headName}户</strong>
+                    <Typography.Text type="secondary">{h.residentCount} 人</Typography.Text>
+                    {h.away && <Tag color="purple" style={{ fontSize: 14, marginInlineEnd: 0 }}>有人在外</Tag>}
+                    <HouseholdTags tags={h.tags} />
+                  </span>
+                  <span style={{ display: 'block', color: 'rgba(0,0,0,0.65)', fontSize: 15, marginTop: 2 }}>
+                    {h.address}
+                    {(h.gridName || showVillage) && (
+                      <Typography.Text type="secondary"> · {[showVillage ? h.orgName : null, h.gridName].filter(Boolean).join(' ')}</Typography.Text>
+                    )}
+                  </span>
+                </Link>
+              </List.Item>
+            )}
+            loadMore={
+              list.hasNextPage ? (
+                <div style={{ textAlign: 'center', padding: 12 }}>
+                  <Button onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>加载更多</Button>
+                </div>
+              ) : null
+            }
+          />
+        </section>
+      )}
+    </article>
+  );
+}
