@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { likePrefix } from '../orgs/orgs.repo.ts';
+import { likePrefix, underAny } from '../../lib/paths.ts';
 
 export type BusinessRow = {
   id: string;
@@ -23,10 +23,6 @@ export type BusinessRow = {
   synthetic: boolean;
 };
 
-function underAny(column: SQL, roots: string[]): SQL {
-  if (!roots.length) return sql`false`;
-  return sql.join(roots.map((r) => sql`(${column} = ${r} OR ${column} LIKE ${likePrefix(r)})`), sql` OR `);
-}
 
 const selectBusiness = sql`
   SELECT b.id, b.kind, b.org_id, o.code AS org_code, o.short_name AS org_name, o.path AS org_path, o.sort_key AS org_sort,

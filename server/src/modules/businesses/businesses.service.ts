@@ -14,25 +14,11 @@ import { isValidCreditCode } from './credit-code.ts';
 import { assertCan, assertRegistryRole, readRoots } from './businesses.policy.ts';
 import { presentBusiness } from './businesses.presenter.ts';
 import * as repo from './businesses.repo.ts';
+import { decodeCursor, encodeCursor, isUuid } from '../../lib/cursor.ts';
 
 export interface Ctx { db: Db; ring: Keyring; grants: Grant[]; req: FastifyRequest }
 
 type Issue = { path: string; message: string };
-
-function encodeCursor(r: repo.BusinessRow): string {
-  return Buffer.from(JSON.stringify([r.org_sort, r.name, r.id])).toString('base64url');
-}
-
-function decodeCursor(c: string): repo.ListFilter['after'] {
-  try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && Number.isInteger(v[0]) && typeof v[1] === 'string' && typeof v[2] === 'string'
-      && /^[0-9a-f-]{36}$/.test(v[2])) return { sort: v[0] as number, name: v[1], id: v[2] };
-  } catch {
-    // fall through
-  }
-  throw errors.validation('cursor 无效', [{ path: 'querystring/cursor', message: 'invalid cursor' }]);
-}
 
 export async function list(ctx: Ctx, q: BusinessListQuery): Promise<BusinessList> {
   assertRegistryRole(ctx.grants);
@@ -44,11 +30,11 @@ export async function list(ctx: Ctx, q: BusinessListQuery): Promise<BusinessList
     orgPath = org.path;
   }
   const rows = await repo.listBusinesses(ctx.db, {
-    roots, orgPath, kind: q.kind, q: q.q, after: q.cursor ? decodeCursor(q.cursor) : null, limit: q.limit,
+    roots, orgPath, kind: q.kind, q: q.q, after: q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? { sort: v[0] as number, name: v[1], id: v[2] } : null)) : null, limit: q.limit,
   });
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
-  return { data: page.map((r) => presentBusiness(r, ctx.grants, ctx.ring)), nextCursor: more ? encodeCursor(page[page.length - 1]!) : null };
+  return { data: page.map((r) => presentBusiness(r, ctx.grants, ctx.ring)), nextCursor: more ? encodeCursor([page[page.length - 1]!.org_sort, page[page.length - 1]!.name, page[page.length - 1]!.id]) : null };
 }
 
 async function load(ctx: Ctx, id: string): Promise<repo.BusinessRow> {

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { likePrefix } from '../orgs/orgs.repo.ts';
+import { likePrefix, underAny } from '../../lib/paths.ts';
 import type { Reader } from './households.policy.ts';
 
 export type HouseholdRow = {
@@ -34,10 +34,6 @@ export type ResidentRow = {
   away_place: string | null;
 };
 
-function underAny(column: SQL, roots: string[]): SQL {
-  if (!roots.length) return sql`false`;
-  return sql.join(roots.map((r) => sql`(${column} = ${r} OR ${column} LIKE ${likePrefix(r)})`), sql` OR `);
-}
 
 /** Households the reader may see: in their subtrees, or (members) linked to them now. */
 function visible(reader: Reader): SQL {

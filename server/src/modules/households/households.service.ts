@@ -15,6 +15,7 @@ import { assertAnyWrite, assertCan, assertRegistryRole, readerOf, type Reader } 
 import { within } from '../auth/scope.ts';
 import { ageOn, presentHousehold, presentSummary, todayInShanghai } from './households.presenter.ts';
 import * as repo from './households.repo.ts';
+import { decodeCursor, encodeCursor, isUuid } from '../../lib/cursor.ts';
 import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
 
 export interface Ctx { db: Db; ring: Keyring; grants: Grant[]; req: FastifyRequest }
@@ -24,21 +25,6 @@ function reader(ctx: Ctx): Reader {
 }
 
 type Issue = { path: string; message: string };
-
-function encodeCursor(r: repo.HouseholdRow): string {
-  return Buffer.from(JSON.stringify([r.org_sort, r.address, r.id])).toString('base64url');
-}
-
-function decodeCursor(c: string): repo.ListFilter['after'] {
-  try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && Number.isInteger(v[0]) && typeof v[1] === 'string' && typeof v[2] === 'string'
-      && /^[0-9a-f-]{36}$/.test(v[2])) return { sort: v[0] as number, address: v[1], id: v[2] };
-  } catch {
-    // fall through
-  }
-  throw errors.validation('cursor 无效', [{ path: 'querystring/cursor', message: 'invalid cursor' }]);
-}
 
 export async function listTags(db: Db) {
   return repo.activeTags(db);
@@ -55,11 +41,11 @@ export async function list(ctx: Ctx, q: HouseholdListQuery): Promise<HouseholdLi
   }
   const rows = await repo.listHouseholds(ctx.db, {
     reader: rd, orgPath, q: q.q, tag: q.tag, gridCode: q.grid, away: q.away === undefined ? undefined : q.away === 'true',
-    after: q.cursor ? decodeCursor(q.cursor) : null, limit: q.limit,
+    after: q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? { sort: v[0] as number, address: v[1], id: v[2] } : null)) : null, limit: q.limit,
   });
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
-  return { data: page.map((r) => presentSummary(r, ctx.grants)), nextCursor: more ? encodeCursor(page[page.length - 1]!) : null };
+  return { data: page.map((r) => presentSummary(r, ctx.grants)), nextCursor: more ? encodeCursor([page[page.length - 1]!.org_sort, page[page.length - 1]!.address, page[page.length - 1]!.id]) : null };
 }
 
 async function load(ctx: Ctx, id: string): Promise<repo.HouseholdRow> {

@@ -1,11 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { likePrefix } from '../orgs/orgs.repo.ts';
+import { likePrefix, underAny } from '../../lib/paths.ts';
 
-export function underAny(column: SQL, roots: string[]): SQL {
-  if (!roots.length) return sql`false`;
-  return sql.join(roots.map((r) => sql`(${column} = ${r} OR ${column} LIKE ${likePrefix(r)})`), sql` OR `);
-}
 
 export type LinkRow = {
   id: string; person_id: string; person_name: string; person_kind: 'member' | 'helper';

@@ -13,22 +13,9 @@ import { coverageOf, recomputeCoverage, targetLoad } from './coverage.repo.ts';
 import { assertWrite, coverageRoots, readRoots } from './links.policy.ts';
 import { loadStatus, presentCoverage, presentLink } from './links.presenter.ts';
 import * as repo from './links.repo.ts';
+import { decodeCursor, encodeCursor, isUuid } from '../../lib/cursor.ts';
 
 export interface Ctx { db: Db; grants: Grant[]; req: FastifyRequest }
-
-function cursorOf(v: unknown[]): string {
-  return Buffer.from(JSON.stringify(v)).toString('base64url');
-}
-function parseCursor(c: string, check: (v: unknown[]) => boolean): unknown[] {
-  try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && check(v)) return v;
-  } catch {
-    // fall through
-  }
-  throw errors.validation('cursor 无效', [{ path: 'querystring/cursor', message: 'invalid cursor' }]);
-}
-const isUuid = (x: unknown) => typeof x === 'string' && /^[0-9a-f-]{36}$/.test(x);
 
 async function scopedOrg(ctx: Ctx, code: string | undefined, roots: string[]) {
   if (!code) return null;
@@ -50,12 +37,12 @@ export async function list(ctx: Ctx, q: z.infer<typeof linkListQuery>): Promise<
     if (!c || !within(c.org_path, roots)) throw errors.notFound();
     where = q.household ? sql`l.household_id = ${q.household}` : sql`l.business_id = ${q.business!}`;
   }
-  const after = q.cursor ? parseCursor(q.cursor, (v) => typeof v[0] === 'string' && isUuid(v[1])) : null;
+  const after = q.cursor ? decodeCursor(q.cursor, (v) => (typeof v[0] === 'string' && isUuid(v[1]) ? v : null)) : null;
   const rows = await repo.listLinks(ctx.db, where, q.history === 'true', after ? { at: after[0] as string, id: after[1] as string } : null, q.limit);
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
-  return { data: page.map(presentLink), nextCursor: more && last ? cursorOf([last.created_at, last.id]) : null };
+  return { data: page.map(presentLink), nextCursor: more && last ? encodeCursor([last.created_at, last.id]) : null };
 }
 
 async function affectedRecompute(tx: Db, orgIds: string[]) {
@@ -167,14 +154,14 @@ export async function unlinked(ctx: Ctx, q: z.infer<typeof unlinkedQuery>) {
   const roots = readRoots(ctx.grants);
   if (!roots.length) throw errors.forbidden('当前角色无权查看住户信息');
   const org = await scopedOrg(ctx, q.org, roots);
-  const after = q.cursor ? parseCursor(q.cursor, (v) => Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2])) : null;
+  const after = q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? v : null)) : null;
   const rows = await repo.listUnlinked(ctx.db, roots, org?.path ?? null, q.kind, after ? { sort: after[0] as number, address: after[1] as string, id: after[2] as string } : null, q.limit);
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
   return {
     data: page.map((r) => ({ householdId: r.household_id, businessId: r.business_id, kind: r.kind, name: r.name, address: r.address, orgCode: r.org_code, orgName: r.org_name, gridCode: r.grid_code })),
-    nextCursor: more && last ? cursorOf([last.org_sort, last.address, last.household_id ?? last.business_id]) : null,
+    nextCursor: more && last ? encodeCursor([last.org_sort, last.address, last.household_id ?? last.business_id]) : null,
   };
 }
 
@@ -182,7 +169,7 @@ export async function members(ctx: Ctx, q: z.infer<typeof memberListQuery>) {
   const roots = readRoots(ctx.grants);
   if (!roots.length) throw errors.forbidden('当前角色无权查看党员名单');
   const org = await scopedOrg(ctx, q.org, roots);
-  const after = q.cursor ? parseCursor(q.cursor, (v) => typeof v[0] === 'string' && isUuid(v[1])) : null;
+  const after = q.cursor ? decodeCursor(q.cursor, (v) => (typeof v[0] === 'string' && isUuid(v[1]) ? v : null)) : null;
   const rows = await repo.membersWithLoad(ctx.db, roots, org?.path ?? null, q.q, after ? { name: after[0] as string, id: after[1] as string } : null, q.limit);
   const t = await targetLoad(ctx.db);
   const more = rows.length > q.limit;
@@ -190,7 +177,7 @@ export async function members(ctx: Ctx, q: z.infer<typeof memberListQuery>) {
   const last = page[page.length - 1];
   return {
     data: page.map((r) => ({ id: r.id, name: r.name, kind: r.kind, orgCode: r.org_code, orgName: r.org_name, load: r.load, loadStatus: loadStatus(r.load, t) })),
-    nextCursor: more && last ? cursorOf([last.name, last.id]) : null,
+    nextCursor: more && last ? encodeCursor([last.name, last.id]) : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { underAny } from '../../lib/paths.ts';
 
 export type OrgRow = {
   id: string;
@@ -21,10 +22,6 @@ export type OrgRow = {
   households: number;
 };
 
-/** LIKE needs its own metacharacters escaped; codes are validated, but paths are data. */
-export function likePrefix(path: string): string {
-  return path.replace(/[\\%_]/g, (c) => '\\' + c) + '/%';
-}
 
 /**
  * Rows with counts. Counts come from org_rollups (finest level) summed over the subtree — at most ~600 rows per org
@@ -48,8 +45,7 @@ const selectWithCounts = sql`
 
 /** `roots` restricts every query to the caller's readable subtrees. */
 function inRoots(roots: string[]): SQL {
-  if (!roots.length) return sql`false`;
-  return sql.join(roots.map((r) => sql`(o.path = ${r} OR o.path LIKE ${likePrefix(r)})`), sql` OR `);
+  return underAny(sql`o.path`, roots);
 }
 
 export async function findByCode(db: Db, code: string, roots: string[]): Promise<OrgRow | null> {

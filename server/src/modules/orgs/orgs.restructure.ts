@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
 import { appendAudit } from '../../plugins/audit.ts';
-import { likePrefix } from './orgs.repo.ts';
+import { likePrefix } from '../../lib/paths.ts';
 
 /**
  * Restructuring keeps history: the current version of every affected org is copied into org_history with its

@@ -6,22 +6,7 @@ import { isWithin } from '../auth/scope.ts';
 import { readableRoots } from './orgs.policy.ts';
 import { presentOrg } from './orgs.presenter.ts';
 import * as repo from './orgs.repo.ts';
-
-function encodeCursor(row: repo.OrgRow): string {
-  return Buffer.from(JSON.stringify([row.sort_key, row.code])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): repo.Page['after'] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && Number.isInteger(v[0]) && typeof v[1] === 'string' && v[1].length <= 40) {
-      return { sortKey: v[0] as number, code: v[1] };
-    }
-  } catch {
-    // fall through
-  }
-  throw errors.validation('cursor 无效', [{ path: 'querystring/cursor', message: 'invalid cursor' }]);
-}
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 
 /** Breadcrumbs limited to what the caller may read: a town secretary's trail starts at their town, not the zone. */
 function ancestorsOf(row: repo.OrgRow, roots: string[], names: Map<string, string>): Org['ancestors'] {
@@ -65,8 +50,8 @@ export async function listOrgs(db: Db, grants: Grant[], q: OrgListQuery): Promis
   }
   const parent = await repo.findByCode(db, q.parent, roots);
   if (!parent) throw errors.notFound();
-  const rows = await repo.listChildren(db, q.parent, roots, { limit: q.limit, after: q.cursor ? decodeCursor(q.cursor) : null });
+  const rows = await repo.listChildren(db, q.parent, roots, { limit: q.limit, after: q.cursor ? decodeCursor(q.cursor, (v) => (v.length === 2 && Number.isInteger(v[0]) && typeof v[1] === 'string' && v[1].length <= 40 ? { sortKey: v[0] as number, code: v[1] } : null)) : null });
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
-  return { data: await present(db, page, grants, roots), nextCursor: more ? encodeCursor(page[page.length - 1]!) : null };
+  return { data: await present(db, page, grants, roots), nextCursor: more ? encodeCursor([page[page.length - 1]!.sort_key, page[page.length - 1]!.code]) : null };
 }
