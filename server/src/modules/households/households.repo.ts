@@ -140,3 +140,13 @@ export async function bumpRollup(db: Db, orgId: string, delta: number): Promise<
     INSERT INTO org_rollups (org_id, households, updated_at) VALUES (${orgId}, ${delta}, now())
     ON CONFLICT (org_id) DO UPDATE SET households = org_rollups.households + ${delta}, updated_at = now()`);
 }
+
+export async function residentsOfMany(db: Db, householdIds: string[]): Promise<ResidentRow[]> {
+  if (!householdIds.length) return [];
+  const { rows } = await db.execute<ResidentRow>(sql`
+    SELECT r.id, r.household_id, r.name, r.sex, r.birth_date, r.relation, r.id_number_enc, r.id_number_hash, r.phone_enc,
+           r.away_scope, r.away_place
+    FROM residents r WHERE r.household_id IN (${sql.join(householdIds.map((i) => sql`${i}::uuid`), sql`, `)}) AND r.left_on IS NULL
+    ORDER BY r.household_id, ${RELATION_ORDER}, r.birth_date, r.id`);
+  return rows;
+}

@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  errorBody, householdCreate, inputText, householdItem, householdList, householdListQuery, householdUpdate, isoDate, residentInput,
+  errorBody, householdCreate, inputText, orgCode, householdItem, householdList, householdListQuery, householdUpdate, isoDate, residentInput,
   residentUpdate, revealBody, revealResult, tagList,
 } from '@lianxin/contracts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
+import { exportHouseholds } from './households.export.ts';
 import * as service from './households.service.ts';
 
 const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
@@ -20,6 +21,26 @@ export async function householdRoutes(app: FastifyInstance, opts: { db: Db; conf
   r.get('/', {
     schema: { tags: ['households'], summary: '住户列表（按姓名、拼音首字母、地址、标签、网格、在外筛选）', querystring: householdListQuery, response: { 200: householdList, ...errorResponses } },
   }, async (req) => service.list(ctx(req), req.query));
+
+  r.get('/export', {
+    schema: {
+      tags: ['households'],
+      summary: '导出居民名单（xlsx，流式；默认脱敏，full=true 需查看权限和原因，均记入审计）',
+      querystring: z.object({
+        org: orgCode.optional(), tag: inputText(1, 20).optional(), q: inputText(1, 40).optional(),
+        away: z.enum(['true', 'false']).optional(), full: z.enum(['true', 'false']).optional(), reason: inputText(2, 200).optional(),
+      }).strict(),
+      // 200 is an xlsx byte stream: Fastify sends streams as they are, without a serializer.
+      response: { 200: z.unknown(), 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody },
+    },
+  }, async (req, reply) => {
+    const { stream, filename } = await exportHouseholds(ctx(req), req.query);
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`)
+      .header('cache-control', 'no-store')
+      .send(stream);
+  });
 
   r.post('/', {
     schema: { tags: ['households'], summary: '登记住户及其成员', body: householdCreate, response: { 201: householdItem, ...errorResponses } },
