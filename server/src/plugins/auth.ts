@@ -41,16 +41,8 @@ type SessionRow = {
   display_name: string;
   demo: boolean;
   disabled: boolean;
+  grants: { role: Grant['role']; org_id: string; code: string; name: string; level: string; path: string }[];
 };
-
-export async function loadGrants(db: Db, accountId: string): Promise<Grant[]> {
-  const { rows } = await db.execute<{ role: Grant['role']; org_id: string; code: string; name: string; level: string; path: string }>(sql`
-    SELECT r.role, r.org_id, o.code, o.short_name AS name, o.level, o.path
-    FROM account_roles r JOIN orgs o ON o.id = r.org_id
-    WHERE r.account_id = ${accountId}
-    ORDER BY o.depth, r.role`);
-  return rows.map((r) => ({ role: r.role, orgId: r.org_id, orgCode: r.code, orgName: r.name, orgLevel: r.level, orgPath: r.path }));
-}
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -62,7 +54,11 @@ function safeEqual(a: string, b: string): boolean {
 export async function resolveSession(db: Db, config: Config, token: string): Promise<AuthContext | null> {
   const { rows } = await db.execute<SessionRow>(sql`
     SELECT s.id, s.csrf_token, s.expires_at, s.idle_expires_at, s.last_seen_at, s.account_id, a.person_id,
-           a.username, a.display_name, a.demo, a.disabled
+           a.username, a.display_name, a.demo, a.disabled,
+           -- Roles ride along in the same round trip: every authenticated request needs them.
+           coalesce((SELECT json_agg(json_build_object('role', r.role, 'org_id', r.org_id, 'code', o.code, 'name', o.short_name,
+                                                       'level', o.level, 'path', o.path) ORDER BY o.depth, r.role)
+                     FROM account_roles r JOIN orgs o ON o.id = r.org_id WHERE r.account_id = a.id), '[]') AS grants
     FROM sessions s JOIN accounts a ON a.id = s.account_id
     WHERE s.id = ${sha256(token)} AND s.revoked_at IS NULL
       AND s.expires_at > now() AND s.idle_expires_at > now()`);
@@ -76,7 +72,7 @@ export async function resolveSession(db: Db, config: Config, token: string): Pro
   }
   return {
     account: { id: s.account_id, username: s.username, displayName: s.display_name, demo: s.demo, personId: s.person_id },
-    grants: await loadGrants(db, s.account_id),
+    grants: s.grants.map((g) => ({ role: g.role, orgId: g.org_id, orgCode: g.code, orgName: g.name, orgLevel: g.level, orgPath: g.path })),
     session: { id: s.id, csrfToken: s.csrf_token, expiresAt: new Date(s.expires_at), idleExpiresAt },
   };
 }

@@ -91,3 +91,11 @@ export async function search(db: Db, q: string, roots: string[], level: string |
     LIMIT ${limit}`);
   return rows;
 }
+
+/** Names only (breadcrumbs): no counts, so a page of orgs costs one light query for its ancestors. */
+export async function namesByCodes(db: Db, codes: string[]): Promise<{ code: string; short_name: string }[]> {
+  if (!codes.length) return [];
+  const { rows } = await db.execute<{ code: string; short_name: string }>(sql`
+    SELECT code, short_name FROM orgs WHERE code IN (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})`);
+  return rows;
+}

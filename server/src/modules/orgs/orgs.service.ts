@@ -25,7 +25,8 @@ async function present(db: Db, rows: repo.OrgRow[], grants: Grant[], roots: stri
   for (const r of rows) for (const c of r.path.split('/').slice(0, -1)) codes.add(c);
   const names = new Map<string, string>();
   if (codes.size) {
-    for (const a of await repo.listByCodes(db, [...codes], roots)) names.set(a.code, a.short_name);
+    // Only ancestors inside the caller's roots are shown (ancestorsOf filters), so reading all names is safe.
+    for (const a of await repo.namesByCodes(db, [...codes])) names.set(a.code, a.short_name);
   }
   return rows.map((r) => presentOrg(r, grants, ancestorsOf(r, roots, names)));
 }
