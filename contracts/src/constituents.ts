@@ -60,6 +60,9 @@ export const householdListQuery = z
     tag: inputText(1, 20).optional(),
     grid: orgCode.optional(),
     away: z.enum(['true', 'false']).optional(),
+    /** Households with no active primary link (未联系), or those linked to one member now. */
+    unlinked: z.enum(['true', 'false']).optional(),
+    member: z.uuid().optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: cursorText.optional(),
   })

@@ -58,6 +58,8 @@ export interface ListFilter {
   tag?: string;
   gridCode?: string;
   away?: boolean;
+  unlinked?: boolean;
+  memberId?: string;
   after?: { sort: number; address: string; id: string } | null;
   limit: number;
 }
@@ -78,6 +80,9 @@ export async function listHouseholds(db: Db, f: ListFilter): Promise<HouseholdRo
   if (f.tag) where.push(sql`h.tags @> ARRAY[${f.tag}]::text[]`);
   if (f.gridCode) where.push(sql`g.code = ${f.gridCode}`);
   if (f.away !== undefined) where.push(sql`h.away = ${f.away}`);
+  const activePrimary = sql`SELECT 1 FROM links l WHERE l.household_id = h.id AND l.role = 'primary' AND l.ends_on IS NULL`;
+  if (f.unlinked !== undefined) where.push(f.unlinked ? sql`NOT EXISTS (${activePrimary})` : sql`EXISTS (${activePrimary})`);
+  if (f.memberId) where.push(sql`EXISTS (SELECT 1 FROM links l WHERE l.household_id = h.id AND l.person_id = ${f.memberId} AND l.ends_on IS NULL)`);
   if (f.after) where.push(sql`(o.sort_key, h.address, h.id) > (${f.after.sort}, ${f.after.address}, ${f.after.id}::uuid)`);
   const { rows } = await db.execute<HouseholdRow>(sql`${selectHousehold}
     WHERE ${sql.join(where, sql` AND `)}

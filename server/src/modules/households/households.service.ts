@@ -41,6 +41,7 @@ export async function list(ctx: Ctx, q: HouseholdListQuery): Promise<HouseholdLi
   }
   const rows = await repo.listHouseholds(ctx.db, {
     reader: rd, orgPath, q: q.q, tag: q.tag, gridCode: q.grid, away: q.away === undefined ? undefined : q.away === 'true',
+    unlinked: q.unlinked === undefined ? undefined : q.unlinked === 'true', memberId: q.member,
     after: q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? { sort: v[0] as number, address: v[1], id: v[2] } : null)) : null, limit: q.limit,
   });
   const more = rows.length > q.limit;

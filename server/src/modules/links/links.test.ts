@@ -125,6 +125,11 @@ describe('coverage, unlinked list and suggestions', () => {
     expect(child.households).toEqual(village.households);
     const unlinked = (await req('town', 'GET', `/api/v1/coverage/unlinked?org=${neighbour}`)).json().data;
     expect(unlinked.map((u: { householdId: string }) => u.householdId)).toEqual([h2]);
+    // The registry list filters the same way: 未联系, and by linked member.
+    const byFilter = (await req('town', 'GET', `/api/v1/households?org=${neighbour}&unlinked=true`)).json().data;
+    expect(byFilter.map((h: { id: string }) => h.id)).toEqual([h2]);
+    const byMember = (await req('town', 'GET', `/api/v1/households?org=${neighbour}&member=${m}`)).json().data;
+    expect(byMember.map((h: { id: string }) => h.id)).toEqual([h1]);
     expect(village.members.total).toBeGreaterThanOrEqual(1);
     expect(village.members.under).toBe(village.members.total); // everyone below the default minimum of 5
   });
