@@ -104,4 +104,22 @@ export class HouseholdPage {
     if (res.ok()) await d.waitFor({ state: 'hidden' });
     return res.status();
   }
+
+  readonly links = () => this.page.getByRole('region', { name: '联户党员' });
+  readonly currentLink = () => this.page.getByTestId('current-link');
+  readonly linkHistory = () => this.links().getByRole('listitem');
+  readonly changeLinkButton = () => this.page.getByRole('button', { name: '更换联户党员' });
+
+  /** 更换联户党员: picks the member and the reason, confirms, waits for the server and for the new member to show. */
+  async changeLink(member: string, reason: string): Promise<number> {
+    await this.changeLinkButton().click();
+    const form = this.links().getByRole('group', { name: '更换联户党员' });
+    await chooseOption(this.page, form, '新的联户党员', member);
+    await chooseOption(this.page, form, '更换原因', reason);
+    const answer = this.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/links' && r.request().method() === 'POST');
+    await form.getByRole('button', { name: '确认更换' }).click();
+    const res = await answer;
+    if (res.ok()) await this.currentLink().filter({ hasText: member }).waitFor();
+    return res.status();
+  }
 }

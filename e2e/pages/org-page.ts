@@ -8,6 +8,7 @@ export class OrgPage {
   readonly breadcrumb = () => this.page.getByRole('navigation', { name: '位置' });
   readonly childList = () => this.page.getByRole('region', { name: '下级组织' });
   readonly childLink = (name: string) => this.page.getByRole('link', { name });
+  readonly coverageLink = () => this.page.getByRole('link', { name: /^联户覆盖/ });
   readonly householdsLink = () => this.page.getByRole('link', { name: /^户籍/ });
   readonly statistic = (title: string) => this.page.locator('.ant-statistic').filter({ hasText: title });
 

@@ -45,6 +45,10 @@ export const router = createBrowserRouter([
         path: 'orgs/:code/households',
         lazy: async () => ({ Component: (await import('../routes/households-page.tsx')).HouseholdsPage }),
       },
+      {
+        path: 'orgs/:code/coverage',
+        lazy: async () => ({ Component: (await import('../routes/coverage-page.tsx')).CoveragePage }),
+      },
       { path: 'households/new', lazy: async () => ({ Component: (await import('../routes/household-new-page.tsx')).HouseholdNewPage }) },
       { path: 'households/:id', lazy: async () => ({ Component: (await import('../routes/household-page.tsx')).HouseholdPage }) },
       { path: 'search', lazy: async () => ({ Component: (await import('../routes/search-page.tsx')).SearchPage }) },

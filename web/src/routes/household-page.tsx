@@ -4,6 +4,7 @@ import { Alert, Breadcrumb, Button, Card, Descriptions, Empty, Grid, Result, Ske
 import { Link, useNavigate, useParams, useRouteLoaderData } from 'react-router';
 import type { Me, Resident } from '@lianxin/contracts';
 import { isApiError } from '../api/api-client.ts';
+import { HouseholdLinks } from '../features/coverage/household-links.tsx';
 import { HouseholdEditDrawer } from '../features/households/household-edit-drawer.tsx';
 import { awayScopeLabels, sexLabels } from '../features/households/household-labels.ts';
 import { householdQuery } from '../features/households/household-queries.ts';
@@ -147,6 +148,7 @@ export function HouseholdPage() {
           </div>
         )}
       </section>
+      <HouseholdLinks householdId={h.id} orgCode={h.orgCode} canUpdate={canUpdate} />
       {canUpdate && <HouseholdEditDrawer household={h} open={editOpen} onClose={() => setEditOpen(false)} />}
       {canUpdate && residentDrawer && (
         <ResidentDrawer householdId={h.id} resident={residentDrawer.resident} open onClose={() => setResidentDrawer(null)} />

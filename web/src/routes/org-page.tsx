@@ -3,6 +3,7 @@ import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, List, Result
 import { Link, useNavigate, useParams, useRouteLoaderData } from 'react-router';
 import type { Me } from '@lianxin/contracts';
 import { isApiError } from '../api/api-client.ts';
+import { COVERAGE_ROLES } from '../features/coverage/coverage-labels.ts';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 
@@ -79,6 +80,16 @@ export function OrgPage() {
         >
           <span style={{ fontSize: 16, fontWeight: 500 }}>户籍 · 住户和居民登记</span>
           <Typography.Text type="secondary">{o.counts.households} 户 ›</Typography.Text>
+        </Link>
+      )}
+      {o.abilities.readPeople && ['zone', 'town', 'village', 'grid'].includes(o.level) && me.roles.some((r) => COVERAGE_ROLES.has(r.role)) && (
+        <Link
+          to={`/orgs/${encodeURIComponent(o.code)}/coverage`}
+          className="lx-block-link"
+          style={{ background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16, justifyContent: 'space-between', gap: 8, boxSizing: 'border-box' }}
+        >
+          <span style={{ fontSize: 16, fontWeight: 500 }}>联户覆盖 · 党员联系住户情况</span>
+          <Typography.Text type="secondary">›</Typography.Text>
         </Link>
       )}
       <Typography.Title level={4}>下级组织</Typography.Title>

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 
 export interface TargetLoad { min: number; max: number }
 
-export async function targetLoad(db: Db): Promise<TargetLoad> {
+export async function targetLoad(db: Pick<Db, 'execute'>): Promise<TargetLoad> {
   const { rows } = await db.execute<{ value: TargetLoad }>(sql`SELECT value FROM settings WHERE key = 'links.targetLoad'`);
   return rows[0]?.value ?? { min: 5, max: 20 };
 }
@@ -13,7 +13,7 @@ export async function targetLoad(db: Db): Promise<TargetLoad> {
  * statement. Called inside the transaction of every link/registry change for the 1–2 villages it touches (cost: one
  * village's rows), and by the seed for everything. Loads count primary household links (the 5–20 target is "households").
  */
-export async function recomputeCoverage(db: Db, orgIds: string[] | null, target: TargetLoad): Promise<void> {
+export async function recomputeCoverage(db: Pick<Db, 'execute'>, orgIds: string[] | null, target: TargetLoad): Promise<void> {
   if (orgIds && !orgIds.length) return;
   const inScope = (col: SQL) => (orgIds ? sql`${col} IN (${sql.join([...new Set(orgIds)].map((i) => sql`${i}::uuid`), sql`, `)})` : sql`true`);
   await db.execute(sql`
