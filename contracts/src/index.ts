@@ -6,3 +6,4 @@ export * from './constituents.ts';
 export * from './links.ts';
 export * from './businesses.ts';
 export * from './text.ts';
+export * from './imports.ts';

@@ -4,6 +4,7 @@ import { openDatabase } from './db/database.ts';
 import { runMigrations } from './db/migrate.ts';
 import { seedBase } from './seed/index.ts';
 import { generateDemo } from './seed/demo/generate.ts';
+import { failInterruptedJobs } from './modules/imports/imports.repo.ts';
 
 /** config → database (embedded or URL) → migrate → first-start seed → buildApp → listen; stops cleanly on signals. */
 async function main(): Promise<void> {
@@ -36,6 +37,9 @@ async function main(): Promise<void> {
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
     await runMigrations(database);
+    // One app process runs imports (in-process queue): anything still "running" in the database died with a previous process.
+    const interrupted = await failInterruptedJobs(database.db);
+    if (interrupted) log(`marked ${interrupted} interrupted import job(s) as failed; nothing of them was written`);
     const seeded = await seedBase(database.pool, config);
     if (seeded.orgs > 0) {
       log(`first start: loaded ${seeded.orgs} organizations (Jiyuan: 16 towns/streets, 557 villages/communities)`);

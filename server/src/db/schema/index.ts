@@ -4,3 +4,4 @@ export * from './accounts.ts';
 export * from './audit.ts';
 export * from './households.ts';
 export * from './links.ts';
+export * from './imports.ts';

@@ -1,0 +1,82 @@
+import { sql } from 'drizzle-orm';
+import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { accounts } from './accounts.ts';
+
+/**
+ * Spreadsheet imports (modules/imports). A job validates a whole workbook into the staging tables, keyed by job id,
+ * and only when no row has an error merges staging into households/residents in one short transaction.
+ */
+export const importJobs = pgTable(
+  'import_jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').notNull(), // 'households'
+    createdBy: uuid('created_by').notNull().references(() => accounts.id),
+    /** The creator's registry write roots (org paths) when the file was uploaded: rows outside them are errors. */
+    orgScope: text('org_scope').array().notNull(),
+    status: text('status').notNull().default('queued'), // queued | validating | failed | merging | done
+    counts: jsonb('counts').notNull().default({ rows: 0, validated: 0, errors: 0, written: 0 }),
+    errorCount: integer('error_count').notNull().default(0),
+    fileName: text('file_name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('import_jobs_creator_idx').on(t.createdBy, t.createdAt)],
+);
+
+/** One problem in one cell (or row); `valuesEnc` is the original row, encrypted (it may hold an ID number). */
+export const importErrors = pgTable(
+  'import_errors',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    jobId: uuid('job_id').notNull().references(() => importJobs.id, { onDelete: 'cascade' }),
+    sheet: text('sheet').notNull(),
+    row: integer('row').notNull(),
+    column: text('column').notNull(),
+    reason: text('reason').notNull(),
+    valuesEnc: text('values_enc'),
+  },
+  (t) => [index('import_errors_job_idx').on(t.jobId, t.sheet, t.row)],
+);
+
+/** Valid 住户 rows of a job; `id` becomes the household's id on merge. Deleted when the job ends. */
+export const importHouseholds = pgTable(
+  'import_households',
+  {
+    jobId: uuid('job_id').notNull().references(() => importJobs.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    key: text('key').notNull(),
+    row: integer('row').notNull(),
+    orgId: uuid('org_id'),
+    gridId: uuid('grid_id'),
+    address: text('address'),
+    tags: text('tags').array(),
+    /** False for a row with errors: kept so residents pointing at it are not also reported as "unknown 户编号". */
+    valid: boolean('valid').notNull().default(true),
+    valuesEnc: text('values_enc'),
+  },
+  (t) => [index('import_households_job_idx').on(t.jobId, t.key)],
+);
+
+/** Valid 居民 rows of a job, ID number and phone already encrypted with their keyed hash. */
+export const importResidents = pgTable(
+  'import_residents',
+  {
+    jobId: uuid('job_id').notNull().references(() => importJobs.id, { onDelete: 'cascade' }),
+    householdKey: text('household_key').notNull(),
+    row: integer('row').notNull(),
+    name: text('name').notNull(),
+    nameInitials: text('name_initials').notNull(),
+    sex: text('sex').notNull(),
+    birthDate: date('birth_date').notNull(),
+    relation: text('relation').notNull(),
+    idNumberEnc: text('id_number_enc').notNull(),
+    idNumberHash: text('id_number_hash').notNull(),
+    phoneEnc: text('phone_enc'),
+    awayScope: text('away_scope'),
+    awayPlace: text('away_place'),
+    valuesEnc: text('values_enc'),
+  },
+  (t) => [index('import_residents_job_idx').on(t.jobId, t.householdKey), index('import_residents_hash_idx').on(t.jobId, t.idNumberHash)],
+);

@@ -1,0 +1,19 @@
+/**
+ * Limits of one upload. Mutable so a test can lower them (vitest runs each file in its own process); nothing else
+ * should change them at runtime.
+ */
+export const importLimits = {
+  /** Largest accepted upload, in bytes (413 above). */
+  maxBytes: 100 * 1024 * 1024,
+  /** Data rows per sheet; a workbook over this fails with one error and is not read further (zip bombs included). */
+  maxRows: 300_000,
+};
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export const HOUSEHOLD_SHEET = '住户';
+export const RESIDENT_SHEET = '居民';
+export const NOTES_SHEET = '说明';
+export const HOUSEHOLD_COLUMNS = ['户编号', '村（社区）代码', '地址', '标签', '网格代码'] as const;
+export const RESIDENT_COLUMNS = ['户编号', '姓名', '性别', '出生日期', '身份证号', '电话', '与户主关系', '在外范围', '在外地点'] as const;
+export const AWAY_SCOPES: Record<string, 'city' | 'province' | 'abroad'> = { 省内市外: 'city', 省外: 'province', 国外: 'abroad' };

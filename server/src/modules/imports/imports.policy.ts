@@ -1,0 +1,16 @@
+import type { Grant } from '../auth/scope.ts';
+import { registryRoots } from '../auth/scope.ts';
+import { errors } from '../../errors.ts';
+import type { JobRow } from './imports.repo.ts';
+
+/** Importing households is registering them: the registry write roles (office, town, secretary), inside their roots. */
+export function assertCanImport(grants: Grant[]): string[] {
+  const roots = registryRoots(grants, 'write');
+  if (!roots.length) throw errors.forbidden('当前角色无权导入住户信息');
+  return roots;
+}
+
+/** A job (and its error list, which holds the uploaded rows) is visible to its creator and the project office only. */
+export function canSeeJob(job: JobRow, accountId: string, grants: Grant[]): boolean {
+  return job.created_by === accountId || grants.some((g) => g.role === 'office');
+}

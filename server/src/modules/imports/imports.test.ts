@@ -1,0 +1,259 @@
+import ExcelJS from 'exceljs';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
+import { residentBody } from '../../../test/factories.ts';
+import { decrypt } from '../../lib/crypto.ts';
+import { importLimits, XLSX_TYPE } from './imports.limits.ts';
+
+let t: TestApp;
+const s: Record<string, Session> = {};
+let own: string; // the secretary's village
+let neighbour: string; // another village of the same town
+
+type Household = [key: string, village: string, address: string, tags: string, grid: string];
+type Resident = [key: string, name: string, sex: string, birth: string, id: string, phone: string, relation: string, awayScope: string, awayPlace: string];
+
+beforeAll(async () => {
+  t = await setupTestApp();
+  for (const r of ['office', 'secretary', 'leader', 'department']) s[r] = await login(t.app, r);
+  const { rows } = await t.database.db.execute<{ code: string }>(sql`
+    SELECT v.code FROM orgs v JOIN orgs p ON p.id = v.parent_id
+    WHERE v.level = 'village' AND p.code = '419001100000' ORDER BY v.sort_key`);
+  own = rows[0]!.code;
+  neighbour = rows[1]!.code;
+});
+afterAll(async () => { await t.close(); });
+
+function get(role: string, url: string) {
+  return t.app.inject({ method: 'GET', url, headers: { cookie: s[role]!.cookie } });
+}
+function upload(role: string, body: Buffer) {
+  return t.app.inject({
+    method: 'POST', url: '/api/v1/imports/households?fileName=test.xlsx', payload: body,
+    headers: { cookie: s[role]!.cookie, 'x-csrf-token': s[role]!.csrf, 'content-type': XLSX_TYPE },
+  });
+}
+async function count(table: 'households' | 'residents'): Promise<number> {
+  return (await t.database.db.execute<{ n: number }>(sql.raw(`SELECT count(*)::int AS n FROM ${table}`))).rows[0]!.n;
+}
+/** Polls the job until it ends (the job runs in the background of the same process). */
+async function finished(role: string, id: string) {
+  for (let i = 0; i < 300; i++) {
+    const job = (await get(role, `/api/v1/imports/${id}`)).json().data;
+    if (job.status === 'done' || job.status === 'failed') return job;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('import did not finish');
+}
+async function importAs(role: string, body: Buffer) {
+  const res = await upload(role, body);
+  expect(res.statusCode, res.body).toBe(202);
+  return finished(role, res.json().data.id);
+}
+async function workbook(households: Household[], residents: Resident[], edit?: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const hs = wb.addWorksheet('住户');
+  hs.addRow(['户编号', '村（社区）代码', '地址', '标签', '网格代码']);
+  for (const h of households) hs.addRow(h);
+  const rs = wb.addWorksheet('居民');
+  rs.addRow(['户编号', '姓名', '性别', '出生日期', '身份证号', '电话', '与户主关系', '在外范围', '在外地点']);
+  for (const r of residents) rs.addRow(r);
+  edit?.(wb);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+function person(key: string, relation: string, o: { sex?: 'M' | 'F'; birthDate?: string; phone?: string; away?: string } = {}): Resident {
+  const b = residentBody({ relation, sex: o.sex ?? 'M', birthDate: o.birthDate ?? '1970-05-17' });
+  return [key, `导入${relation}`, b.sex === 'M' ? '男' : '女', b.birthDate, b.idNumber, o.phone ?? '', relation, o.away ?? '', ''];
+}
+/** Three households, seven residents, in the secretary's village. */
+function sample(village: string): { households: Household[]; residents: Resident[] } {
+  return {
+    households: [[`A`, village, '导入测试 1组 1号', '低保', ''], ['B', village, '导入测试 1组 2号', '', ''], ['C', village, '导入测试 2组 9号', '低保、残疾', '']],
+    residents: [
+      person('A', '户主', { phone: '13812345678' }), person('A', '配偶', { sex: 'F', birthDate: '1972-03-02' }), person('A', '子', { birthDate: '2001-09-09' }),
+      person('B', '户主', { away: '省外' }), person('B', '女', { sex: 'F', birthDate: '2015-01-20' }),
+      person('C', '户主', { sex: 'F', birthDate: '1950-12-01' }), person('C', '孙子', { birthDate: '2012-06-30' }),
+    ],
+  };
+}
+async function errorRows(role: string, id: string): Promise<string[][]> {
+  const res = await get(role, `/api/v1/imports/${id}/errors.xlsx`);
+  expect(res.statusCode).toBe(200);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+  const out: string[][] = [];
+  wb.getWorksheet('错误')!.eachRow((row, n) => { if (n > 1) out.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))); });
+  return out;
+}
+
+describe('GET /api/v1/imports/templates/households.xlsx', () => {
+  it('returns 200 with sheets 说明, 住户, 居民 and re-uploaded unchanged is done with 0 rows and nothing written', async () => {
+    const res = await get('secretary', '/api/v1/imports/templates/households.xlsx');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain(XLSX_TYPE);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['说明', '住户', '居民']);
+    expect(wb.getWorksheet('说明')!.getColumn(1).values.join('')).toContain('300,000');
+    expect(wb.getWorksheet('说明')!.getColumn(1).values.join('')).toContain('100 MB');
+    const before = [await count('households'), await count('residents')];
+    const job = await importAs('secretary', res.rawPayload);
+    expect(job).toMatchObject({ status: 'done', counts: { rows: 0, validated: 0, errors: 0, written: 0 } });
+    expect([await count('households'), await count('residents')]).toEqual(before);
+  });
+});
+
+describe('POST /api/v1/imports/households', () => {
+  it('is done for 3 households / 7 residents: counts, encryption at rest, masked in GET /households, audited, village count +3', async () => {
+    const { households, residents } = sample(own);
+    const before = (await get('office', `/api/v1/orgs/${own}`)).json().data.counts.households;
+    const job = await importAs('secretary', await workbook(households, residents));
+    expect(job).toMatchObject({ status: 'done', counts: { rows: 10, validated: 10, errors: 0, written: 10 } });
+    expect(job.startedAt).toBeTruthy();
+    expect(job.finishedAt).toBeTruthy();
+    const head = residents[0]!;
+    const { rows } = await t.database.db.execute<{ id_number_enc: string; phone_enc: string | null; household_id: string }>(sql`
+      SELECT r.id_number_enc, r.phone_enc, r.household_id FROM residents r JOIN households h ON h.id = r.household_id
+      WHERE h.address = '导入测试 1组 1号' AND r.relation = '户主'`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.id_number_enc.startsWith('t1:')).toBe(true);
+    expect(rows[0]!.id_number_enc).not.toContain(head[4]);
+    expect(decrypt(t.config.keyring, rows[0]!.id_number_enc)).toBe(head[4]);
+    expect(decrypt(t.config.keyring, rows[0]!.phone_enc!)).toBe('13812345678');
+    const staged = await t.database.db.execute<{ n: number }>(sql`SELECT (SELECT count(*) FROM import_households) + (SELECT count(*) FROM import_residents) AS n`);
+    expect(staged.rows[0]!.n).toBe(0);
+    const list = await get('secretary', `/api/v1/households?org=${own}&q=${encodeURIComponent('导入测试')}`);
+    expect(list.json().data.map((h: { address: string }) => h.address).sort()).toEqual(['导入测试 1组 1号', '导入测试 1组 2号', '导入测试 2组 9号']);
+    const a = list.json().data.find((h: { address: string }) => h.address === '导入测试 1组 1号');
+    expect(a).toMatchObject({ headName: '导入户主', tags: ['低保'], residentCount: 3, away: false });
+    const b = list.json().data.find((h: { address: string }) => h.address === '导入测试 1组 2号');
+    expect(b.away).toBe(true); // the only adult is away
+    const detail = await get('secretary', `/api/v1/households/${rows[0]!.household_id}`);
+    expect(detail.body).not.toContain(head[4]);
+    expect(detail.body).not.toContain('13812345678');
+    expect(detail.json().data.residents[0].idNumberMasked).toBe(`${head[4].slice(0, 3)}***********${head[4].slice(-4)}`);
+    const audit = await t.database.db.execute<{ after: { households: number; residents: number } }>(sql`
+      SELECT after FROM audit_events WHERE action = 'household.import' AND entity_id = ${job.id}`);
+    expect(audit.rows[0]!.after).toMatchObject({ households: 3, residents: 7 });
+    expect((await get('office', `/api/v1/orgs/${own}`)).json().data.counts.households).toBe(before + 3);
+  });
+
+  it('fails with exactly 2 errors for a bad check digit and an unknown village, lists them in errors.xlsx, writes nothing; fixed and re-uploaded it is done', async () => {
+    const { households, residents } = sample(own);
+    const good = residents[1]![4];
+    const badId = good.slice(0, 17) + (good[17] === '1' ? '2' : '1');
+    const bad = { households: households.map((h) => [...h] as Household), residents: residents.map((r) => [...r] as Resident) };
+    bad.residents[1]![4] = badId;
+    bad.households[2]![1] = '419001999999';
+    const before = [await count('households'), await count('residents')];
+    const job = await importAs('secretary', await workbook(bad.households, bad.residents));
+    expect(job).toMatchObject({ status: 'failed', counts: { rows: 10, errors: 2, written: 0 } });
+    expect([await count('households'), await count('residents')]).toEqual(before);
+    const errs = await errorRows('secretary', job.id);
+    expect(errs.map((e) => e.slice(0, 3))).toEqual([['4', '住户', '村（社区）代码'], ['3', '居民', '身份证号']]);
+    expect(errs[1]![3]).toContain('校验位');
+    expect(errs[1]!.slice(4)).toContain(badId); // the original row values
+    const done = await importAs('secretary', await workbook(households.map((h, i) => [h[0], h[1], h[2].replace('导入测试', `修正${i}`), h[3], h[4]] as Household),
+      sample(own).residents));
+    expect(done).toMatchObject({ status: 'done', counts: { errors: 0, written: 10 } });
+  });
+
+  it('fails for a secretary importing into a neighbouring village (errors, nothing written)', async () => {
+    const { households, residents } = sample(neighbour);
+    const before = await count('households');
+    const job = await importAs('secretary', await workbook(households, residents));
+    expect(job.status).toBe('failed');
+    expect(job.counts.errors).toBe(3);
+    expect((await errorRows('secretary', job.id)).every((e) => e[3]!.includes('管辖范围'))).toBe(true);
+    expect(await count('households')).toBe(before);
+  });
+
+  it('fails with an error row for a formula cell, an unknown 户编号, a second 户主 and a duplicate ID number', async () => {
+    const { households, residents } = sample(own);
+    residents.push(['Z', '无户', '男', '1980-01-01', residentBody({ birthDate: '1980-01-01' }).idNumber, '', '户主', '', '']);
+    residents.push([...person('B', '户主')]);
+    residents.push([...residents[0]!.slice(0, 6), '兄弟姐妹', '', ''] as Resident);
+    const body = await workbook(households, residents, (wb) => {
+      wb.getWorksheet('住户')!.getCell('C2').value = { formula: 'CONCAT("a","b")', result: 'ab' };
+    });
+    const job = await importAs('secretary', body);
+    expect(job.status).toBe('failed');
+    const errs = await errorRows('secretary', job.id);
+    expect(errs.map((e) => [e[0], e[1], e[2]])).toEqual(expect.arrayContaining([
+      ['2', '住户', '地址'], ['9', '居民', '户编号'], ['3', '住户', '户编号'], ['11', '居民', '身份证号'],
+    ]));
+    expect(errs.find((e) => e[2] === '地址')![3]).toContain('公式');
+  });
+
+  it('fails with a clear error for a wrong sheet name', async () => {
+    const body = await workbook([], [], (wb) => { wb.getWorksheet('居民')!.name = 'Sheet2'; });
+    const job = await importAs('secretary', body);
+    expect(job.status).toBe('failed');
+    const reasons = (await errorRows('secretary', job.id)).map((e) => e[3]);
+    expect(reasons).toEqual(expect.arrayContaining([expect.stringContaining('Sheet2'), expect.stringContaining('缺少工作表“居民”')]));
+  });
+
+  it('fails with a clear error for merged 户编号 cells (the merged-away cells read as empty)', async () => {
+    const { households, residents } = sample(own);
+    const body = await workbook(households, residents, (wb) => { wb.getWorksheet('居民')!.mergeCells('A2:A4'); });
+    const job = await importAs('secretary', body);
+    expect(job.status).toBe('failed');
+    const errs = await errorRows('secretary', job.id);
+    expect(errs.filter((e) => e[1] === '居民').map((e) => [e[0], e[2]])).toEqual([['3', '户编号'], ['4', '户编号']]);
+    expect(errs[0]![3]).toContain('合并单元格');
+  });
+
+  it('fails (not 500, not stuck) for a zip that is not a workbook', async () => {
+    const job = await importAs('secretary', Buffer.concat([Buffer.from([0x50, 0x4b, 3, 4]), Buffer.alloc(2048, 0x41)]));
+    expect(job.status).toBe('failed');
+    expect((await errorRows('secretary', job.id))[0]![3]).toContain('无法读取工作簿');
+  });
+
+  it('returns 403 for leader and department, before reading the body', async () => {
+    const body = await workbook([], []);
+    for (const role of ['leader', 'department']) expect((await upload(role, body)).statusCode).toBe(403);
+  });
+
+  it('returns 400 for non-xlsx bytes named .xlsx', async () => {
+    const res = await upload('secretary', Buffer.from('name,idNumber\n张三,410000\n'));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.id).toBe('validation_error');
+  });
+
+  it('returns 413 payload_too_large over the size limit', async () => {
+    const saved = importLimits.maxBytes;
+    importLimits.maxBytes = 1024;
+    try {
+      const res = await upload('secretary', Buffer.concat([Buffer.from([0x50, 0x4b, 3, 4]), Buffer.alloc(4096)]));
+      expect(res.statusCode).toBe(413);
+      expect(res.json().error.id).toBe('payload_too_large');
+    } finally {
+      importLimits.maxBytes = saved;
+    }
+  });
+
+  it('fails over the row limit per sheet without writing', async () => {
+    const saved = importLimits.maxRows;
+    importLimits.maxRows = 2;
+    try {
+      const { households, residents } = sample(own);
+      const job = await importAs('secretary', await workbook(households, residents));
+      expect(job.status).toBe('failed');
+      expect((await errorRows('secretary', job.id))[0]![3]).toContain('超过 2 行');
+    } finally {
+      importLimits.maxRows = saved;
+    }
+  });
+});
+
+describe('GET /api/v1/imports/:id', () => {
+  it('returns 404 to another account, 200 to the project office', async () => {
+    const res = await upload('secretary', await workbook([], []));
+    const id = res.json().data.id;
+    await finished('secretary', id);
+    expect((await get('leader', `/api/v1/imports/${id}`)).statusCode).toBe(404);
+    expect((await get('leader', `/api/v1/imports/${id}/errors.xlsx`)).statusCode).toBe(404);
+    expect((await get('office', `/api/v1/imports/${id}`)).statusCode).toBe(200);
+  });
+});
