@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../lib/exceljs.ts';
 import { PassThrough } from 'node:stream';
 import { errors } from '../../errors.ts';
 import { decrypt } from '../../lib/crypto.ts';

@@ -1,5 +1,6 @@
 import { relations } from '@lianxin/contracts';
-import ExcelJS from 'exceljs';
+import type { CellValue } from 'exceljs';
+import ExcelJS from '../../lib/exceljs.ts';
 import type { FastifyRequest } from 'fastify';
 import { rm } from 'node:fs/promises';
 import type { Keyring } from '../../config.ts';
@@ -29,7 +30,7 @@ class TooManyRows extends Error {}
 /** A cell as text, or why it cannot be accepted. Formulas are refused: the value a formula shows is not data we can check. */
 type Cell = { text: string; error?: string };
 
-function cellOf(v: ExcelJS.CellValue): Cell {
+function cellOf(v: CellValue): Cell {
   if (v === null || v === undefined) return { text: '' };
   if (typeof v === 'string') return v.includes('\u0000') ? { text: '', error: '包含无效字符（NUL）' } : { text: v.trim() };
   if (typeof v === 'number' || typeof v === 'boolean') return { text: String(v) };

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type { Workbook } from 'exceljs';
+import ExcelJS from '../../lib/exceljs.ts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
@@ -51,7 +52,7 @@ async function importAs(role: string, body: Buffer) {
   expect(res.statusCode, res.body).toBe(202);
   return finished(role, res.json().data.id);
 }
-async function workbook(households: Household[], residents: Resident[], edit?: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
+async function workbook(households: Household[], residents: Resident[], edit?: (wb: Workbook) => void): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const hs = wb.addWorksheet('住户');
   hs.addRow(['户编号', '村（社区）代码', '地址', '标签', '网格代码']);

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import ExcelJS from '../../lib/exceljs.ts';
 import { PassThrough } from 'node:stream';
 import type { Keyring } from '../../config.ts';
 import type { Db } from '../../db/client.ts';

@@ -1,0 +1,159 @@
+/**
+ * `npm run bench:import` — issue 3's import figures, on the embedded PostgreSQL (default) or DATABASE_URL:
+ * a workbook of BENCH_HOUSEHOLDS households (default 100,000) with two residents each (300,000 rows: the residents
+ * sheet at 200,000 stays within the 300,000-rows-per-sheet limit) imported through the API — streamed read,
+ * validation, encryption, staging, one merge — beside a raw COPY of the same rows into bare tables in the same run.
+ * Peak RSS of the process (the server runs in-process here) is sampled every 100 ms.
+ */
+import ExcelJS from '../server/src/lib/exceljs.ts';
+import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { buildApp } from '../server/src/app.ts';
+import { loadConfig } from '../server/src/config.ts';
+import { openPool } from '../server/src/db/client.ts';
+import { startEmbedded } from '../server/src/db/embedded.ts';
+import { runMigrations } from '../server/src/db/migrate.ts';
+import { makeIdNumber } from '../server/src/lib/id-number.ts';
+import { XLSX_TYPE } from '../server/src/modules/imports/imports.limits.ts';
+import { seedBase } from '../server/src/seed/index.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const N = Number(process.env.BENCH_HOUSEHOLDS ?? 100_000);
+const password = 'lianxin-demo-2026';
+const ring = { current: 'b1', keys: { b1: Buffer.alloc(32, 5).toString('base64') } };
+const dir = mkdtempSync(path.join(tmpdir(), 'lianxin-bench-import-'));
+
+let peak = process.memoryUsage().rss;
+const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
+
+const engine = process.env.DATABASE_URL ? 'pg-url' : 'embedded';
+let adminUrl = process.env.DATABASE_URL ?? '';
+let stopEmbedded: (() => Promise<void>) | null = null;
+if (!adminUrl) {
+  const e = await startEmbedded({ dir: path.join(dir, 'postgres'), log: () => {} });
+  adminUrl = e.url;
+  stopEmbedded = () => e.stop();
+}
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query('DROP DATABASE IF EXISTS lx_bench_import WITH (FORCE)');
+await admin.query('CREATE DATABASE lx_bench_import');
+const u = new URL(adminUrl);
+u.pathname = '/lx_bench_import';
+const database = openPool(u.toString(), 'url', 10);
+await runMigrations(database);
+await seedBase(database.pool, { demoPassword: password });
+const villages = (await database.pool.query<{ code: string }>(`
+  SELECT v.code FROM orgs v JOIN orgs t ON t.id = v.parent_id WHERE t.code = '419001100000' ORDER BY v.sort_key`)).rows.map((r) => r.code);
+
+// The workbook, written with the streaming writer; rows are kept for the COPY baseline too.
+const file = path.join(dir, 'households.xlsx');
+const t0 = Date.now();
+const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false });
+const hs = wb.addWorksheet('住户');
+hs.addRow(['户编号', '村（社区）代码', '地址', '标签', '网格代码']).commit();
+const rs = wb.addWorksheet('居民');
+rs.addRow(['户编号', '姓名', '性别', '出生日期', '身份证号', '电话', '与户主关系', '在外范围', '在外地点']).commit();
+const hhCopy: string[] = [];
+const resCopy: string[] = [];
+for (let i = 0; i < N; i++) {
+  const key = `H${i}`;
+  const village = villages[i % villages.length]!;
+  const address = `基准测试 ${Math.floor(i / 100)}组 ${i % 100}号`;
+  hs.addRow([key, village, address, i % 20 === 0 ? '低保' : '', '']).commit();
+  hhCopy.push(`${key}\t${village}\t${address}\n`);
+}
+for (let i = 0; i < N; i++) {
+  const key = `H${i}`;
+  const birth = `19${40 + (i % 50)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+  const area = `4190${String(10 + Math.floor(i / 499) % 90).padStart(2, '0')}`;
+  const head = makeIdNumber(area, birth, i % 499, 'M');
+  const spouse = makeIdNumber(area, birth, i % 499, 'F');
+  rs.addRow([key, `户主${i}`, '男', birth, head, '13800000000', '户主', '', '']).commit();
+  rs.addRow([key, `配偶${i}`, '女', birth, spouse, '', '配偶', '', '']).commit();
+  resCopy.push(`${key}\t户主${i}\tM\t${birth}\t${head}\t户主\n`, `${key}\t配偶${i}\tF\t${birth}\t${spouse}\t配偶\n`);
+}
+hs.commit();
+rs.commit();
+await wb.commit();
+const rows = N * 3;
+const bytes = statSync(file).size;
+console.log(`workbook: ${N} households, ${2 * N} residents, ${(bytes / 1048576).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+// Baseline: raw COPY of the same rows into bare tables (no validation, no encryption, no indexes).
+await database.pool.query('CREATE TABLE bench_h (key text, village text, address text); CREATE TABLE bench_r (key text, name text, sex text, birth date, id text, relation text)');
+const c = await database.pool.connect();
+const tc = performance.now();
+await pipeline(Readable.from(hhCopy), c.query(copyFrom('COPY bench_h FROM STDIN')));
+await pipeline(Readable.from(resCopy), c.query(copyFrom('COPY bench_r FROM STDIN')));
+const copyMs = performance.now() - tc;
+c.release();
+
+// The import through the API.
+const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, SESSION_SECRET: 'x'.repeat(40), LIANXIN_KEYRING: JSON.stringify(ring), LIANXIN_DEMO_PASSWORD: password });
+const app = await buildApp({ config, database });
+const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'town', password } });
+const cookie = `lx_session=${login.cookies.find((x) => x.name === 'lx_session')!.value}`;
+const csrf = login.json().data.csrfToken;
+const rssBefore = process.memoryUsage().rss;
+peak = rssBefore;
+const ti = performance.now();
+const up = await app.inject({
+  method: 'POST', url: '/api/v1/imports/households?fileName=bench.xlsx', payload: createReadStream(file),
+  headers: { cookie, 'x-csrf-token': csrf, 'content-type': XLSX_TYPE, 'content-length': String(bytes) },
+});
+if (up.statusCode !== 202) throw new Error(`upload: ${up.statusCode} ${up.body}`);
+const id = up.json().data.id;
+let job = up.json().data;
+while (job.status !== 'done' && job.status !== 'failed') {
+  await new Promise((r) => setTimeout(r, 200));
+  job = (await app.inject({ method: 'GET', url: `/api/v1/imports/${id}`, headers: { cookie } })).json().data;
+}
+const importMs = performance.now() - ti;
+if (job.status !== 'done') {
+  const errs = await app.inject({ method: 'GET', url: `/api/v1/imports/${id}/errors.xlsx`, headers: { cookie } });
+  const ewb = new ExcelJS.Workbook();
+  await ewb.xlsx.load(errs.rawPayload as unknown as ArrayBuffer);
+  const first: unknown[] = [];
+  ewb.worksheets[0]!.eachRow((r, i) => { if (i <= 4) first.push(r.values); });
+  throw new Error(`import failed: ${JSON.stringify(job)} ${JSON.stringify(first)}`);
+}
+clearInterval(sampler);
+await app.close();
+await database.close();
+await admin.query('DROP DATABASE IF EXISTS lx_bench_import WITH (FORCE)');
+const version = (await admin.query("SELECT current_setting('server_version') AS v")).rows[0].v;
+await admin.end();
+await stopEmbedded?.();
+rmSync(dir, { recursive: true, force: true });
+
+const result = {
+  at: new Date().toISOString(), engine, postgres: version, households: N, residents: 2 * N, rows, workbookMB: +(bytes / 1048576).toFixed(1),
+  import: { ms: Math.round(importMs), rowsPerSec: Math.round(rows / (importMs / 1000)), written: job.counts.written },
+  copy: { ms: Math.round(copyMs), rowsPerSec: Math.round(rows / (copyMs / 1000)) },
+  importOverCopy: +((rows / importMs) / (rows / copyMs)).toFixed(3),
+  peakRssMB: Math.round(peak / 1048576), rssBeforeMB: Math.round(rssBefore / 1048576),
+};
+const md = [
+  `# Import benchmark — ${result.at} (${engine}, PostgreSQL ${version})`,
+  '',
+  `Workbook: ${N} households + ${2 * N} residents = ${rows} rows, ${result.workbookMB} MB.`,
+  '',
+  '| path | ms | rows/s |',
+  '|---|---|---|',
+  `| import through the API (stream, validate, encrypt, stage, merge) | ${result.import.ms} | ${result.import.rowsPerSec} |`,
+  `| raw COPY of the same rows into bare tables (baseline, same run) | ${result.copy.ms} | ${result.copy.rowsPerSec} |`,
+  '',
+  `Import ÷ COPY throughput: ${(result.importOverCopy * 100).toFixed(1)}% (target ≥ 30%). Peak RSS of the process (server in-process): ${result.peakRssMB} MB (target < 1 GB; ${result.rssBeforeMB} MB before the upload).`,
+  '',
+].join('\n');
+const stamp = result.at.replace(/[:.]/g, '-');
+writeFileSync(path.join(root, 'bench/results', `import-${engine}-${stamp}.json`), JSON.stringify(result, null, 2) + '\n');
+writeFileSync(path.join(root, 'bench/results', `import-${engine}-latest.md`), md);
+console.log(md);
