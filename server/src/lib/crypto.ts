@@ -26,9 +26,15 @@ export function decrypt(ring: Keyring, stored: string): string {
  * Keyed hash for exact lookup and duplicate detection of ID numbers. Derived from the *first* key in the ring by
  * a fixed label so the hash survives key rotation (the encryption key changes; the lookup key must not).
  */
+const lookupKeys = new WeakMap<Keyring, Buffer>();
+
 export function keyedHash(ring: Keyring, value: string): string {
-  const first = Object.keys(ring.keys).sort()[0]!;
-  const hk = createHmac('sha256', Buffer.from(ring.keys[first]!, 'base64')).update('lianxin:lookup:v1').digest();
+  let hk = lookupKeys.get(ring);
+  if (!hk) {
+    const first = Object.keys(ring.keys).sort()[0]!;
+    hk = createHmac('sha256', Buffer.from(ring.keys[first]!, 'base64')).update('lianxin:lookup:v1').digest();
+    lookupKeys.set(ring, hk); // derived once per keyring: imports hash hundreds of thousands of values
+  }
   return createHmac('sha256', hk).update(value.trim().toUpperCase()).digest('base64url');
 }
 
