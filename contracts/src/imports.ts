@@ -13,6 +13,9 @@ export const importCounts = z.object({
   errors: z.number().int(),
   /** Households + residents written by the merge (0 unless status is done). */
   written: z.number().int(),
+  /** The same, split: households and residents written. */
+  households: z.number().int(),
+  residents: z.number().int(),
 });
 export type ImportCounts = z.infer<typeof importCounts>;
 

@@ -39,16 +39,19 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const method = init.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
+  return send<T>(path, method, headers, init.body === undefined ? undefined : JSON.stringify(init.body), init.signal);
+}
+
+/** POSTs a file as the raw request body (e.g. an xlsx upload), with the CSRF header; errors as for api(). */
+export function uploadFile<T>(path: string, file: Blob, contentType: string, signal?: AbortSignal): Promise<T> {
+  return send<T>(path, 'POST', { accept: 'application/json', 'content-type': contentType }, file, signal);
+}
+
+async function send<T>(path: string, method: string, headers: Record<string, string>, body: BodyInit | undefined, signal?: AbortSignal): Promise<T> {
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(path, {
-      method,
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      credentials: 'same-origin',
-      signal: init.signal,
-    });
+    res = await fetch(path, { method, headers, body, credentials: 'same-origin', signal });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError('network_error', 0, fallbackMessages.network_error);

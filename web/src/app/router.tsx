@@ -46,6 +46,10 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('../routes/households-page.tsx')).HouseholdsPage }),
       },
       {
+        path: 'orgs/:code/households/import',
+        lazy: async () => ({ Component: (await import('../routes/household-import-page.tsx')).HouseholdImportPage }),
+      },
+      {
         path: 'orgs/:code/coverage',
         lazy: async () => ({ Component: (await import('../routes/coverage-page.tsx')).CoveragePage }),
       },

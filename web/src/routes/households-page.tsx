@@ -66,7 +66,10 @@ export function HouseholdsPage() {
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
         <Typography.Title level={3} id="households-title" style={{ margin: 0 }}>{o.shortName || o.name} · 户籍</Typography.Title>
         {canRegister(me, o) && (
-          <Button type="primary" onClick={() => navigate(`/households/new?org=${encodeURIComponent(o.code)}`)}>新增住户</Button>
+          <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
+            <Button onClick={() => navigate(`/orgs/${encodeURIComponent(o.code)}/households/import`)}>Excel 导入</Button>
+            <Button type="primary" onClick={() => navigate(`/households/new?org=${encodeURIComponent(o.code)}`)}>新增住户</Button>
+          </div>
         )}
       </div>
       <div role="search" aria-label="筛选住户" style={{ display: 'flex', flexDirection: 'column', gap: 8, marginBottom: 12 }}>

@@ -60,7 +60,7 @@ function isRealDate(s: string): boolean {
  */
 export async function runHouseholdImport(ctx: JobContext): Promise<void> {
   const { db, ring, jobId } = ctx;
-  const counts = { rows: 0, validated: 0, errors: 0, written: 0 };
+  const counts = { rows: 0, validated: 0, errors: 0, written: 0, households: 0, residents: 0 };
   let pendingErrors: repo.ErrorRow[] = [];
   const addError = (e: Omit<repo.ErrorRow, 'valuesEnc'>, values: string[] | null) => {
     counts.errors++;
@@ -227,6 +227,8 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
       });
       await repo.clearStaging(tx, jobId);
       counts.written = r.households + r.residents;
+      counts.households = r.households;
+      counts.residents = r.residents;
       await repo.setStatus(tx, jobId, 'done', counts);
     });
   } catch (e) {
@@ -243,6 +245,8 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
       await flushErrors();
       await repo.clearStaging(db, jobId);
       counts.written = 0;
+      counts.households = 0;
+      counts.residents = 0;
       await repo.setStatus(db, jobId, 'failed', counts);
     } catch (e2) {
       ctx.req.log.error({ err: e2, jobId }, 'import: could not record the failure');

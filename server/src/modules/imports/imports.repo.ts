@@ -7,7 +7,7 @@ export type JobRow = {
   created_by: string;
   org_scope: string[];
   status: 'queued' | 'validating' | 'failed' | 'merging' | 'done';
-  counts: { rows: number; validated: number; errors: number; written: number };
+  counts: { rows: number; validated: number; errors: number; written: number; households?: number; residents?: number };
   error_count: number;
   file_name: string;
   created_at: string;

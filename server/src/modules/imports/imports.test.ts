@@ -110,7 +110,7 @@ describe('POST /api/v1/imports/households', () => {
     const { households, residents } = sample(own);
     const before = (await get('office', `/api/v1/orgs/${own}`)).json().data.counts.households;
     const job = await importAs('secretary', await workbook(households, residents));
-    expect(job).toMatchObject({ status: 'done', counts: { rows: 10, validated: 10, errors: 0, written: 10 } });
+    expect(job).toMatchObject({ status: 'done', counts: { rows: 10, validated: 10, errors: 0, written: 10, households: 3, residents: 7 } });
     expect(job.startedAt).toBeTruthy();
     expect(job.finishedAt).toBeTruthy();
     const head = residents[0]!;
