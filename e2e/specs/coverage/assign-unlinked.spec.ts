@@ -1,18 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { DEMO_PASSWORD, KEJING_TOWN, KEJING_VILLAGES } from '../../src/accounts.ts';
 import { openBrowser, type BrowserSession } from '../../src/browser.ts';
 import { randomBirthDate, syntheticIdNumber } from '../../src/id-numbers.ts';
-import { probeLayout } from '../../src/layout-probe.ts';
+import { expectPhoneFriendly } from '../../src/phone.ts';
 import { CoveragePage } from '../../pages/coverage-page.ts';
 import { HouseholdPage } from '../../pages/household-page.ts';
 import { LoginPage } from '../../pages/login-page.ts';
 import { OrgPage } from '../../pages/org-page.ts';
 
-const output = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../output');
 /** The seed's two members of the secretary's village. */
 const MEMBERS = ['王建国', '李秀英'];
 
@@ -173,7 +169,6 @@ describe('a town account', () => {
 describe('the coverage page on a phone (390×844)', () => {
   let s: BrowserSession;
   beforeAll(async () => {
-    mkdirSync(output, { recursive: true });
     s = await openBrowser({ baseURL: inject('baseURL'), viewport: { width: 390, height: 844 }, isMobile: true });
     const login = new LoginPage(s.page);
     await login.open();
@@ -196,11 +191,6 @@ describe('the coverage page on a phone (390×844)', () => {
     await cov.suggest();
     await cov.suggestionBoxes().first().waitFor();
     await s.page.evaluate(() => window.scrollTo(0, 0));
-    await s.page.screenshot({ path: path.join(output, 'phone-coverage.png'), fullPage: true });
-    const r = await probeLayout(s.page);
-    expect(r.targetsChecked).toBeGreaterThan(0);
-    expect(r.scrollWidth, 'horizontal scroll').toBeLessThanOrEqual(r.clientWidth);
-    expect(r.smallTargets, 'tap targets under 44 px').toEqual([]);
-    expect(r.smallText, 'text under 14 px').toEqual([]);
+    await expectPhoneFriendly(s.page, 'coverage');
   });
 });

@@ -1,18 +1,14 @@
 import ExcelJS from 'exceljs';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { DEMO_PASSWORD, KEJING_VILLAGES } from '../../src/accounts.ts';
 import { openBrowser, type BrowserSession } from '../../src/browser.ts';
 import { checkDigit, randomBirthDate } from '../../src/id-numbers.ts';
-import { probeLayout } from '../../src/layout-probe.ts';
+import { expectPhoneFriendly } from '../../src/phone.ts';
 import { HouseholdsPage } from '../../pages/households-page.ts';
 import { ImportPage } from '../../pages/import-page.ts';
 import { LoginPage } from '../../pages/login-page.ts';
 import { OrgPage } from '../../pages/org-page.ts';
 
-const output = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../output');
 
 // Random per run (the spec also passes against a long-running server). Area code 419004 keeps these ID numbers apart
 // from register-household.spec.ts (419001), which runs in parallel in the same village.
@@ -186,7 +182,6 @@ describe('the import page on a phone (390×844)', () => {
   let s: BrowserSession;
   let village = '';
   beforeAll(async () => {
-    mkdirSync(output, { recursive: true });
     s = await openBrowser({ baseURL: inject('baseURL'), viewport: { width: 390, height: 844 }, isMobile: true });
     const login = new LoginPage(s.page);
     await login.open();
@@ -200,20 +195,12 @@ describe('the import page on a phone (390×844)', () => {
     await s?.close();
   });
 
-  async function expectPhoneFriendly(name: string) {
-    await s.page.screenshot({ path: path.join(output, `phone-${name}.png`), fullPage: true });
-    const r = await probeLayout(s.page);
-    expect(r.targetsChecked, `${name}: tap targets found`).toBeGreaterThan(0);
-    expect(r.scrollWidth, `${name}: horizontal scroll`).toBeLessThanOrEqual(r.clientWidth);
-    expect(r.smallTargets, `${name}: tap targets under 44 px`).toEqual([]);
-    expect(r.smallText, `${name}: text under 14 px`).toEqual([]);
-  }
 
   test('the import page fits, with 44 px targets and 14 px text', async () => {
     const imp = new ImportPage(s.page);
     await imp.open(village);
     await imp.uploadButton().waitFor();
-    await expectPhoneFriendly('import');
+    await expectPhoneFriendly(s.page, 'import');
   });
 
   test('a failed import (errors and 重新上传) fits too', async () => {
@@ -221,6 +208,6 @@ describe('the import page on a phone (390×844)', () => {
     await s.page.goto(`/orgs/${village}/households/import?job=${failedJob}`);
     const imp = new ImportPage(s.page);
     expect(await imp.waitForFinished()).toBe('导入失败');
-    await expectPhoneFriendly('import-failed');
+    await expectPhoneFriendly(s.page, 'import-failed');
   });
 });

@@ -1,18 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { DEMO_PASSWORD, KEJING_TOWN, KEJING_VILLAGES } from '../../src/accounts.ts';
 import { openBrowser, type BrowserSession } from '../../src/browser.ts';
 import { randomBirthDate, syntheticIdNumber } from '../../src/id-numbers.ts';
-import { probeLayout } from '../../src/layout-probe.ts';
+import { expectPhoneFriendly } from '../../src/phone.ts';
 import { HouseholdNewPage } from '../../pages/household-new-page.ts';
 import { HouseholdPage } from '../../pages/household-page.ts';
 import { HouseholdsPage } from '../../pages/households-page.ts';
 import { LoginPage } from '../../pages/login-page.ts';
 import { OrgPage } from '../../pages/org-page.ts';
 
-const output = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../output');
 
 // Random per run, so the spec also passes against a long-running server (E2E_BASE_URL).
 const run = Math.floor(Math.random() * 400);
@@ -151,7 +147,6 @@ describe('a town account', () => {
 describe('the household pages on a phone (390×844)', () => {
   let s: BrowserSession;
   beforeAll(async () => {
-    mkdirSync(output, { recursive: true });
     s = await openBrowser({ baseURL: inject('baseURL'), viewport: { width: 390, height: 844 }, isMobile: true });
     const login = new LoginPage(s.page);
     await login.open();
@@ -161,14 +156,6 @@ describe('the household pages on a phone (390×844)', () => {
     await s?.close();
   });
 
-  async function expectPhoneFriendly(name: string) {
-    await s.page.screenshot({ path: path.join(output, `phone-${name}.png`), fullPage: true });
-    const r = await probeLayout(s.page);
-    expect(r.targetsChecked, `${name}: tap targets found`).toBeGreaterThan(0);
-    expect(r.scrollWidth, `${name}: horizontal scroll`).toBeLessThanOrEqual(r.clientWidth);
-    expect(r.smallTargets, `${name}: tap targets under 44 px`).toEqual([]);
-    expect(r.smallText, `${name}: text under 14 px`).toEqual([]);
-  }
 
   test('the household list fits, with 44 px targets and 14 px text', async () => {
     const org = new OrgPage(s.page);
@@ -177,7 +164,7 @@ describe('the household pages on a phone (390×844)', () => {
     const list = new HouseholdsPage(s.page);
     await list.open(org.code());
     await list.rows().first().waitFor();
-    await expectPhoneFriendly('households');
+    await expectPhoneFriendly(s.page, 'households');
   });
 
   test('a household page fits, residents shown as cards', async () => {
@@ -188,7 +175,7 @@ describe('the household pages on a phone (390×844)', () => {
     await h.maskedIdNumbers().first().waitFor();
     expect(await h.residentTable().count()).toBe(0);
     expect(await h.residentCards().count()).toBeGreaterThan(0);
-    await expectPhoneFriendly('household');
+    await expectPhoneFriendly(s.page, 'household');
   });
 
   test('the registration form fits', async () => {
@@ -196,6 +183,6 @@ describe('the household pages on a phone (390×844)', () => {
     await s.page.goto('/');
     await org.waitForLoaded();
     await new HouseholdNewPage(s.page).open(org.code());
-    await expectPhoneFriendly('household-new');
+    await expectPhoneFriendly(s.page, 'household-new');
   });
 });
