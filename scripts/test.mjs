@@ -42,6 +42,10 @@ function vitest(label, dir) {
   if (r.numFailedTests) failures.push(`${label}: ${r.numFailedTests} failed`);
 }
 
+// Types first: strict TypeScript (no unused locals) across server, web and e2e — one check, pass or fail.
+if (run('typecheck', 'npm', ['run', 'typecheck', '-w', 'server', '-w', 'web', '-w', 'e2e'], root)) passed += 1;
+else { failed += 1; failures.push('typecheck failed'); }
+
 vitest('server', 'server');
 
 // The web build and its bundle budget are checks like any other.

@@ -1,12 +1,12 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { DEMO_PASSWORD, KEJING_TOWN, KEJING_VILLAGES } from '../../src/accounts.ts';
-import { openBrowser, type BrowserSession } from '../../src/browser.ts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { KEJING_TOWN, KEJING_VILLAGES } from '../../src/accounts.ts';
+import type { BrowserSession } from '../../src/browser.ts';
+import { PHONE, openLoggedIn } from '../../src/session.ts';
 import { randomBirthDate, syntheticIdNumber } from '../../src/id-numbers.ts';
 import { expectPhoneFriendly } from '../../src/phone.ts';
 import { CoveragePage } from '../../pages/coverage-page.ts';
 import { HouseholdPage } from '../../pages/household-page.ts';
-import { LoginPage } from '../../pages/login-page.ts';
 import { OrgPage } from '../../pages/org-page.ts';
 
 /** The seed's two members of the secretary's village. */
@@ -48,10 +48,7 @@ describe('a village secretary links every household to a party member (不落一
   let assignedTo = '';
 
   beforeAll(async () => {
-    s = await openBrowser({ baseURL: inject('baseURL') });
-    const login = new LoginPage(s.page);
-    await login.open();
-    await login.logInAndWait('secretary', DEMO_PASSWORD);
+    s = await openLoggedIn('secretary');
   });
   afterAll(async () => {
     await s?.close();
@@ -141,10 +138,7 @@ describe('a village secretary links every household to a party member (不落一
 describe('a town account', () => {
   let s: BrowserSession;
   beforeAll(async () => {
-    s = await openBrowser({ baseURL: inject('baseURL') });
-    const login = new LoginPage(s.page);
-    await login.open();
-    await login.logInAndWait('town', DEMO_PASSWORD);
+    s = await openLoggedIn('town');
   });
   afterAll(async () => {
     await s?.close();
@@ -169,10 +163,7 @@ describe('a town account', () => {
 describe('the coverage page on a phone (390×844)', () => {
   let s: BrowserSession;
   beforeAll(async () => {
-    s = await openBrowser({ baseURL: inject('baseURL'), viewport: { width: 390, height: 844 }, isMobile: true });
-    const login = new LoginPage(s.page);
-    await login.open();
-    await login.logInAndWait('secretary', DEMO_PASSWORD);
+    s = await openLoggedIn('secretary', PHONE);
   });
   afterAll(async () => {
     await s?.close();

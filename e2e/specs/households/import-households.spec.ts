@@ -1,12 +1,12 @@
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { DEMO_PASSWORD, KEJING_VILLAGES } from '../../src/accounts.ts';
-import { openBrowser, type BrowserSession } from '../../src/browser.ts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { KEJING_VILLAGES } from '../../src/accounts.ts';
+import type { BrowserSession } from '../../src/browser.ts';
+import { PHONE, openLoggedIn } from '../../src/session.ts';
 import { checkDigit, randomBirthDate } from '../../src/id-numbers.ts';
 import { expectPhoneFriendly } from '../../src/phone.ts';
 import { HouseholdsPage } from '../../pages/households-page.ts';
 import { ImportPage } from '../../pages/import-page.ts';
-import { LoginPage } from '../../pages/login-page.ts';
 import { OrgPage } from '../../pages/org-page.ts';
 
 
@@ -73,10 +73,7 @@ describe('a village secretary imports households from Excel', () => {
   let s: BrowserSession;
   let village = '';
   beforeAll(async () => {
-    s = await openBrowser({ baseURL: inject('baseURL') });
-    const login = new LoginPage(s.page);
-    await login.open();
-    await login.logInAndWait('secretary', DEMO_PASSWORD);
+    s = await openLoggedIn('secretary');
   });
   afterAll(async () => {
     await s?.close();
@@ -182,10 +179,7 @@ describe('the import page on a phone (390×844)', () => {
   let s: BrowserSession;
   let village = '';
   beforeAll(async () => {
-    s = await openBrowser({ baseURL: inject('baseURL'), viewport: { width: 390, height: 844 }, isMobile: true });
-    const login = new LoginPage(s.page);
-    await login.open();
-    await login.logInAndWait('secretary', DEMO_PASSWORD);
+    s = await openLoggedIn('secretary', PHONE);
     const org = new OrgPage(s.page);
     await s.page.goto('/');
     await org.waitForLoaded();

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { DEMO_PASSWORD, KEJING_TOWN, KEJING_VILLAGES } from '../../src/accounts.ts';
-import { openBrowser, type BrowserSession } from '../../src/browser.ts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { KEJING_TOWN, KEJING_VILLAGES } from '../../src/accounts.ts';
+import type { BrowserSession } from '../../src/browser.ts';
+import { PHONE, openLoggedIn } from '../../src/session.ts';
 import { randomBirthDate, syntheticIdNumber } from '../../src/id-numbers.ts';
 import { expectPhoneFriendly } from '../../src/phone.ts';
 import { HouseholdNewPage } from '../../pages/household-new-page.ts';
 import { HouseholdPage } from '../../pages/household-page.ts';
 import { HouseholdsPage } from '../../pages/households-page.ts';
-import { LoginPage } from '../../pages/login-page.ts';
 import { OrgPage } from '../../pages/org-page.ts';
 
 
@@ -21,10 +21,7 @@ describe('a village secretary registers a household', () => {
   let s: BrowserSession;
   let village = '';
   beforeAll(async () => {
-    s = await openBrowser({ baseURL: inject('baseURL') });
-    const login = new LoginPage(s.page);
-    await login.open();
-    await login.logInAndWait('secretary', DEMO_PASSWORD);
+    s = await openLoggedIn('secretary');
   });
   afterAll(async () => {
     await s?.close();
@@ -124,10 +121,7 @@ describe('a village secretary registers a household', () => {
 describe('a town account', () => {
   let s: BrowserSession;
   beforeAll(async () => {
-    s = await openBrowser({ baseURL: inject('baseURL') });
-    const login = new LoginPage(s.page);
-    await login.open();
-    await login.logInAndWait('town', DEMO_PASSWORD);
+    s = await openLoggedIn('town');
   });
   afterAll(async () => {
     await s?.close();
@@ -147,10 +141,7 @@ describe('a town account', () => {
 describe('the household pages on a phone (390×844)', () => {
   let s: BrowserSession;
   beforeAll(async () => {
-    s = await openBrowser({ baseURL: inject('baseURL'), viewport: { width: 390, height: 844 }, isMobile: true });
-    const login = new LoginPage(s.page);
-    await login.open();
-    await login.logInAndWait('secretary', DEMO_PASSWORD);
+    s = await openLoggedIn('secretary', PHONE);
   });
   afterAll(async () => {
     await s?.close();

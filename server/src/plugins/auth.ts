@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sql } from 'drizzle-orm';
 import { timingSafeEqual } from 'node:crypto';
@@ -21,7 +21,7 @@ declare module 'fastify' {
     auth: AuthContext | null;
   }
   interface FastifyInstance {
-    requireAuth: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    requireAuth: (req: FastifyRequest) => Promise<void>;
   }
 }
 

@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Card, Col, Empty, Grid, List, Progress, Result, Row, Skeleton, Statistic, Table, Typography } from 'antd';
-import { Link, useNavigate, useParams, useRouteLoaderData } from 'react-router';
+import { Alert, Breadcrumb, Card, Col, Empty, Grid, List, Progress, Row, Skeleton, Statistic, Table, Typography } from 'antd';
+import { Link, useParams, useRouteLoaderData } from 'react-router';
 import type { CoverageRow, Me } from '@lianxin/contracts';
-import { isApiError } from '../api/api-client.ts';
+import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { kindKeys, kindLabels, kinds, percent, shanghaiTime } from '../features/coverage/coverage-labels.ts';
 import { coverageQuery } from '../features/coverage/coverage-queries.ts';
 import { SuggestionsSection } from '../features/coverage/suggestions-section.tsx';
@@ -17,7 +17,6 @@ const rateColor = (rate: number) => (rate >= 0.95 ? '#52c41a' : rate >= 0.8 ? '#
 
 export function CoveragePage() {
   const { code = '' } = useParams();
-  const navigate = useNavigate();
   const me = useRouteLoaderData('shell') as Me;
   const wide = Grid.useBreakpoint().md === true;
   const coverage = useQuery(coverageQuery(code));
@@ -25,15 +24,7 @@ export function CoveragePage() {
 
   if (coverage.isPending) return <Skeleton active />;
   if (coverage.isError) {
-    const hidden = isApiError(coverage.error, 'not_found') || isApiError(coverage.error, 'forbidden') || isApiError(coverage.error, 'validation_error');
-    return (
-      <Result
-        status={hidden ? '404' : 'error'}
-        title={hidden ? '未找到或无权查看' : '加载失败'}
-        subTitle={hidden ? '该组织的联户覆盖不存在，或不在您的查看范围内。' : coverage.error.message}
-        extra={<Button type="primary" onClick={() => navigate('/')}>返回首页</Button>}
-      />
-    );
+    return <UnavailableResult error={coverage.error} title="未找到或无权查看" text="该组织的联户覆盖不存在，或不在您的查看范围内。" />;
   }
 
   const c = coverage.data;

@@ -1,9 +1,10 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Card, Progress, Result, Skeleton, Typography, Upload } from 'antd';
+import { Alert, Breadcrumb, Button, Card, Progress, Skeleton, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
-import { Link, useNavigate, useParams, useRouteLoaderData, useSearchParams } from 'react-router';
+import { Link, useParams, useRouteLoaderData, useSearchParams } from 'react-router';
 import type { ImportJob, ImportStatus, Me } from '@lianxin/contracts';
 import { isApiError } from '../api/api-client.ts';
+import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { canRegister } from '../features/households/household-abilities.ts';
 import {
   checkFile, errorsUrl, importJobQuery, invalidateAfterImport, isFinished, TEMPLATE_URL, uploadHouseholds,
@@ -23,7 +24,6 @@ const para = { fontSize: 15, marginBottom: 12 } as const;
 
 export function HouseholdImportPage() {
   const { code = '' } = useParams();
-  const navigate = useNavigate();
   const me = useRouteLoaderData('shell') as Me;
   const [params, setParams] = useSearchParams();
   const jobId = params.get('job') ?? '';
@@ -50,15 +50,7 @@ export function HouseholdImportPage() {
 
   if (org.isPending) return <Skeleton active />;
   if (org.isError || !canRegister(me, org.data)) {
-    const hidden = org.isError ? isApiError(org.error, 'not_found') || isApiError(org.error, 'forbidden') || isApiError(org.error, 'validation_error') : true;
-    return (
-      <Result
-        status={hidden ? '404' : 'error'}
-        title={hidden ? '未找到或无权操作' : '加载失败'}
-        subTitle={hidden ? '该组织不存在，或您无权为其导入住户。' : org.error?.message}
-        extra={<Button type="primary" onClick={() => navigate('/')}>返回首页</Button>}
-      />
-    );
+    return <UnavailableResult error={org.isError ? org.error : null} title="未找到或无权操作" text="该组织不存在，或您无权为其导入住户。" />;
   }
 
   const o = org.data;
@@ -158,7 +150,7 @@ function JobProgress({ id, listPath, onAgain }: { id: string; listPath: string; 
 }
 
 function JobCard({ job, listPath, onAgain }: { job: ImportJob; listPath: string; onAgain: () => void }) {
-  const { rows, validated, errors, written } = job.counts;
+  const { rows, validated, errors } = job.counts;
   const percent = job.status === 'done' || job.status === 'merging' ? 100 : rows ? Math.min(100, Math.floor((validated / rows) * 100)) : 0;
   return (
     <>

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Card, Descriptions, Empty, Grid, Result, Skeleton, Table, Tag, Typography } from 'antd';
-import { Link, useNavigate, useParams, useRouteLoaderData } from 'react-router';
+import { Alert, Breadcrumb, Button, Card, Descriptions, Empty, Grid, Skeleton, Table, Tag, Typography } from 'antd';
+import { Link, useParams, useRouteLoaderData } from 'react-router';
 import type { Me, Resident } from '@lianxin/contracts';
-import { isApiError } from '../api/api-client.ts';
+import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { HouseholdLinks } from '../features/coverage/household-links.tsx';
 import { HouseholdEditDrawer } from '../features/households/household-edit-drawer.tsx';
 import { awayScopeLabels, sexLabels } from '../features/households/household-labels.ts';
@@ -20,7 +20,6 @@ function awayText(r: Resident): string {
 
 export function HouseholdPage() {
   const { id = '' } = useParams();
-  const navigate = useNavigate();
   const me = useRouteLoaderData('shell') as Me;
   const wide = Grid.useBreakpoint().md === true;
   const household = useQuery(householdQuery(id));
@@ -31,15 +30,7 @@ export function HouseholdPage() {
 
   if (household.isPending) return <Skeleton active />;
   if (household.isError) {
-    const hidden = isApiError(household.error, 'not_found') || isApiError(household.error, 'forbidden') || isApiError(household.error, 'validation_error');
-    return (
-      <Result
-        status={hidden ? '404' : 'error'}
-        title={hidden ? '未找到或无权查看' : '加载失败'}
-        subTitle={hidden ? '该住户不存在，或不在您的查看范围内。' : household.error.message}
-        extra={<Button type="primary" onClick={() => navigate('/')}>返回首页</Button>}
-      />
-    );
+    return <UnavailableResult error={household.error} title="未找到或无权查看" text="该住户不存在，或不在您的查看范围内。" />;
   }
 
   const h = household.data;

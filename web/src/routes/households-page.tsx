@@ -1,8 +1,8 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Empty, Input, List, Result, Select, Skeleton, Tag, Typography } from 'antd';
+import { Alert, Breadcrumb, Button, Empty, Input, List, Select, Skeleton, Tag, Typography } from 'antd';
 import { Link, useNavigate, useParams, useRouteLoaderData, useSearchParams } from 'react-router';
 import type { Me } from '@lianxin/contracts';
-import { isApiError } from '../api/api-client.ts';
+import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { canRegister } from '../features/households/household-abilities.ts';
 import { householdListQuery, tagsQuery, type HouseholdFilters } from '../features/households/household-queries.ts';
 import { HouseholdTags } from '../features/households/household-tags.tsx';
@@ -31,15 +31,7 @@ export function HouseholdsPage() {
 
   if (org.isPending) return <Skeleton active />;
   if (org.isError || !org.data.abilities.readPeople) {
-    const hidden = org.isError ? isApiError(org.error, 'not_found') || isApiError(org.error, 'forbidden') || isApiError(org.error, 'validation_error') : true;
-    return (
-      <Result
-        status={hidden ? '404' : 'error'}
-        title={hidden ? '未找到或无权查看' : '加载失败'}
-        subTitle={hidden ? '该组织的户籍不存在，或不在您的查看范围内。' : org.error?.message}
-        extra={<Button type="primary" onClick={() => navigate('/')}>返回首页</Button>}
-      />
-    );
+    return <UnavailableResult error={org.isError ? org.error : null} title="未找到或无权查看" text="该组织的户籍不存在，或不在您的查看范围内。" />;
   }
 
   const o = org.data;

@@ -1,30 +1,21 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, List, Result, Row, Skeleton, Statistic, Typography } from 'antd';
-import { Link, useNavigate, useParams, useRouteLoaderData } from 'react-router';
+import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, List, Row, Skeleton, Statistic, Typography } from 'antd';
+import { Link, useParams, useRouteLoaderData } from 'react-router';
 import type { Me } from '@lianxin/contracts';
-import { isApiError } from '../api/api-client.ts';
+import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { COVERAGE_ROLES } from '../features/coverage/coverage-labels.ts';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 
 export function OrgPage() {
   const { code = '' } = useParams();
-  const navigate = useNavigate();
   const me = useRouteLoaderData('shell') as Me;
   const org = useQuery(orgQuery(code));
   const children = useInfiniteQuery({ ...childrenQuery(code), enabled: org.isSuccess && org.data.counts.children > 0 });
 
   if (org.isPending) return <Skeleton active />;
   if (org.isError) {
-    const hidden = isApiError(org.error, 'not_found') || isApiError(org.error, 'forbidden') || isApiError(org.error, 'validation_error');
-    return (
-      <Result
-        status={hidden ? '404' : 'error'}
-        title={hidden ? '未找到或无权查看' : '加载失败'}
-        subTitle={hidden ? '该组织不存在，或不在您的查看范围内。' : org.error.message}
-        extra={<Button type="primary" onClick={() => navigate('/')}>返回首页</Button>}
-      />
-    );
+    return <UnavailableResult error={org.error} title="未找到或无权查看" text="该组织不存在，或不在您的查看范围内。" />;
   }
 
   const o = org.data;
