@@ -38,6 +38,8 @@ export const business = z.object({
   contactName: z.string().nullable(),
   contactPhoneMasked: z.string().nullable(),
   employees: z.number().int().nullable(),
+  /** The member holding the active primary link (联户党员), or null when nobody does (未联系). */
+  linkedMember: z.object({ id: z.string(), name: z.string() }).nullable(),
   synthetic: z.boolean(),
   abilities: businessAbilities,
 });
@@ -49,6 +51,8 @@ export const businessListQuery = z
     kind: z.enum(businessKinds).optional(),
     /** Name, pinyin initials of the name (letters only), address, or (a prefix of) the credit code. */
     q: inputText(1, 40).optional(),
+    /** true: no active primary link (未联系); false: linked now. */
+    unlinked: z.enum(['true', 'false']).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: cursorText.optional(),
   })
@@ -57,6 +61,24 @@ export type BusinessListQuery = z.infer<typeof businessListQuery>;
 export const businessList = z.object({ data: z.array(business), nextCursor: z.string().nullable() });
 export type BusinessList = z.infer<typeof businessList>;
 export const businessItem = z.object({ data: business });
+
+/**
+ * The streaming xlsx export: the list's filters; contact phones masked unless full=true (reveal permission + reason).
+ * `orgCode` is accepted as another name for `org`.
+ */
+export const businessExportQuery = z
+  .object({
+    org: orgCode.optional(),
+    orgCode: orgCode.optional(),
+    kind: z.enum(businessKinds).optional(),
+    q: inputText(1, 40).optional(),
+    unlinked: z.enum(['true', 'false']).optional(),
+    full: z.enum(['true', 'false']).optional(),
+    reason: inputText(2, 200).optional(),
+  })
+  .strict()
+  .refine((q) => !q.org || !q.orgCode || q.org === q.orgCode, { message: 'org 与 orgCode 不一致', path: ['orgCode'] });
+export type BusinessExportQuery = z.infer<typeof businessExportQuery>;
 
 export const businessCreate = z
   .object({

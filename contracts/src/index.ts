@@ -7,3 +7,4 @@ export * from './links.ts';
 export * from './businesses.ts';
 export * from './text.ts';
 export * from './imports.ts';
+export * from './print.ts';

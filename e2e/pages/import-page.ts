@@ -1,4 +1,5 @@
-import type { Download, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { readDownload } from '../src/download.ts';
 
 /** /orgs/:code/households/import — the Excel import of households and residents. */
 export class ImportPage {
@@ -57,11 +58,4 @@ export class ImportPage {
     await this.result().waitFor();
     return (await this.status().textContent())?.trim() ?? '';
   }
-}
-
-async function readDownload(d: Download): Promise<Buffer> {
-  const stream = await d.createReadStream();
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
 }

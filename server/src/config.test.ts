@@ -14,14 +14,21 @@ describe('loadConfig', () => {
       expect(msg).toContain('SESSION_SECRET');
       expect(msg).toContain('LIANXIN_KEYRING');
       expect(msg).toContain('LIANXIN_DEMO_PASSWORD');
+      expect(msg).toContain('LIANXIN_PUBLIC_URL');
     }
   });
 
   it('accepts a complete production configuration and disables demo accounts', () => {
-    const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), LIANXIN_KEYRING: ring, DATABASE_URL: 'postgres://u@h/db' });
+    const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), LIANXIN_KEYRING: ring, DATABASE_URL: 'postgres://u@h/db', LIANXIN_PUBLIC_URL: 'https://lianxin.example.cn/path' });
     expect(c.production).toBe(true);
+    expect(c.publicUrl).toBe('https://lianxin.example.cn');
     expect(c.demoPassword).toBeNull();
     expect(c.keyring.current).toBe('k1');
+  });
+
+  it('rejects a LIANXIN_PUBLIC_URL that is not an http(s) URL', () => {
+    expect(() => loadConfig({ DATA_DIR: '/tmp/lx-none', SESSION_SECRET: 'x'.repeat(40), LIANXIN_KEYRING: ring, LIANXIN_PUBLIC_URL: 'javascript:alert(1)' }))
+      .toThrow(/LIANXIN_PUBLIC_URL/);
   });
 
   it('rejects a keyring whose key is not 32 bytes and a malformed DATABASE_URL', () => {

@@ -37,6 +37,8 @@ export interface Config {
   /** Login attempts per IP per minute (@fastify/rate-limit). */
   loginRatePerMinute: number;
   webDist: string | null;
+  /** Origin printed into contact-card QR codes; cards outlive requests, so production must name it. */
+  publicUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +109,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  let publicUrl: string | null = null;
+  if (env.LIANXIN_PUBLIC_URL) {
+    try {
+      const u = new URL(env.LIANXIN_PUBLIC_URL);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
+      publicUrl = u.origin;
+    } catch {
+      problems.push('LIANXIN_PUBLIC_URL must be an http(s) URL, e.g. https://lianxin.jiyuan.gov.cn');
+    }
+  } else if (production) {
+    problems.push('LIANXIN_PUBLIC_URL is required when NODE_ENV=production (printed into contact-card QR codes)');
+  }
+
   let demoPassword: string | null = env.LIANXIN_DEMO_PASSWORD ?? null;
   if (production) {
     if (demoPassword) problems.push('LIANXIN_DEMO_PASSWORD must not be set when NODE_ENV=production (demo accounts are refused)');
@@ -131,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockoutMinutes: int(env, 'LIANXIN_LOCKOUT_MINUTES', 15, problems),
     loginRatePerMinute: int(env, 'LIANXIN_LOGIN_RATE_PER_MINUTE', 20, problems),
     webDist: env.LIANXIN_WEB_DIST ?? null,
+    publicUrl,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

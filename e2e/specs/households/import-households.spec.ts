@@ -1,13 +1,18 @@
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { KEJING_VILLAGES } from '../../src/accounts.ts';
 import type { BrowserSession } from '../../src/browser.ts';
 import { PHONE, openLoggedIn } from '../../src/session.ts';
 import { checkDigit, randomBirthDate } from '../../src/id-numbers.ts';
 import { expectPhoneFriendly } from '../../src/phone.ts';
+import { readPdf } from '../../../server/test/pdf.ts';
+import { CoveragePage } from '../../pages/coverage-page.ts';
 import { HouseholdsPage } from '../../pages/households-page.ts';
 import { ImportPage } from '../../pages/import-page.ts';
+import { LinkMapPage } from '../../pages/link-map-page.ts';
 import { OrgPage } from '../../pages/org-page.ts';
+import { PublicCardPage } from '../../pages/public-card-page.ts';
+import { openBrowser } from '../../src/browser.ts';
 
 
 // Random per run (the spec also passes against a long-running server). Area code 419004 keeps these ID numbers apart
@@ -68,6 +73,10 @@ async function readWorkbook(bytes: Buffer): Promise<ExcelJS.Workbook> {
 }
 
 let failedJob = '';
+/** A member of the secretary's village in the e2e seed. */
+const MEMBER = '王建国';
+const importedHeads = () => [headName, `导入二户${run}`, `导入三户${run}`];
+let cardUrl = '';
 
 describe('a village secretary imports households from Excel', () => {
   let s: BrowserSession;
@@ -172,6 +181,61 @@ describe('a village secretary imports households from Excel', () => {
     await list.row(address(1)).first().waitFor();
     expect(await list.row(address(1)).count()).toBe(1);
     expect(await list.row(address(1)).first().textContent()).toContain('2 人');
+  });
+
+  test('assigns the three imported households to a member from the coverage page', async () => {
+    const org = new OrgPage(s.page);
+    await org.open(village);
+    await org.coverageLink().click();
+    const cov = new CoveragePage(s.page);
+    await cov.waitForLoaded();
+    for (const head of importedHeads()) expect(await cov.assign(`${head}户`, MEMBER)).toBe(201);
+  });
+
+  test('downloads the link map PDF: its text has the village, the member and the imported households', async () => {
+    const org = new OrgPage(s.page);
+    await org.open(village);
+    await org.linkMapLink().click();
+    const map = new LinkMapPage(s.page);
+    await map.heading().waitFor();
+    const villageName = (await map.heading().textContent())!.split(' · ')[0]!;
+    expect((await map.mapSize()).width).toBeGreaterThan(1000); // the A3 SVG rendered in the page
+    const { name, bytes } = await map.downloadPdf();
+    expect(name).toBe(`${villageName}联户示意图.pdf`);
+    const pdf = await readPdf(bytes);
+    expect(pdf.text).toContain(`${villageName}党群连心工程联户示意图`);
+    expect(pdf.text).toContain(MEMBER);
+    for (const head of importedHeads()) expect(pdf.text).toContain(`${head}户`);
+    expect(pdf.text).not.toMatch(/\d{17}[\dX]/); // no ID numbers on a map that is posted publicly
+  });
+
+  test('prints the village contact cards: every card has its QR link in the PDF', async () => {
+    const map = new LinkMapPage(s.page);
+    const { name, bytes } = await map.printCards();
+    expect(name).toMatch(/联系卡\.pdf$/);
+    const pdf = await readPdf(bytes);
+    expect(pdf.text).toContain('党群连心卡');
+    expect(pdf.text).toContain(`${headName}户`);
+    const links = pdf.pages.flatMap((p) => p.links);
+    expect(links.length).toBeGreaterThanOrEqual(3);
+    cardUrl = links[0]!;
+    expect(new URL(cardUrl).pathname).toMatch(/^\/c\/[A-Za-z0-9_-]{38}$/);
+  });
+});
+
+describe('a resident scans a contact card on a phone, without an account', () => {
+  test('the QR page shows the member to call, and fits the phone', async () => {
+    if (!cardUrl) return; // the secretary's describe above did not get that far; its own failure says why
+    const b = await openBrowser({ baseURL: inject('baseURL'), ...PHONE });
+    try {
+      const card = new PublicCardPage(b.page);
+      await card.open(new URL(cardUrl).pathname);
+      expect(await card.memberName().textContent()).toBeTruthy();
+      expect(await card.callButton().getAttribute('href')).toMatch(/^tel:\d+$/);
+      await expectPhoneFriendly(b.page, 'contact-card');
+    } finally {
+      await b.close();
+    }
   });
 });
 

@@ -23,19 +23,27 @@ export function decrypt(ring: Keyring, stored: string): string {
 }
 
 /**
- * Keyed hash for exact lookup and duplicate detection of ID numbers. Derived from the *first* key in the ring by
- * a fixed label so the hash survives key rotation (the encryption key changes; the lookup key must not).
+ * Keys derived from the *first* key in the ring by a fixed label, so they survive rotation (the encryption key
+ * changes; lookup hashes and card signatures must not). Derived once per keyring and label: imports hash hundreds of
+ * thousands of values.
  */
-const lookupKeys = new WeakMap<Keyring, Buffer>();
+const derived = new WeakMap<Keyring, Map<string, Buffer>>();
 
-export function keyedHash(ring: Keyring, value: string): string {
-  let hk = lookupKeys.get(ring);
-  if (!hk) {
+export function derivedKey(ring: Keyring, label: string): Buffer {
+  let m = derived.get(ring);
+  if (!m) derived.set(ring, (m = new Map()));
+  let k = m.get(label);
+  if (!k) {
     const first = Object.keys(ring.keys).sort()[0]!;
-    hk = createHmac('sha256', Buffer.from(ring.keys[first]!, 'base64')).update('lianxin:lookup:v1').digest();
-    lookupKeys.set(ring, hk); // derived once per keyring: imports hash hundreds of thousands of values
+    k = createHmac('sha256', Buffer.from(ring.keys[first]!, 'base64')).update(label).digest();
+    m.set(label, k);
   }
-  return createHmac('sha256', hk).update(value.trim().toUpperCase()).digest('base64url');
+  return k;
+}
+
+/** Keyed hash for exact lookup and duplicate detection of ID numbers. */
+export function keyedHash(ring: Keyring, value: string): string {
+  return createHmac('sha256', derivedKey(ring, 'lianxin:lookup:v1')).update(value.trim().toUpperCase()).digest('base64url');
 }
 
 export function sha256(value: string): string {

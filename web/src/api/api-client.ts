@@ -63,12 +63,45 @@ async function send<T>(path: string, method: string, headers: Record<string, str
   } catch {
     json = null;
   }
-  if (!res.ok) {
-    const err = (json as Partial<ErrorBody> | null)?.error;
-    const id = err?.id ?? statusToId(res.status);
-    throw new ApiError(id, res.status, err?.message ?? fallbackMessages[id], err?.details);
-  }
+  if (!res.ok) throw errorOf(res.status, json);
   return json as T;
+}
+
+function errorOf(status: number, json: unknown): ApiError {
+  const err = (json as Partial<ErrorBody> | null)?.error;
+  const id = err?.id ?? statusToId(status);
+  return new ApiError(id, status, err?.message ?? fallbackMessages[id], err?.details);
+}
+
+/** POSTs JSON (with the CSRF header) and returns the response as a file, e.g. a PDF; errors as for api(). */
+export async function postForFile(path: string, body: unknown): Promise<{ blob: Blob; filename: string | null }> {
+  const headers: Record<string, string> = { accept: 'application/pdf, application/json', 'content-type': 'application/json' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body), credentials: 'same-origin' });
+  } catch {
+    throw new ApiError('network_error', 0, fallbackMessages.network_error);
+  }
+  if (!res.ok) {
+    let json: unknown = null;
+    try { json = await res.json(); } catch { json = null; }
+    throw errorOf(res.status, json);
+  }
+  const name = /filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+  return { blob: await res.blob(), filename: name ? decodeURIComponent(name) : null };
+}
+
+/** Hands a downloaded file to the browser's save dialog. */
+export function saveFile(blob: Blob, filename: string) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 function statusToId(status: number): ErrorId {

@@ -29,6 +29,11 @@ export const router = createBrowserRouter([
     lazy: async () => ({ Component: (await import('../routes/login-page.tsx')).LoginPage }),
   },
   {
+    // A contact card's QR: public, no session, outside the shell.
+    path: '/c/:token',
+    lazy: async () => ({ Component: (await import('../routes/public-card-page.tsx')).PublicCardPage }),
+  },
+  {
     path: '/',
     id: 'shell',
     loader: requireMe,
@@ -50,11 +55,21 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('../routes/household-import-page.tsx')).HouseholdImportPage }),
       },
       {
+        path: 'orgs/:code/businesses',
+        lazy: async () => ({ Component: (await import('../routes/business-list-page.tsx')).BusinessListPage }),
+      },
+      {
+        path: 'orgs/:code/link-map',
+        lazy: async () => ({ Component: (await import('../routes/link-map-page.tsx')).LinkMapPage }),
+      },
+      {
         path: 'orgs/:code/coverage',
         lazy: async () => ({ Component: (await import('../routes/coverage-page.tsx')).CoveragePage }),
       },
       { path: 'households/new', lazy: async () => ({ Component: (await import('../routes/household-new-page.tsx')).HouseholdNewPage }) },
       { path: 'households/:id', lazy: async () => ({ Component: (await import('../routes/household-page.tsx')).HouseholdPage }) },
+      { path: 'businesses/new', lazy: async () => ({ Component: (await import('../routes/business-new-page.tsx')).BusinessNewPage }) },
+      { path: 'businesses/:id', lazy: async () => ({ Component: (await import('../routes/business-page.tsx')).BusinessPage }) },
       { path: 'search', lazy: async () => ({ Component: (await import('../routes/search-page.tsx')).SearchPage }) },
       { path: '*', lazy: async () => ({ Component: (await import('../routes/not-found-page.tsx')).NotFoundPage }) },
     ],

@@ -12,6 +12,7 @@ import { HouseholdTags } from '../features/households/household-tags.tsx';
 import { LeaveModal } from '../features/households/leave-modal.tsx';
 import { ResidentDrawer } from '../features/households/resident-drawer.tsx';
 import { RevealModal, type RevealTarget } from '../features/households/reveal-modal.tsx';
+import { ContactCardButton } from '../features/print/contact-card-button.tsx';
 
 function awayText(r: Resident): string {
   if (!r.awayScope) return '在家';
@@ -78,7 +79,12 @@ export function HouseholdPage() {
       </nav>
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
         <Typography.Title level={3} id="household-title" style={{ margin: 0 }}>{h.headName}户</Typography.Title>
-        {canUpdate && <Button onClick={() => setEditOpen(true)}>编辑住户信息</Button>}
+        {canUpdate && (
+          <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
+            <Button onClick={() => setEditOpen(true)}>编辑住户信息</Button>
+            <ContactCardButton orgCode={h.orgCode} households={[h.id]} label="打印联系卡" fileName={`${h.headName}户联系卡.pdf`} />
+          </div>
+        )}
       </div>
       <Card size="small" style={{ marginBottom: 16 }}>
         <Descriptions

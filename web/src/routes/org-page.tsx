@@ -3,6 +3,7 @@ import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, List, Row, S
 import { Link, useParams, useRouteLoaderData } from 'react-router';
 import type { Me } from '@lianxin/contracts';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
+import { BUSINESS_ROLES } from '../features/businesses/business-labels.ts';
 import { COVERAGE_ROLES } from '../features/coverage/coverage-labels.ts';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
@@ -73,6 +74,16 @@ export function OrgPage() {
           <Typography.Text type="secondary">{o.counts.households} 户 ›</Typography.Text>
         </Link>
       )}
+      {o.abilities.readPeople && (o.level === 'village' || o.level === 'town') && me.roles.some((r) => BUSINESS_ROLES.has(r.role)) && (
+        <Link
+          to={`/orgs/${encodeURIComponent(o.code)}/businesses`}
+          className="lx-block-link"
+          style={{ background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16, justifyContent: 'space-between', gap: 8, boxSizing: 'border-box' }}
+        >
+          <span style={{ fontSize: 16, fontWeight: 500 }}>企业商户 · 企业、商户和班组登记</span>
+          <Typography.Text type="secondary">›</Typography.Text>
+        </Link>
+      )}
       {o.abilities.readPeople && ['zone', 'town', 'village', 'grid'].includes(o.level) && me.roles.some((r) => COVERAGE_ROLES.has(r.role)) && (
         <Link
           to={`/orgs/${encodeURIComponent(o.code)}/coverage`}
@@ -80,6 +91,16 @@ export function OrgPage() {
           style={{ background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16, justifyContent: 'space-between', gap: 8, boxSizing: 'border-box' }}
         >
           <span style={{ fontSize: 16, fontWeight: 500 }}>联户覆盖 · 党员联系住户情况</span>
+          <Typography.Text type="secondary">›</Typography.Text>
+        </Link>
+      )}
+      {o.level === 'village' && me.roles.some((r) => COVERAGE_ROLES.has(r.role)) && (
+        <Link
+          to={`/orgs/${encodeURIComponent(o.code)}/link-map`}
+          className="lx-block-link"
+          style={{ background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16, justifyContent: 'space-between', gap: 8, boxSizing: 'border-box' }}
+        >
+          <span style={{ fontSize: 16, fontWeight: 500 }}>联户示意图 · 联系卡打印</span>
           <Typography.Text type="secondary">›</Typography.Text>
         </Link>
       )}

@@ -5,3 +5,4 @@ export * from './audit.ts';
 export * from './households.ts';
 export * from './links.ts';
 export * from './imports.ts';
+export * from './cards.ts';

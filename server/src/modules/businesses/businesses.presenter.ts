@@ -23,6 +23,7 @@ export function presentBusiness(row: BusinessRow, grants: Grant[], ring: Keyring
     contactName: row.contact_name,
     contactPhoneMasked: row.contact_phone_enc ? maskPhone(decrypt(ring, row.contact_phone_enc)) : null,
     employees: row.employees,
+    linkedMember: row.linked_person_id ? { id: row.linked_person_id, name: row.linked_person_name ?? '' } : null,
     synthetic: row.synthetic,
     abilities: businessAbilities(grants, row.org_path),
   };

@@ -21,23 +21,29 @@ export type BusinessRow = {
   contact_phone_enc: string | null;
   employees: number | null;
   synthetic: boolean;
+  linked_person_id: string | null;
+  linked_person_name: string | null;
 };
 
 
 const selectBusiness = sql`
   SELECT b.id, b.kind, b.org_id, o.code AS org_code, o.short_name AS org_name, o.path AS org_path, o.sort_key AS org_sort,
          g.code AS grid_code, g.short_name AS grid_name, b.parent_id, p.name AS parent_name, b.name, b.address,
-         b.credit_code, b.contact_name, b.contact_phone_enc, b.employees, b.synthetic
+         b.credit_code, b.contact_name, b.contact_phone_enc, b.employees, b.synthetic,
+         lp.id AS linked_person_id, lp.name AS linked_person_name
   FROM businesses b
   JOIN orgs o ON o.id = b.org_id
   LEFT JOIN orgs g ON g.id = b.grid_id
-  LEFT JOIN businesses p ON p.id = b.parent_id`;
+  LEFT JOIN businesses p ON p.id = b.parent_id
+  LEFT JOIN links l ON l.business_id = b.id AND l.role = 'primary' AND l.ends_on IS NULL
+  LEFT JOIN people lp ON lp.id = l.person_id`;
 
 export interface ListFilter {
   roots: string[];
   orgPath?: string;
   kind?: string;
   q?: string;
+  unlinked?: boolean;
   after?: { sort: number; name: string; id: string } | null;
   limit: number;
 }
@@ -59,6 +65,8 @@ export async function listBusinesses(db: Db, f: ListFilter): Promise<BusinessRow
       where.push(sql`(b.name LIKE ${like} OR b.address LIKE ${like}${codeLike ? sql` OR b.credit_code LIKE ${codeLike}` : sql``})`);
     }
   }
+  // links_business_primary_key allows one active primary link per business, so the join above adds no rows.
+  if (f.unlinked !== undefined) where.push(f.unlinked ? sql`l.id IS NULL` : sql`l.id IS NOT NULL`);
   if (f.after) where.push(sql`(o.sort_key, b.name, b.id) > (${f.after.sort}, ${f.after.name}, ${f.after.id}::uuid)`);
   const { rows } = await db.execute<BusinessRow>(sql`${selectBusiness}
     WHERE ${sql.join(where, sql` AND `)}

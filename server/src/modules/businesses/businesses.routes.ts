@@ -2,11 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  businessCreate, businessItem, businessList, businessListQuery, businessRemoveBody, businessRemoveResult, businessRevealBody,
+  businessCreate, businessExportQuery, businessItem, businessList, businessListQuery, businessRemoveBody, businessRemoveResult, businessRevealBody,
   businessRevealResult, businessUpdate, errorBody,
 } from '@lianxin/contracts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
+import { sendXlsx } from '../../lib/xlsx-export.ts';
+import { exportBusinesses } from './businesses.export.ts';
 import * as service from './businesses.service.ts';
 
 const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
@@ -20,6 +22,19 @@ export async function businessRoutes(app: FastifyInstance, opts: { db: Db; confi
   r.get('/', {
     schema: { tags: ['businesses'], summary: '企业、商户、班组列表（按名称、拼音首字母、地址、信用代码、类型筛选）', querystring: businessListQuery, response: { 200: businessList, ...errorResponses } },
   }, async (req) => service.list(ctx(req), req.query));
+
+  r.get('/export', {
+    schema: {
+      tags: ['businesses'],
+      summary: '导出企业商户名单（xlsx，流式；联系电话默认脱敏，full=true 需查看权限和原因，均记入审计）',
+      querystring: businessExportQuery,
+      // 200 is an xlsx byte stream: Fastify sends streams as they are, without a serializer.
+      response: { 200: z.unknown(), 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody },
+    },
+  }, async (req, reply) => {
+    const { stream, filename } = await exportBusinesses(ctx(req), req.query);
+    return sendXlsx(reply, stream, filename);
+  });
 
   r.post('/', {
     schema: { tags: ['businesses'], summary: '登记企业、商户或班组', body: businessCreate, response: { 201: businessItem, ...errorResponses } },

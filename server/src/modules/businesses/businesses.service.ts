@@ -30,7 +30,7 @@ export async function list(ctx: Ctx, q: BusinessListQuery): Promise<BusinessList
     orgPath = org.path;
   }
   const rows = await repo.listBusinesses(ctx.db, {
-    roots, orgPath, kind: q.kind, q: q.q, after: q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? { sort: v[0] as number, name: v[1], id: v[2] } : null)) : null, limit: q.limit,
+    roots, orgPath, kind: q.kind, q: q.q, unlinked: q.unlinked === undefined ? undefined : q.unlinked === 'true', after: q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? { sort: v[0] as number, name: v[1], id: v[2] } : null)) : null, limit: q.limit,
   });
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;

@@ -10,12 +10,8 @@ import { assertRegistryRole, readerOf } from './households.policy.ts';
 import { ageOn, todayInShanghai } from './households.presenter.ts';
 import * as repo from './households.repo.ts';
 import type { Ctx } from './households.service.ts';
-
-/** Spreadsheet apps treat a leading = + - @ (or tab/CR) as a formula: prefix an apostrophe so text stays text (OWASP CSV injection). */
-export function cellText(v: string | null | undefined): string {
-  if (v == null) return '';
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-}
+import { cellText } from '../../lib/xlsx-export.ts';
+export { cellText } from '../../lib/xlsx-export.ts';
 
 const AWAY: Record<string, string> = { city: '省内市外', province: '省外', abroad: '国外' };
 const BATCH = 500;

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** Cards to (re)print: none given → every linked constituent of the village. Reprinting revokes the previous card. */
+export const contactCardRequest = z.object({
+  households: z.array(z.uuid('住户 ID 格式不正确')).max(500, '一次最多选择 500 户').optional(),
+  businesses: z.array(z.uuid('企业商户 ID 格式不正确')).max(500, '一次最多选择 500 家').optional(),
+}).strict();
+
+/** What a contact card's QR opens, without logging in: the constituent's current member, never the constituent. */
+export const publicCard = z.object({
+  data: z.object({
+    status: z.enum(['active', 'revoked']),
+    village: z.string(),
+    town: z.string().nullable(),
+    branch: z.string().nullable(),
+    member: z.object({ name: z.string(), workPhone: z.string().nullable() }).nullable(),
+    issuedOn: z.string(),
+  }),
+});
+export type PublicCard = z.infer<typeof publicCard>['data'];
+export const cardToken = z.string().regex(/^[A-Za-z0-9_-]{38}$/, '联系卡二维码无效');

@@ -1,0 +1,19 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { PublicCard } from '@lianxin/contracts';
+import { api, postForFile, saveFile } from '../../api/api-client.ts';
+
+export const linkMapSvgUrl = (code: string) => `/api/v1/orgs/${encodeURIComponent(code)}/link-map.svg`;
+export const linkMapPdfUrl = (code: string) => `/api/v1/orgs/${encodeURIComponent(code)}/link-map.pdf`;
+
+/** Prints (and so reissues) contact cards: none named → every linked constituent of the village. */
+export async function printContactCards(code: string, body: { households?: string[]; businesses?: string[] }, fallbackName: string) {
+  const { blob, filename } = await postForFile(`/api/v1/orgs/${encodeURIComponent(code)}/contact-cards`, body);
+  saveFile(blob, filename ?? fallbackName);
+}
+
+export const publicCardQuery = (token: string) =>
+  queryOptions({
+    queryKey: ['public-card', token],
+    queryFn: () => api<{ data: PublicCard }>(`/api/v1/public/cards/${encodeURIComponent(token)}`).then((r) => r.data),
+    retry: false,
+  });

@@ -1,0 +1,71 @@
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Breadcrumb, Button, Card, Skeleton, Space, Typography } from 'antd';
+import { useState } from 'react';
+import { Link, useParams, useRouteLoaderData } from 'react-router';
+import type { Me } from '@lianxin/contracts';
+import { UnavailableResult } from '../app/unavailable-result.tsx';
+import { orgQuery } from '../features/orgs/org-queries.ts';
+import { ContactCardButton } from '../features/print/contact-card-button.tsx';
+import { linkMapPdfUrl, linkMapSvgUrl } from '../features/print/print-queries.ts';
+
+/** Who gets the 联系卡 button; the server still decides (a 403 is shown as such). */
+const CARD_ROLES = new Set(['secretary', 'town', 'office']);
+
+/**
+ * 联户示意图 of a village: the A3 poster as SVG (scroll sideways on a phone), the PDF for the printer, and the
+ * village's contact cards. Posted publicly, so the map carries names and work phones only.
+ */
+export function LinkMapPage() {
+  const { code = '' } = useParams();
+  const me = useRouteLoaderData('shell') as Me;
+  const org = useQuery(orgQuery(code));
+  const [svgFailed, setSvgFailed] = useState(false);
+
+  if (org.isPending) return <Skeleton active />;
+  if (org.isError) return <UnavailableResult error={org.error} title="未找到或无权查看" text="该村（社区）不存在，或不在您的查看范围内。" />;
+  const o = org.data;
+  const name = o.shortName || o.name;
+  if (o.level !== 'village') {
+    return <Alert type="info" showIcon title="联户示意图按村（社区）制作" description="请在组织架构中选择一个村（社区）后再打开联户示意图。" />;
+  }
+
+  return (
+    <article aria-labelledby="map-title">
+      <nav aria-label="位置">
+        <Breadcrumb
+          className="lx-breadcrumb"
+          items={[
+            ...o.ancestors.map((a) => ({ key: a.code, title: <Link to={`/orgs/${encodeURIComponent(a.code)}`}>{a.name}</Link> })),
+            { key: o.code, title: <Link to={`/orgs/${encodeURIComponent(o.code)}`}>{name}</Link> },
+            { key: 'map', title: <span aria-current="page">联户示意图</span> },
+          ]}
+        />
+      </nav>
+      <Typography.Title level={3} id="map-title" style={{ margin: '8px 0 12px' }}>{name} · 联户示意图</Typography.Title>
+      <Card size="small" style={{ marginBottom: 12 }}>
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
+          按网格列出每名党员联系的住户和企业商户，可张贴公示：不含身份证号、居民电话和困难群体标签。
+          一页放得下时为 A4 纵向，否则为 A3 横向并按网格分页。
+        </Typography.Paragraph>
+        <Space wrap>
+          <Button type="primary" href={linkMapPdfUrl(o.code)} download={`${name}联户示意图.pdf`}>下载 PDF（打印张贴）</Button>
+          {me.roles.some((r) => CARD_ROLES.has(r.role)) && (
+            <ContactCardButton orgCode={o.code} label="打印全村联系卡" fileName={`${name}联系卡.pdf`} />
+          )}
+        </Space>
+      </Card>
+      {svgFailed ? (
+        <Alert type="error" showIcon title="示意图加载失败" description="请刷新页面重试；如仍失败，可直接下载 PDF。" />
+      ) : (
+        <div style={{ overflowX: 'auto', background: '#f0f0f0', padding: 8, borderRadius: 8 }}>
+          <img
+            src={linkMapSvgUrl(o.code)}
+            alt={`${name}党群连心工程联户示意图`}
+            onError={() => setSvgFailed(true)}
+            style={{ display: 'block', width: '100%', minWidth: 900, height: 'auto', background: '#fff' }}
+          />
+        </div>
+      )}
+    </article>
+  );
+}

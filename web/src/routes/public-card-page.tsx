@@ -1,0 +1,54 @@
+import { useQuery } from '@tanstack/react-query';
+import { Button, Card, Result, Skeleton, Typography } from 'antd';
+import { useParams } from 'react-router';
+import { publicCardQuery } from '../features/print/print-queries.ts';
+
+/**
+ * What a 联系卡's QR opens on a resident's phone, without an account: the constituent's current 联户党员 with a
+ * call button. A reprinted (revoked) card says so and points to the village branch instead.
+ */
+export function PublicCardPage() {
+  const { token = '' } = useParams();
+  const card = useQuery(publicCardQuery(token));
+
+  return (
+    <main style={{ maxWidth: 480, margin: '0 auto', padding: 16 }} aria-labelledby="card-title">
+      <div style={{ background: '#a8071a', color: '#fff', borderRadius: 8, padding: '12px 16px', marginBottom: 12 }}>
+        <Typography.Title level={3} id="card-title" style={{ color: '#fff', margin: 0 }}>党群连心卡</Typography.Title>
+        <div>济源示范区党群连心工程</div>
+      </div>
+      {card.isPending ? (
+        <Skeleton active />
+      ) : card.isError ? (
+        <Result status="warning" title="联系卡无效" subTitle="二维码无法识别。请核对卡片，或联系所在村（社区）党支部。" />
+      ) : card.data.status === 'revoked' ? (
+        <Result status="info" title="此联系卡已作废" subTitle={`该卡已重新打印，请使用新卡。也可联系${card.data.branch ?? card.data.village + '党支部'}。`} />
+      ) : (
+        <Card>
+          <Typography.Paragraph type="secondary" style={{ marginBottom: 4 }}>{[card.data.town, card.data.village].filter(Boolean).join(' ')}</Typography.Paragraph>
+          {card.data.member ? (
+            <>
+              <Typography.Paragraph style={{ fontSize: 16, marginBottom: 4 }}>您的联户党员</Typography.Paragraph>
+              <Typography.Title level={2} style={{ marginTop: 0 }}>{card.data.member.name}</Typography.Title>
+              {card.data.member.workPhone ? (
+                <Button type="primary" size="large" block href={`tel:${card.data.member.workPhone.replace(/[^\d+]/g, '')}`}>
+                  拨打 {card.data.member.workPhone}
+                </Button>
+              ) : (
+                <Typography.Paragraph>暂未登记工作电话，请联系村（社区）党支部。</Typography.Paragraph>
+              )}
+            </>
+          ) : (
+            <Typography.Paragraph style={{ fontSize: 16 }}>暂未安排联户党员，请联系村（社区）党支部。</Typography.Paragraph>
+          )}
+          <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
+            所在党组织：{card.data.branch ?? `${card.data.village}党支部`}<br />发卡日期：{card.data.issuedOn}
+          </Typography.Paragraph>
+        </Card>
+      )}
+      <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 13 }}>
+        有困难、有诉求，请直接联系您的联户党员。事项办理情况查询将随“诉求办理”功能开放。
+      </Typography.Paragraph>
+    </main>
+  );
+}
