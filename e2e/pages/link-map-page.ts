@@ -9,7 +9,7 @@ export class LinkMapPage {
   readonly map = () => this.page.getByRole('img', { name: /联户示意图/ });
   readonly pdfButton = () => this.page.getByRole('link', { name: /下载 PDF/ });
   readonly cardsButton = () => this.page.getByRole('button', { name: '打印全村联系卡' });
-  readonly confirmButton = () => this.page.getByRole('button', { name: '生成' });
+  readonly confirmButton = () => this.page.getByRole('button', { name: '确定生成' });
   readonly cardsResult = () => this.page.getByRole('status').filter({ hasText: /联系卡已生成/ });
 
   async open(code: string) {

@@ -46,7 +46,7 @@ export function PublicCardPage() {
           </Typography.Paragraph>
         </Card>
       )}
-      <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 13 }}>
+      <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 14 }}>
         有困难、有诉求，请直接联系您的联户党员。事项办理情况查询将随“诉求办理”功能开放。
       </Typography.Paragraph>
     </main>

@@ -116,7 +116,7 @@ export async function contactCards(ctx: Ctx, code: string, body: z.infer<typeof 
     });
     return renderCardsPdf(
       rows.map((r, i) => ({
-        constituent: `${r.label}（${shortAddress(r.address, v)}）`, member: r.person_name!, workPhone: r.work_phone, branch,
+        constituent: r.label, address: shortAddress(r.address, v), member: r.person_name!, workPhone: r.work_phone, branch,
         url: `${base}/c/${signCardToken(ctx.ring, ids[i]!)}`,
       })),
       v.party_name ?? v.short_name, chineseDate(),

@@ -28,7 +28,7 @@ export function ContactCardButton({ orgCode, households, label, fileName, block 
   }
   return (
     <div>
-      <Popconfirm title="打印联系卡" description="重新打印后，此前打印的联系卡二维码将作废。确定生成吗？" okText="生成" cancelText="取消" onConfirm={run}>
+      <Popconfirm title="打印联系卡" description="重新打印后，此前打印的联系卡二维码将作废。确定生成吗？" okText="确定生成" cancelText="取消" onConfirm={run}>
         <Button loading={busy} block={block}>{label}</Button>
       </Popconfirm>
       {result && (
