@@ -32,7 +32,8 @@ export const resident = z.object({
 });
 export type Resident = z.infer<typeof resident>;
 
-export const householdAbilities = z.object({ update: z.boolean(), reveal: z.boolean() });
+/** revealPhone: registry revealers, and (on the detail) the member linked to the household now, who must be able to call it. */
+export const householdAbilities = z.object({ update: z.boolean(), reveal: z.boolean(), revealPhone: z.boolean() });
 
 export const householdSummary = z.object({
   id: z.string(),

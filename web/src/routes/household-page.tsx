@@ -35,7 +35,7 @@ export function HouseholdPage() {
   }
 
   const h = household.data;
-  const { update: canUpdate, reveal: canReveal } = h.abilities;
+  const { update: canUpdate, reveal: canReveal, revealPhone: canRevealPhone } = h.abilities;
   const awayCount = h.residents.filter((r) => r.awayScope).length;
 
   const masked = (r: Resident, field: 'idNumber' | 'phone') => {
@@ -45,7 +45,7 @@ export function HouseholdPage() {
     return (
       <span style={{ display: 'inline-flex', alignItems: 'center', flexWrap: 'wrap', gap: 4 }}>
         <span style={{ fontVariantNumeric: 'tabular-nums' }} data-field={field}>{value}</span>
-        {canReveal && (
+        {(field === 'phone' ? canRevealPhone : canReveal) && (
           <Button type="link" style={{ padding: '0 8px' }} onClick={() => setReveal({ resident: r, field })} aria-label={`查看${r.name}的完整${label}`}>
             查看
           </Button>

@@ -17,8 +17,10 @@ export function readerOf(grants: Grant[], personId: string | null): Reader {
   return { roots: readRoots(grants), personId: branches.length ? personId : null, memberBranches: branches };
 }
 
-export function householdAbilities(grants: Grant[], orgPath: string) {
-  return { update: within(orgPath, registryRoots(grants, 'write')), reveal: within(orgPath, registryRoots(grants, 'reveal')) };
+/** `linkedToCaller`: the caller is the household's member now — they may reveal phones (to call), nothing else. */
+export function householdAbilities(grants: Grant[], orgPath: string, linkedToCaller = false) {
+  const reveal = within(orgPath, registryRoots(grants, 'reveal'));
+  return { update: within(orgPath, registryRoots(grants, 'write')), reveal, revealPhone: reveal || linkedToCaller };
 }
 
 /** Reading anything in the registry needs a registry role; without one the whole domain is forbidden. */

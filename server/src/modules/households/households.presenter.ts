@@ -17,7 +17,7 @@ export function todayInShanghai(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 }
 
-export function presentSummary(row: HouseholdRow, grants: Grant[]): HouseholdSummary {
+export function presentSummary(row: HouseholdRow, grants: Grant[], linkedToCaller = false): HouseholdSummary {
   return {
     id: row.id,
     orgCode: row.org_code,
@@ -30,7 +30,7 @@ export function presentSummary(row: HouseholdRow, grants: Grant[]): HouseholdSum
     away: row.away,
     residentCount: row.resident_count,
     synthetic: row.synthetic,
-    abilities: householdAbilities(grants, row.org_path),
+    abilities: householdAbilities(grants, row.org_path, linkedToCaller),
   };
 }
 
@@ -50,7 +50,7 @@ export function presentResident(r: ResidentRow, ring: Keyring, today: string): R
   };
 }
 
-export function presentHousehold(row: HouseholdRow, residents: ResidentRow[], grants: Grant[], ring: Keyring): Household {
+export function presentHousehold(row: HouseholdRow, residents: ResidentRow[], grants: Grant[], ring: Keyring, linkedToCaller = false): Household {
   const today = todayInShanghai();
-  return { ...presentSummary(row, grants), residents: residents.map((r) => presentResident(r, ring, today)) };
+  return { ...presentSummary(row, grants, linkedToCaller), residents: residents.map((r) => presentResident(r, ring, today)) };
 }

@@ -35,6 +35,11 @@ export type ResidentRow = {
 };
 
 
+export async function isLinkedNow(db: Db, householdId: string, personId: string): Promise<boolean> {
+  const { rows } = await db.execute(sql`SELECT 1 FROM links WHERE household_id = ${householdId} AND person_id = ${personId} AND ends_on IS NULL LIMIT 1`);
+  return rows.length > 0;
+}
+
 /** Households the reader may see: in their subtrees, or (members) linked to them now. */
 function visible(reader: Reader): SQL {
   const linked = reader.personId

@@ -12,7 +12,7 @@ import { initials } from '../../lib/pinyin.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
 import { assertAnyWrite, assertCan, assertRegistryRole, readerOf, type Reader } from './households.policy.ts';
-import { within } from '../auth/scope.ts';
+import { registryRoots, within } from '../auth/scope.ts';
 import { ageOn, presentHousehold, presentSummary, todayInShanghai } from './households.presenter.ts';
 import * as repo from './households.repo.ts';
 import { decodeCursor, encodeCursor, isUuid } from '../../lib/cursor.ts';
@@ -59,7 +59,14 @@ async function load(ctx: Ctx, id: string): Promise<repo.HouseholdRow> {
 
 export async function get(ctx: Ctx, id: string): Promise<Household> {
   const row = await load(ctx, id);
-  return presentHousehold(row, await repo.residentsOf(ctx.db, id), ctx.grants, ctx.ring);
+  const linked = await linkedToCaller(ctx, id);
+  return presentHousehold(row, await repo.residentsOf(ctx.db, id), ctx.grants, ctx.ring, linked);
+}
+
+/** Is the calling member (if any) the household's member now? Only that link, never the village, opens its phones. */
+async function linkedToCaller(ctx: Ctx, householdId: string): Promise<boolean> {
+  const personId = reader(ctx).personId;
+  return personId ? repo.isLinkedNow(ctx.db, householdId, personId) : false;
 }
 
 /** Checks no schema can express: the ID checksum, the birth date and sex it encodes, away place without scope. */
@@ -287,10 +294,12 @@ export async function leaveResident(ctx: Ctx, id: string, on: string, reason: st
 /** The audited way to see a full ID number or phone: who, when, which field of whom, and why. */
 export async function reveal(ctx: Ctx, id: string, field: 'idNumber' | 'phone', reason: string): Promise<string | null> {
   const r = await loadResident(ctx, id);
-  assertCan(ctx.grants, 'reveal', r.org_path);
+  // A member calls the households linked to them: the phone (never the ID number) of those, audited like any reveal.
+  const asMember = field === 'phone' && !within(r.org_path, registryRoots(ctx.grants, 'reveal')) && (await linkedToCaller(ctx, r.household_id));
+  if (!asMember) assertCan(ctx.grants, 'reveal', r.org_path);
   const enc = field === 'idNumber' ? r.id_number_enc : r.phone_enc;
   const value = enc ? decrypt(ctx.ring, enc) : null;
-  await appendAudit(ctx.db, ctx.req, { action: 'resident.reveal', entityType: 'resident', entityId: id, after: { field, reason } });
+  await appendAudit(ctx.db, ctx.req, { action: 'resident.reveal', entityType: 'resident', entityId: id, after: { field, reason, ...(asMember ? { asLinkedMember: true } : {}) } });
   return value;
 }
 

@@ -42,7 +42,7 @@ describe('POST /api/v1/households', () => {
     const { res, body } = await create('secretary', own);
     expect(res.statusCode).toBe(201);
     const h = res.json().data;
-    expect(h).toMatchObject({ orgCode: own, headName: '测试居民', tags: ['低保'], residentCount: 2, abilities: { update: true, reveal: true } });
+    expect(h).toMatchObject({ orgCode: own, headName: '测试居民', tags: ['低保'], residentCount: 2, abilities: { update: true, reveal: true, revealPhone: true } });
     expect(h.residents[0].idNumberMasked).toBe(`${body.residents[0]!.idNumber.slice(0, 3)}***********${body.residents[0]!.idNumber.slice(-4)}`);
     expect(h.residents[0].phoneMasked).toBe('138****5678');
     expect(h.residents[1].phoneMasked).toBeNull();
@@ -190,25 +190,32 @@ describe('GET /api/v1/households and /:id', () => {
       }
     }
     const leader = (await req('leader', 'GET', `/api/v1/households/${hid}`)).json().data.abilities;
-    expect(leader).toEqual({ update: false, reveal: false });
+    expect(leader).toEqual({ update: false, reveal: false, revealPhone: false });
     const { res } = await create('town', neighbour);
     expect((await req('secretary', 'GET', `/api/v1/households/${res.json().data.id}`)).statusCode).toBe(404);
   });
 
-  it('shows a member exactly the households linked to them now, masked, and nothing else', async () => {
+  it('shows a member exactly the households linked to them now, masked; they may reveal its phones (audited) but not ID numbers', async () => {
     const { rows } = await t.database.db.execute<{ person_id: string }>(sql`SELECT person_id FROM accounts WHERE username = 'member'`);
     const link = await req('secretary', 'POST', '/api/v1/links', { personId: rows[0]!.person_id, householdId: hid });
     expect(link.statusCode).toBe(201);
     const detail = await req('member', 'GET', `/api/v1/households/${hid}`);
     expect(detail.statusCode).toBe(200);
-    expect(detail.json().data.abilities).toEqual({ update: false, reveal: false });
+    expect(detail.json().data.abilities).toEqual({ update: false, reveal: false, revealPhone: true });
     expect(detail.body).not.toMatch(/\d{17}[\dX]/);
     const list = (await req('member', 'GET', '/api/v1/households?limit=200')).json().data.map((h: { id: string }) => h.id);
     expect(list).toEqual([hid]);
     const rid = detail.json().data.residents[0].id;
-    expect((await req('member', 'POST', `/api/v1/residents/${rid}/reveal`, { field: 'phone', reason: '走访联系' })).statusCode).toBe(403);
+    const phone = await req('member', 'POST', `/api/v1/residents/${rid}/reveal`, { field: 'phone', reason: '走访联系' });
+    expect(phone.statusCode, phone.body).toBe(200);
+    expect(phone.json().data.value).toBe('13812345678');
+    const { rows: audit } = await t.database.db.execute<{ after: { field: string; asLinkedMember?: boolean } }>(sql`
+      SELECT after FROM audit_events WHERE action = 'resident.reveal' AND entity_id = ${rid} AND actor_username = 'member'`);
+    expect(audit.map((a) => a.after)).toEqual([{ field: 'phone', reason: '走访联系', asLinkedMember: true }]);
+    expect((await req('member', 'POST', `/api/v1/residents/${rid}/reveal`, { field: 'idNumber', reason: '走访联系' })).statusCode).toBe(403);
     await req('secretary', 'POST', `/api/v1/links/${link.json().data.id}/end`, { reason: 'other' });
     expect((await req('member', 'GET', `/api/v1/households/${hid}`)).statusCode).toBe(404);
+    expect((await req('member', 'POST', `/api/v1/residents/${rid}/reveal`, { field: 'phone', reason: '走访联系' })).statusCode).toBe(404);
   });
 
   it('returns 400 for a malformed id and 404 for an unknown one', async () => {
