@@ -106,6 +106,28 @@ const suggest = await time(5, async () => {
   suggested = d.suggestions.length;
   unlinkedBefore = d.suggestions.length + d.unassigned;
 });
+
+// Print: the largest village's 联户示意图 (PDF) and every contact card of it, through HTTP, beside /healthz in the same run.
+const office = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'office', password } });
+const officeHeaders = { cookie: `lx_session=${office.cookies.find((c) => c.name === 'lx_session')!.value}`, 'x-csrf-token': office.json().data.csrfToken };
+const biggest = (await full.pool.query<{ code: string; name: string; n: number }>(`
+  SELECT o.code, o.short_name AS name, count(*)::int AS n FROM households h JOIN orgs o ON o.id = h.org_id
+  WHERE h.removed_at IS NULL GROUP BY o.code, o.short_name ORDER BY n DESC LIMIT 1`)).rows[0]!;
+let mapBytes = 0;
+let mapPages = 0;
+let cardBytes = 0;
+const healthz = await time(50, () => app.inject({ method: 'GET', url: '/healthz' }));
+const mapPdf = await time(5, async () => {
+  const r = await app.inject({ method: 'GET', url: `/api/v1/orgs/${biggest.code}/link-map.pdf`, headers: officeHeaders });
+  if (r.statusCode !== 200) throw new Error(`link map: ${r.statusCode} ${r.body}`);
+  mapBytes = r.rawPayload.length;
+  mapPages = (r.rawPayload.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
+});
+const cards = await time(2, async () => {
+  const r = await app.inject({ method: 'POST', url: `/api/v1/orgs/${biggest.code}/contact-cards`, headers: officeHeaders, payload: {} });
+  if (r.statusCode !== 200) throw new Error(`cards: ${r.statusCode} ${r.body}`);
+  cardBytes = r.rawPayload.length;
+});
 await app.close();
 await full.close();
 const admin = new pg.Client({ connectionString: adminUrl });
@@ -126,6 +148,7 @@ const result = {
     townRollupFullOverSmall: fullFig.townRollup.p50 / smallFig.townRollup.p50,
   },
   suggestions: { town: TOWN, unlinked: unlinkedBefore, suggested, ...suggest },
+  print: { village: biggest, healthz, linkMapPdf: { ...mapPdf, bytes: mapBytes, pages: mapPages }, contactCards: { ...cards, bytes: cardBytes } },
 };
 const r2 = (x: number) => x.toFixed(2);
 const md = [
@@ -145,6 +168,9 @@ const md = [
     + `rollup full/10% zone ${r2(result.ratios.zoneRollupFullOverSmall)}× (target ≤ 1.5×), town ${r2(result.ratios.townRollupFullOverSmall)}×.`,
   '',
   `Suggestions for 克井镇 with ${unlinkedBefore} unlinked households: ${suggested} proposed, p50 ${suggest.p50} ms (p99 ${suggest.p99} ms, ${suggest.n} runs, through HTTP).`,
+  '',
+  `Print, largest village (${biggest.name}, ${biggest.n} households), through HTTP: 联户示意图 PDF p50 ${mapPdf.p50} ms (${mapPages} pages, ${Math.round(mapBytes / 1024)} KB); `
+    + `all its 联系卡 p50 ${cards.p50} ms (${Math.round(cardBytes / 1024)} KB); /healthz p50 ${healthz.p50} ms in the same run.`,
   '',
 ].join('\n');
 const stamp = result.at.replace(/[:.]/g, '-');

@@ -19,10 +19,18 @@ export const orgCounts = z.object({
   households: z.number().int(),
 });
 
+/**
+ * What the caller may do at this org, decided by the server so the web never guesses from role names:
+ * readRegistry — households/businesses lists; writeRegistry — register, import, assign links, print contact cards;
+ * readCoverage — coverage and the 联户示意图 (members too, for their branch).
+ */
 export const orgAbilities = z.object({
   read: z.boolean(),
   readPeople: z.boolean(),
   update: z.boolean(),
+  readRegistry: z.boolean(),
+  writeRegistry: z.boolean(),
+  readCoverage: z.boolean(),
 });
 
 export const org = z.object({

@@ -68,8 +68,8 @@ export function BusinessListPage() {
           {/* The masked export of what the list shows; the server audits it. */}
           <Button href={exportUrl(o.code, filters)} download>导出 Excel</Button>
           {/* Full phones: the roles that may reveal (the server checks the scope and audits the reason). */}
-          {canRegister(me, o) && <Button onClick={() => setFullExport(true)}>导出完整号码</Button>}
-          {canRegister(me, o) && (
+          {canRegister(o) && <Button onClick={() => setFullExport(true)}>导出完整号码</Button>}
+          {canRegister(o) && (
             <Button type="primary" onClick={() => navigate(`/businesses/new?org=${encodeURIComponent(o.code)}${filters.kind ? `&kind=${filters.kind}` : ''}`)}>
               新增企业商户
             </Button>

@@ -41,7 +41,7 @@ export function BusinessNewPage() {
   const chosenVillage = Form.useWatch('orgCode', form) ?? (isVillage ? orgParam : undefined);
   const grids = useGrids(chosenVillage);
 
-  if (!orgParam || org.isError || (org.isSuccess && !canRegister(me, org.data))) {
+  if (!orgParam || org.isError || (org.isSuccess && !canRegister(org.data))) {
     return (
       <Result
         status="404"

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Breadcrumb, Card, Col, Empty, Grid, List, Progress, Row, Skeleton, Statistic, Table, Typography } from 'antd';
-import { Link, useParams, useRouteLoaderData } from 'react-router';
-import type { CoverageRow, Me } from '@lianxin/contracts';
+import { Link, useParams } from 'react-router';
+import type { CoverageRow } from '@lianxin/contracts';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { kindKeys, kindLabels, kinds, percent, shanghaiTime } from '../features/coverage/coverage-labels.ts';
 import { coverageQuery } from '../features/coverage/coverage-queries.ts';
@@ -10,14 +10,11 @@ import { UnlinkedSection } from '../features/coverage/unlinked-section.tsx';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { orgQuery } from '../features/orgs/org-queries.ts';
 
-/** Who gets the assignment controls; the server still decides (a 403 is shown as such). */
-const ASSIGN_ROLES = new Set(['secretary', 'town', 'office']);
 
 const rateColor = (rate: number) => (rate >= 0.95 ? '#52c41a' : rate >= 0.8 ? '#faad14' : '#c8161d');
 
 export function CoveragePage() {
   const { code = '' } = useParams();
-  const me = useRouteLoaderData('shell') as Me;
   const wide = Grid.useBreakpoint().md === true;
   const coverage = useQuery(coverageQuery(code));
   const org = useQuery(orgQuery(code));
@@ -31,7 +28,7 @@ export function CoveragePage() {
   const hh = c.households;
   const children = [...c.children].sort((a, b) => a.households.rate - b.households.rate || b.households.unlinked - a.households.unlinked);
   const isVillage = c.level === 'village' || c.level === 'grid';
-  const canAssign = me.roles.some((r) => ASSIGN_ROLES.has(r.role));
+  const canAssign = org.data?.abilities.writeRegistry === true;
   const childLink = (r: CoverageRow) => `/orgs/${encodeURIComponent(r.code)}/coverage`;
 
   return (

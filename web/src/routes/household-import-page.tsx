@@ -1,8 +1,8 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, Breadcrumb, Button, Card, Progress, Skeleton, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
-import { Link, useParams, useRouteLoaderData, useSearchParams } from 'react-router';
-import type { ImportJob, ImportStatus, Me } from '@lianxin/contracts';
+import { Link, useParams, useSearchParams } from 'react-router';
+import type { ImportJob, ImportStatus } from '@lianxin/contracts';
 import { isApiError } from '../api/api-client.ts';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { canRegister } from '../features/households/household-abilities.ts';
@@ -24,7 +24,6 @@ const para = { fontSize: 15, marginBottom: 12 } as const;
 
 export function HouseholdImportPage() {
   const { code = '' } = useParams();
-  const me = useRouteLoaderData('shell') as Me;
   const [params, setParams] = useSearchParams();
   const jobId = params.get('job') ?? '';
   const org = useQuery(orgQuery(code));
@@ -49,7 +48,7 @@ export function HouseholdImportPage() {
   }
 
   if (org.isPending) return <Skeleton active />;
-  if (org.isError || !canRegister(me, org.data)) {
+  if (org.isError || !canRegister(org.data)) {
     return <UnavailableResult error={org.isError ? org.error : null} title="未找到或无权操作" text="该组织不存在，或您无权为其导入住户。" />;
   }
 

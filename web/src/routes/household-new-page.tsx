@@ -58,7 +58,7 @@ export function HouseholdNewPage() {
     select: (rows) => rows.filter((r) => r.level === 'grid'),
   });
 
-  if (!orgParam || org.isError || (org.isSuccess && !canRegister(me, org.data))) {
+  if (!orgParam || org.isError || (org.isSuccess && !canRegister(org.data))) {
     return (
       <Result
         status="404"

@@ -57,7 +57,7 @@ export function HouseholdsPage() {
       </nav>
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
         <Typography.Title level={3} id="households-title" style={{ margin: 0 }}>{o.shortName || o.name} · 户籍</Typography.Title>
-        {canRegister(me, o) && (
+        {canRegister(o) && (
           <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
             <Button onClick={() => navigate(`/orgs/${encodeURIComponent(o.code)}/households/import`)}>Excel 导入</Button>
             <Button type="primary" onClick={() => navigate(`/households/new?org=${encodeURIComponent(o.code)}`)}>新增住户</Button>

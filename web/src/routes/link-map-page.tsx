@@ -1,15 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Breadcrumb, Button, Card, Skeleton, Space, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useParams, useRouteLoaderData } from 'react-router';
-import type { Me } from '@lianxin/contracts';
+import { Link, useParams } from 'react-router';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { orgQuery } from '../features/orgs/org-queries.ts';
 import { ContactCardButton } from '../features/print/contact-card-button.tsx';
 import { linkMapPdfUrl, linkMapSvgUrl } from '../features/print/print-queries.ts';
 
-/** Who gets the 联系卡 button; the server still decides (a 403 is shown as such). */
-const CARD_ROLES = new Set(['secretary', 'town', 'office']);
 
 /**
  * 联户示意图 of a village: the A3 poster as SVG (scroll sideways on a phone), the PDF for the printer, and the
@@ -17,7 +14,6 @@ const CARD_ROLES = new Set(['secretary', 'town', 'office']);
  */
 export function LinkMapPage() {
   const { code = '' } = useParams();
-  const me = useRouteLoaderData('shell') as Me;
   const org = useQuery(orgQuery(code));
   const [svgFailed, setSvgFailed] = useState(false);
 
@@ -49,7 +45,7 @@ export function LinkMapPage() {
         </Typography.Paragraph>
         <Space wrap>
           <Button type="primary" href={linkMapPdfUrl(o.code)} download={`${name}联户示意图.pdf`}>下载 PDF（打印张贴）</Button>
-          {me.roles.some((r) => CARD_ROLES.has(r.role)) && (
+          {o.abilities.writeRegistry && (
             <ContactCardButton orgCode={o.code} label="打印全村联系卡" fileName={`${name}联系卡.pdf`} />
           )}
         </Space>

@@ -3,8 +3,6 @@ import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, List, Row, S
 import { Link, useParams, useRouteLoaderData } from 'react-router';
 import type { Me } from '@lianxin/contracts';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
-import { BUSINESS_ROLES } from '../features/businesses/business-labels.ts';
-import { COVERAGE_ROLES } from '../features/coverage/coverage-labels.ts';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 
@@ -74,7 +72,7 @@ export function OrgPage() {
           <Typography.Text type="secondary">{o.counts.households} 户 ›</Typography.Text>
         </Link>
       )}
-      {o.abilities.readPeople && (o.level === 'village' || o.level === 'town') && me.roles.some((r) => BUSINESS_ROLES.has(r.role)) && (
+      {o.abilities.readRegistry && (o.level === 'village' || o.level === 'town') && (
         <Link
           to={`/orgs/${encodeURIComponent(o.code)}/businesses`}
           className="lx-block-link"
@@ -84,7 +82,7 @@ export function OrgPage() {
           <Typography.Text type="secondary">›</Typography.Text>
         </Link>
       )}
-      {o.abilities.readPeople && ['zone', 'town', 'village', 'grid'].includes(o.level) && me.roles.some((r) => COVERAGE_ROLES.has(r.role)) && (
+      {o.abilities.readCoverage && ['zone', 'town', 'village', 'grid'].includes(o.level) && (
         <Link
           to={`/orgs/${encodeURIComponent(o.code)}/coverage`}
           className="lx-block-link"
@@ -94,7 +92,7 @@ export function OrgPage() {
           <Typography.Text type="secondary">›</Typography.Text>
         </Link>
       )}
-      {o.level === 'village' && me.roles.some((r) => COVERAGE_ROLES.has(r.role)) && (
+      {o.level === 'village' && o.abilities.readCoverage && (
         <Link
           to={`/orgs/${encodeURIComponent(o.code)}/link-map`}
           className="lx-block-link"

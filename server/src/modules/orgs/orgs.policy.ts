@@ -1,5 +1,6 @@
 import type { Grant } from '../auth/scope.ts';
-import { canReadPeople, canUpdateOrg, orgReadRoots } from '../auth/scope.ts';
+import { canReadPeople, canUpdateOrg, orgReadRoots, registryRoots, within } from '../auth/scope.ts';
+import { coverageRoots } from '../links/links.policy.ts';
 
 /** Path prefixes the caller may read; every orgs query is restricted to them (outside → 404, existence is private). */
 export function readableRoots(grants: Grant[]): string[] {
@@ -7,5 +8,12 @@ export function readableRoots(grants: Grant[]): string[] {
 }
 
 export function orgAbilities(grants: Grant[], path: string) {
-  return { read: true, readPeople: canReadPeople(grants, path), update: canUpdateOrg(grants, path) };
+  return {
+    read: true,
+    readPeople: canReadPeople(grants, path),
+    update: canUpdateOrg(grants, path),
+    readRegistry: within(path, registryRoots(grants, 'read')),
+    writeRegistry: within(path, registryRoots(grants, 'write')),
+    readCoverage: within(path, coverageRoots(grants)),
+  };
 }

@@ -130,13 +130,22 @@ describe('GET /api/v1/orgs/:code — authorization matrix', () => {
     expect(town.json().data).toEqual([]);
   });
 
-  it('abilities follow the role: admin may update but not read people; department reads neither; secretary reads people', async () => {
+  it('abilities follow the role: admin may update but not read people; department reads neither; secretary reads and writes the registry; member and leader only read', async () => {
+    const none = { readRegistry: false, writeRegistry: false, readCoverage: false };
     const admin = (await get('admin', `/api/v1/orgs/${ownVillage}`)).json().data.abilities;
-    expect(admin).toEqual({ read: true, readPeople: false, update: true });
+    expect(admin).toEqual({ read: true, readPeople: false, update: true, ...none });
     const dept = (await get('department', `/api/v1/orgs/${ownVillage}`)).json().data.abilities;
-    expect(dept).toEqual({ read: true, readPeople: false, update: false });
+    expect(dept).toEqual({ read: true, readPeople: false, update: false, ...none });
     const sec = (await get('secretary', `/api/v1/orgs/${ownVillage}`)).json().data.abilities;
-    expect(sec).toEqual({ read: true, readPeople: true, update: false });
+    expect(sec).toEqual({ read: true, readPeople: true, update: false, readRegistry: true, writeRegistry: true, readCoverage: true });
+    const member = (await get('member', `/api/v1/orgs/${ownVillage}`)).json().data.abilities;
+    expect(member).toMatchObject({ readRegistry: false, writeRegistry: false, readCoverage: true });
+    const leader = (await get('leader', `/api/v1/orgs/${ownVillage}`)).json().data.abilities;
+    expect(leader).toMatchObject({ readRegistry: true, writeRegistry: false, readCoverage: true });
+    const town = (await get('town', `/api/v1/orgs/${ownVillage}`)).json().data.abilities;
+    expect(town).toMatchObject({ readRegistry: true, writeRegistry: true, readCoverage: true });
+    // Above the town's own subtree the zone is simply not visible to it.
+    expect((await get('town', '/api/v1/orgs/419001000000')).statusCode).toBe(404);
   });
 
   it('GET /api/v1/auth/me and POST /api/v1/auth/logout answer every role', async () => {

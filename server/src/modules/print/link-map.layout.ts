@@ -77,8 +77,11 @@ export function layoutLinkMap(content: LinkMapContent, spec: PageSpec): MapLayou
       const phone = m.workPhone ? `　${m.workPhone}` : '';
       const inner = colW - 2 * PAD;
       const raw = m.items.map((s, n) => `${n + 1}. ${s}`);
-      const widest = Math.max(0, ...raw.map((r) => textWidth(r, BODY_PT)));
-      const sub = Math.max(1, Math.min(3, Math.floor((inner + SUBGAP) / (widest + SUBGAP))));
+      // Sub-columns sized for most entries (the 85th percentile): one long business name is shortened with "…"
+      // rather than forcing the whole box into a single column.
+      const widths = raw.map((r) => textWidth(r, BODY_PT)).sort((a, b) => a - b);
+      const typical = widths[Math.floor(0.85 * (widths.length - 1))] ?? 0;
+      const sub = Math.max(1, Math.min(3, Math.floor((inner + SUBGAP) / (typical + SUBGAP))));
       const subW = (inner - (sub - 1) * SUBGAP) / sub;
       return { header: fitText(`${m.name}${phone}`, inner, BODY_PT, 'bold'), entries: raw.map((r) => fitText(r, subW, BODY_PT)), sub };
     });

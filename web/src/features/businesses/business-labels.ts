@@ -11,6 +11,3 @@ export const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
  * to verify, and its answer is shown on the field.
  */
 export const CREDIT_CODE = /^[0-9A-HJ-NP-RT-UW-Y]{18}$/;
-
-/** Roles that read the business registry (server: modules/businesses/businesses.policy.ts); others get 403. */
-export const BUSINESS_ROLES = new Set(['office', 'town', 'secretary', 'leader']);

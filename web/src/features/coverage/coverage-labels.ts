@@ -32,6 +32,3 @@ export function shanghaiTime(iso: string): string {
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai', hour12: false }).slice(0, 16);
 }
-
-/** Roles that may see coverage (the server answers 403 to department and admin). */
-export const COVERAGE_ROLES = new Set(['office', 'town', 'secretary', 'leader', 'member']);
