@@ -199,7 +199,7 @@ describe('a village secretary imports households from Excel', () => {
     const map = new LinkMapPage(s.page);
     await map.heading().waitFor();
     const villageName = (await map.heading().textContent())!.split(' · ')[0]!;
-    expect((await map.mapSize()).width).toBeGreaterThan(1000); // the A3 SVG rendered in the page
+    expect((await map.mapSize()).width).toBeGreaterThanOrEqual(595); // the SVG sheet (A4 or A3) rendered in the page
     const { name, bytes } = await map.downloadPdf();
     expect(name).toBe(`${villageName}联户示意图.pdf`);
     const pdf = await readPdf(bytes);
@@ -259,6 +259,13 @@ describe('the import page on a phone (390×844)', () => {
     await imp.open(village);
     await imp.uploadButton().waitFor();
     await expectPhoneFriendly(s.page, 'import');
+  });
+
+  test('the link map page fits: the map scrolls inside its frame, the buttons are 44 px', async () => {
+    const map = new LinkMapPage(s.page);
+    await map.open(village);
+    expect((await map.mapSize()).width).toBeGreaterThanOrEqual(595);
+    await expectPhoneFriendly(s.page, 'link-map');
   });
 
   test('a failed import (errors and 重新上传) fits too', async () => {

@@ -53,12 +53,12 @@ export function LinkMapPage() {
       {svgFailed ? (
         <Alert type="error" showIcon title="示意图加载失败" description="请刷新页面重试；如仍失败，可直接下载 PDF。" />
       ) : (
-        <div style={{ overflowX: 'auto', background: '#f0f0f0', padding: 8, borderRadius: 8 }}>
+        <div style={{ overflowX: 'auto', background: '#f0f0f0', padding: 8, borderRadius: 8 }} aria-label="示意图（可左右滑动）" role="region">
           <img
             src={linkMapSvgUrl(o.code)}
             alt={`${name}党群连心工程联户示意图`}
             onError={() => setSvgFailed(true)}
-            style={{ display: 'block', width: '100%', minWidth: 900, height: 'auto', background: '#fff' }}
+            style={{ display: 'block', width: '100%', minWidth: 560, height: 'auto', background: '#fff' }}
           />
         </div>
       )}

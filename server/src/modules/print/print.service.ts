@@ -10,7 +10,7 @@ import type { Grant } from '../auth/scope.ts';
 import { within } from '../auth/scope.ts';
 import { renderCardsPdf } from './contact-cards.pdf.ts';
 import { signCardToken, verifyCardToken } from './contact-card.token.ts';
-import { layoutForPrint, layoutLinkMap, A3_LANDSCAPE, type LinkMapContent, type MapGrid, type MapLayout } from './link-map.layout.ts';
+import { layoutForPrint, type LinkMapContent, type MapGrid } from './link-map.layout.ts';
 import { assertCardWrite, mapRoots } from './print.policy.ts';
 import { renderMapPdf, renderMapSvg } from './print.render.ts';
 import * as repo from './print.repo.ts';
@@ -83,10 +83,10 @@ export async function linkMapContent(ctx: Ctx, code: string): Promise<{ village:
 
 export interface PrintFile { body: Buffer | string; filename: string }
 
-/** The map in the browser: always the A3 landscape sheet, so what is on screen is the poster. */
+/** The map in the browser: the same sheets as the PDF, so what is on screen is the poster. */
 export async function linkMapSvg(ctx: Ctx, code: string): Promise<PrintFile> {
   const { village, content } = await linkMapContent(ctx, code);
-  const layout: MapLayout = layoutLinkMap(content, A3_LANDSCAPE);
+  const layout = layoutForPrint(content);
   return { body: renderMapSvg(layout, content.title), filename: `${village.short_name}联户示意图.svg` };
 }
 
