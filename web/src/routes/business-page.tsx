@@ -6,7 +6,7 @@ import type { Me } from '@lianxin/contracts';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { BusinessEditDrawer } from '../features/businesses/business-edit-drawer.tsx';
 import { kindColors, kindLabels } from '../features/businesses/business-labels.ts';
-import { BusinessLinks } from '../features/businesses/business-links.tsx';
+import { ConstituentLinks } from '../features/coverage/constituent-links.tsx';
 import { businessQuery } from '../features/businesses/business-queries.ts';
 import { BusinessRevealModal } from '../features/businesses/business-reveal-modal.tsx';
 
@@ -86,7 +86,7 @@ export function BusinessPage() {
           />
         </section>
       </Card>
-      <BusinessLinks businessId={b.id} orgCode={b.orgCode} canUpdate={canUpdate} />
+      <ConstituentLinks constituent={{ businessId: b.id }} orgCode={b.orgCode} canUpdate={canUpdate} />
       {canUpdate && <BusinessEditDrawer business={b} open={editOpen} onClose={() => setEditOpen(false)} />}
       <BusinessRevealModal target={revealing ? { id: b.id, name: b.name } : null} onClose={() => setRevealing(false)} />
     </article>

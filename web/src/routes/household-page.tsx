@@ -4,7 +4,7 @@ import { Alert, Breadcrumb, Button, Card, Descriptions, Empty, Grid, Skeleton, T
 import { Link, useParams, useRouteLoaderData } from 'react-router';
 import type { Me, Resident } from '@lianxin/contracts';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
-import { HouseholdLinks } from '../features/coverage/household-links.tsx';
+import { ConstituentLinks } from '../features/coverage/constituent-links.tsx';
 import { HouseholdEditDrawer } from '../features/households/household-edit-drawer.tsx';
 import { awayScopeLabels, sexLabels } from '../features/households/household-labels.ts';
 import { householdQuery } from '../features/households/household-queries.ts';
@@ -145,7 +145,7 @@ export function HouseholdPage() {
           </div>
         )}
       </section>
-      <HouseholdLinks householdId={h.id} orgCode={h.orgCode} canUpdate={canUpdate} />
+      <ConstituentLinks constituent={{ householdId: h.id }} orgCode={h.orgCode} canUpdate={canUpdate} />
       {canUpdate && <HouseholdEditDrawer household={h} open={editOpen} onClose={() => setEditOpen(false)} />}
       {canUpdate && residentDrawer && (
         <ResidentDrawer householdId={h.id} resident={residentDrawer.resident} open onClose={() => setResidentDrawer(null)} />

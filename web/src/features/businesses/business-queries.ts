@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import type { Business, BusinessCreate, BusinessKind, BusinessUpdate, Link } from '@lianxin/contracts';
+import type { Business, BusinessCreate, BusinessKind, BusinessUpdate } from '@lianxin/contracts';
 import { api } from '../../api/api-client.ts';
 import { queryClient } from '../../auth/auth-queries.ts';
 
@@ -46,13 +46,6 @@ export const businessQuery = (id: string) =>
   queryOptions({
     queryKey: ['business', id],
     queryFn: ({ signal }) => api<{ data: Business }>(`/api/v1/businesses/${encodeURIComponent(id)}`, { signal }).then((r) => r.data),
-  });
-
-export const businessLinksQuery = (businessId: string) =>
-  queryOptions({
-    queryKey: ['links', 'business', businessId],
-    queryFn: ({ signal }) =>
-      api<{ data: Link[] }>(`/api/v1/links?${new URLSearchParams({ business: businessId, history: 'true' })}`, { signal }).then((r) => r.data),
   });
 
 /** Every write answers with the whole business: put it in the cache and let lists refetch. */

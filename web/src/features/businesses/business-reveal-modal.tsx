@@ -1,71 +1,13 @@
-import { useState } from 'react';
-import { Alert, Button, Form, Input, Modal, Typography } from 'antd';
+import { AuditedRevealModal } from '../../app/audited-reveal-modal.tsx';
 import { revealContactPhone } from './business-queries.ts';
 
-/**
- * 查看完整联系电话: an audited action, as for residents. Asks for the reason first; the full value lives in this modal's
- * state only (never in the query cache) and is dropped when the modal closes.
- */
+/** A business's full contact phone, through the audited reveal (as for residents). */
 export function BusinessRevealModal({ target, onClose }: { target: { id: string; name: string } | null; onClose: () => void }) {
-  const [value, setValue] = useState<string | null | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [form] = Form.useForm<{ reason: string }>();
-
-  function close() {
-    setValue(undefined);
-    setError(null);
-    form.resetFields();
-    onClose();
-  }
-
-  async function onFinish({ reason }: { reason: string }) {
-    if (!target) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setValue(await revealContactPhone(target.id, reason.trim()));
-    } catch (e) {
-      setError(e instanceof Error ? e.message : '查看失败，请稍后再试');
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <Modal open={target !== null} title={target ? `查看 ${target.name} 的完整联系电话` : ''} onCancel={close} destroyOnHidden footer={null}>
-      {value === undefined ? (
-        <Form form={form} layout="vertical" onFinish={onFinish} disabled={busy}>
-          <Alert type="info" showIcon title="此操作将被记录" description="系统会记录查看人、时间和原因，请仅在工作需要时查看。" style={{ marginBottom: 12 }} />
-          <Form.Item
-            label="查看原因"
-            name="reason"
-            rules={[{ required: true, whitespace: true, message: '请填写查看原因' }, { min: 2, message: '原因至少2个字' }, { max: 200, message: '原因最多200个字' }]}
-          >
-            <Input.TextArea rows={3} maxLength={200} showCount placeholder="如：安全生产检查需联系负责人" />
-          </Form.Item>
-          {error && <Alert role="alert" type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
-          <div style={{ display: 'flex', gap: 8, justifyContent: 'flex-end' }}>
-            <Button onClick={close}>取消</Button>
-            <Button type="primary" htmlType="submit" loading={busy}>确认查看</Button>
-          </div>
-        </Form>
-      ) : (
-        <div>
-          <Typography.Paragraph style={{ fontSize: 14 }}>联系电话：</Typography.Paragraph>
-          <Typography.Paragraph
-            data-testid="revealed-value"
-            copyable={value ? { text: value, tooltips: ['复制', '已复制'] } : false}
-            style={{ fontSize: 22, fontWeight: 600, letterSpacing: 1, fontVariantNumeric: 'tabular-nums' }}
-          >
-            {value ?? '未登记'}
-          </Typography.Paragraph>
-          <Typography.Paragraph type="secondary" style={{ fontSize: 14 }}>本次查看已记录。关闭后号码将重新隐藏。</Typography.Paragraph>
-          <div style={{ textAlign: 'right' }}>
-            <Button type="primary" onClick={close}>关闭</Button>
-          </div>
-        </div>
-      )}
-    </Modal>
-  );
+  const request = target && {
+    subject: target.name,
+    fieldName: '联系电话',
+    placeholder: '如：安全生产检查需联系负责人',
+    reveal: (reason: string) => revealContactPhone(target.id, reason),
+  };
+  return <AuditedRevealModal request={request} onClose={onClose} />;
 }

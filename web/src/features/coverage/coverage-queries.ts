@@ -75,12 +75,16 @@ export const membersQuery = (org: string) =>
     staleTime: 0,
   });
 
-export const householdLinksQuery = (householdId: string) =>
-  queryOptions({
-    queryKey: ['links', 'household', householdId],
-    queryFn: ({ signal }) =>
-      api<{ data: Link[] }>(`/api/v1/links?${new URLSearchParams({ household: householdId, history: 'true' })}`, { signal }).then((r) => r.data),
+export type ConstituentRef = { householdId: string } | { businessId: string };
+
+/** Every link (history included) of one household or business. */
+export const constituentLinksQuery = (c: ConstituentRef) => {
+  const [kind, id] = 'householdId' in c ? ['household', c.householdId] as const : ['business', c.businessId] as const;
+  return queryOptions({
+    queryKey: ['links', kind, id],
+    queryFn: ({ signal }) => api<{ data: Link[] }>(`/api/v1/links?${new URLSearchParams({ [kind]: id, history: 'true' })}`, { signal }).then((r) => r.data),
   });
+};
 
 /** After any link change: coverage numbers, unlinked lists, member loads and link histories are stale. */
 export function invalidateLinks(): Promise<void> {

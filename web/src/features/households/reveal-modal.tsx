@@ -1,6 +1,5 @@
-import { useState } from 'react';
-import { Alert, Button, Form, Input, Modal, Typography } from 'antd';
 import type { Resident } from '@lianxin/contracts';
+import { AuditedRevealModal } from '../../app/audited-reveal-modal.tsx';
 import { revealResident } from './household-queries.ts';
 
 export interface RevealTarget {
@@ -10,78 +9,13 @@ export interface RevealTarget {
 
 const fieldNames = { idNumber: '身份证号', phone: '联系电话' } as const;
 
-/**
- * 查看完整号码: an audited action. Asks for the reason first; the full value lives in this modal's state only (never in
- * the query cache or the list) and is dropped when the modal closes.
- */
+/** A resident's full ID number or phone, through the audited reveal. */
 export function RevealModal({ target, onClose }: { target: RevealTarget | null; onClose: () => void }) {
-  const [value, setValue] = useState<string | null | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [form] = Form.useForm<{ reason: string }>();
-
-  function close() {
-    setValue(undefined);
-    setError(null);
-    form.resetFields();
-    onClose();
-  }
-
-  async function onFinish({ reason }: { reason: string }) {
-    if (!target) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await revealResident(target.resident.id, { field: target.field, reason: reason.trim() });
-      setValue(r.value);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : '查看失败，请稍后再试');
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const fieldName = target ? fieldNames[target.field] : '';
-  return (
-    <Modal
-      open={target !== null}
-      title={target ? `查看 ${target.resident.name} 的完整${fieldName}` : ''}
-      onCancel={close}
-      destroyOnHidden
-      footer={null}
-    >
-      {value === undefined ? (
-        <Form form={form} layout="vertical" onFinish={onFinish} disabled={busy}>
-          <Alert type="info" showIcon title="此操作将被记录" description="系统会记录查看人、时间和原因，请仅在工作需要时查看。" style={{ marginBottom: 12 }} />
-          <Form.Item
-            label="查看原因"
-            name="reason"
-            rules={[{ required: true, whitespace: true, message: '请填写查看原因' }, { min: 2, message: '原因至少2个字' }, { max: 200, message: '原因最多200个字' }]}
-          >
-            <Input.TextArea rows={3} maxLength={200} showCount placeholder="如：核对低保申请材料" />
-          </Form.Item>
-          {error && <Alert role="alert" type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
-          <div style={{ display: 'flex', gap: 8, justifyContent: 'flex-end' }}>
-            <Button onClick={close}>取消</Button>
-            <Button type="primary" htmlType="submit" loading={busy}>确认查看</Button>
-          </div>
-        </Form>
-      ) : (
-        <div>
-          <Typography.Paragraph style={{ fontSize: 14 }}>{fieldName}：</Typography.Paragraph>
-          <Typography.Paragraph
-            data-testid="revealed-value"
-            copyable={value ? { text: value, tooltips: ['复制', '已复制'] } : false}
-            style={{ fontSize: 22, fontWeight: 600, letterSpacing: 1, fontVariantNumeric: 'tabular-nums' }}
-          >
-            {value ?? '未登记'}
-          </Typography.Paragraph>
-          <Typography.Paragraph type="secondary" style={{ fontSize: 14 }}>本次查看已记录。关闭后号码将重新隐藏。</Typography.Paragraph>
-          <div style={{ textAlign: 'right' }}>
-            <Button type="primary" onClick={close}>关闭</Button>
-          </div>
-        </div>
-      )}
-    </Modal>
-  );
+  const request = target && {
+    subject: target.resident.name,
+    fieldName: fieldNames[target.field],
+    placeholder: '如：核对低保申请材料',
+    reveal: async (reason: string) => (await revealResident(target.resident.id, { field: target.field, reason })).value,
+  };
+  return <AuditedRevealModal request={request} onClose={onClose} />;
 }

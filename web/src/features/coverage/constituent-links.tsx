@@ -2,17 +2,19 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, List, Select, Tag, Typography } from 'antd';
 import type { Link } from '@lianxin/contracts';
-import { createLink, type LinkEndReason } from '../coverage/coverage-queries.ts';
-import { endReasonLabels, endReasonOptions } from '../coverage/coverage-labels.ts';
-import { MemberPicker } from '../coverage/member-picker.tsx';
 import { queryClient } from '../../auth/auth-queries.ts';
-import { businessLinksQuery } from './business-queries.ts';
+import { constituentLinksQuery, createLink, type ConstituentRef, type LinkEndReason } from './coverage-queries.ts';
+import { endReasonLabels, endReasonOptions } from './coverage-labels.ts';
+import { MemberPicker } from './member-picker.tsx';
 
 const reasonText = (r: string | null) => (r ? (endReasonLabels[r as LinkEndReason] ?? r) : '');
 
-/** 联户党员 of an enterprise, shop or team (as for households): the current primary member, the history, and 更换联户党员 for those who may update. */
-export function BusinessLinks({ businessId, orgCode, canUpdate }: { businessId: string; orgCode: string; canUpdate: boolean }) {
-  const links = useQuery(businessLinksQuery(businessId));
+/**
+ * 联户党员 of a household, enterprise, shop or team: the current primary member, the history, and 更换联户党员 for
+ * those who may update.
+ */
+export function ConstituentLinks({ constituent, orgCode, canUpdate }: { constituent: ConstituentRef; orgCode: string; canUpdate: boolean }) {
+  const links = useQuery(constituentLinksQuery(constituent));
   const [editing, setEditing] = useState(false);
   const [personId, setPersonId] = useState<string>();
   const [reason, setReason] = useState<LinkEndReason>('reassigned');
@@ -27,10 +29,12 @@ export function BusinessLinks({ businessId, orgCode, canUpdate }: { businessId: 
     setBusy(true);
     setError(null);
     try {
-      await createLink({ personId, businessId, ...(current ? { replaceReason: reason } : {}) });
-      // The detail and the list show the linked member (and filter by it).
-      void queryClient.invalidateQueries({ queryKey: ['business', businessId] });
-      void queryClient.invalidateQueries({ queryKey: ['businesses'] });
+      await createLink({ personId, ...constituent, ...(current ? { replaceReason: reason } : {}) });
+      // A business's detail and list show its linked member (and filter by it).
+      if ('businessId' in constituent) {
+        void queryClient.invalidateQueries({ queryKey: ['business', constituent.businessId] });
+        void queryClient.invalidateQueries({ queryKey: ['businesses'] });
+      }
       setEditing(false);
       setPersonId(undefined);
     } catch (e) {
