@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type pg from 'pg';
 import type { Db } from '../../db/client.ts';
 
 export type JobRow = {
@@ -58,101 +59,111 @@ export async function insertErrors(db: Db, jobId: string, errs: ErrorRow[]): Pro
       ${sql.param(errs.map((e) => e.valuesEnc))}::text[])`);
 }
 
-export interface StagedHousehold { key: string; row: number; orgId: string | null; gridId: string | null; address: string | null; tags: string; valid: boolean; valuesEnc: string }
-
-export async function stageHouseholds(db: Db, jobId: string, hs: StagedHousehold[]): Promise<void> {
-  if (!hs.length) return;
-  await db.execute(sql`
-    INSERT INTO import_households (job_id, key, row, org_id, grid_id, address, tags, valid, values_enc)
-    SELECT ${jobId}, u.key, u.row, u.org_id, u.grid_id, u.address,
-           CASE WHEN u.tags = '' THEN '{}'::text[] ELSE string_to_array(u.tags, '、') END, u.valid, u.values_enc
-    FROM unnest(${sql.param(hs.map((h) => h.key))}::text[], ${sql.param(hs.map((h) => h.row))}::int[],
-      ${sql.param(hs.map((h) => h.orgId))}::uuid[], ${sql.param(hs.map((h) => h.gridId))}::uuid[],
-      ${sql.param(hs.map((h) => h.address))}::text[], ${sql.param(hs.map((h) => h.tags))}::text[],
-      ${sql.param(hs.map((h) => h.valid))}::boolean[], ${sql.param(hs.map((h) => h.valuesEnc))}::text[])
-      AS u(key, row, org_id, grid_id, address, tags, valid, values_enc)`);
+/**
+ * Staging: two TEMP tables on the job's own connection. Not logged, not indexed, invisible to other sessions and gone
+ * with the connection — so a killed process leaves no staging rows behind, and the merge reads them in one pass.
+ * Rows are written in batches of thousands (a few round trips per 10,000 rows).
+ */
+export async function createStaging(c: pg.PoolClient): Promise<void> {
+  // Session-local page cache for the temp tables (default 8 MB): 300,000 staged rows are ~80 MB. It can only be set
+  // before the session first touches a temp table, hence the fresh connection per job.
+  await c.query(`SET temp_buffers = '128MB'`).catch(() => {});
+  await c.query(`
+    DROP TABLE IF EXISTS pg_temp.lx_import_h, pg_temp.lx_import_r;
+    CREATE TEMP TABLE lx_import_h (id uuid NOT NULL DEFAULT gen_random_uuid(), key text NOT NULL, row int NOT NULL,
+      org_id uuid, grid_id uuid, address text, tags text[], valid boolean NOT NULL);
+    CREATE TEMP TABLE lx_import_r (household_key text NOT NULL, row int NOT NULL, name text NOT NULL, name_initials text NOT NULL,
+      sex text NOT NULL, birth_date date NOT NULL, relation text NOT NULL, id_number_enc text NOT NULL, id_number_hash text NOT NULL,
+      phone_enc text, away_scope text, away_place text)`);
 }
 
-export interface StagedResident {
-  householdKey: string; row: number; name: string; nameInitials: string; sex: 'M' | 'F'; birthDate: string; relation: string;
-  idNumberEnc: string; idNumberHash: string; phoneEnc: string | null; awayScope: string | null; awayPlace: string | null; valuesEnc: string;
+/** Column-wise batches (one array per column), appended to by the job and sent as one statement each. */
+export class HouseholdBatch {
+  key: string[] = []; row: number[] = []; orgId: (string | null)[] = []; gridId: (string | null)[] = [];
+  address: (string | null)[] = []; tags: string[] = []; valid: boolean[] = [];
+  get length() { return this.key.length; }
+}
+/** idPlain/phonePlain/head are the input of sealing (imports.seal.ts), which fills idEnc/idHash/phoneEnc/initials. */
+export class ResidentBatch {
+  key: string[] = []; row: number[] = []; name: string[] = []; sex: string[] = []; birth: string[] = []; relation: string[] = [];
+  awayScope: (string | null)[] = []; awayPlace: (string | null)[] = [];
+  idPlain: string[] = []; phonePlain: (string | null)[] = []; head: boolean[] = [];
+  idEnc: string[] = []; idHash: string[] = []; phoneEnc: (string | null)[] = []; initials: string[] = [];
+  get length() { return this.key.length; }
 }
 
-export async function stageResidents(db: Db, jobId: string, rs: StagedResident[]): Promise<void> {
-  if (!rs.length) return;
-  const col = <K extends keyof StagedResident>(k: K) => sql.param(rs.map((r) => r[k]));
-  await db.execute(sql`
-    INSERT INTO import_residents (job_id, household_key, row, name, name_initials, sex, birth_date, relation, id_number_enc,
-                                  id_number_hash, phone_enc, away_scope, away_place, values_enc)
-    SELECT ${jobId}, * FROM unnest(${col('householdKey')}::text[], ${col('row')}::int[], ${col('name')}::text[],
-      ${col('nameInitials')}::text[], ${col('sex')}::text[], ${col('birthDate')}::date[], ${col('relation')}::text[],
-      ${col('idNumberEnc')}::text[], ${col('idNumberHash')}::text[], ${col('phoneEnc')}::text[], ${col('awayScope')}::text[],
-      ${col('awayPlace')}::text[], ${col('valuesEnc')}::text[])`);
+export function stageHouseholds(c: pg.PoolClient, b: HouseholdBatch): Promise<unknown> {
+  return c.query(`
+    INSERT INTO lx_import_h (key, row, org_id, grid_id, address, tags, valid)
+    SELECT u.key, u.row, u.org_id, u.grid_id, u.address, CASE WHEN u.tags = '' THEN '{}'::text[] ELSE string_to_array(u.tags, '、') END, u.valid
+    FROM unnest($1::text[], $2::int[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::boolean[])
+      AS u(key, row, org_id, grid_id, address, tags, valid)`,
+  [b.key, b.row, b.orgId, b.gridId, b.address, b.tags, b.valid]);
+}
+
+export function stageResidents(c: pg.PoolClient, b: ResidentBatch): Promise<unknown> {
+  return c.query(`
+    INSERT INTO lx_import_r (household_key, row, name, name_initials, sex, birth_date, relation, id_number_enc, id_number_hash,
+                             phone_enc, away_scope, away_place)
+    SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[], $8::text[], $9::text[],
+      $10::text[], $11::text[], $12::text[])`,
+  [b.key, b.row, b.name, b.initials, b.sex, b.birth, b.relation, b.idEnc, b.idHash, b.phoneEnc, b.awayScope, b.awayPlace]);
+}
+
+export interface CrossError { row: number; column: string; reason: string }
+
+/**
+ * The 居民 checks that need the whole file, set-based over staging (hash joins once ANALYZEd; a temp table is never
+ * auto-analyzed). Rows that already failed their own checks are not staged, so they are not reported twice. The
+ * errors come back without the row's values; the job reads those from the file again (errors only).
+ */
+export async function crossCheck(c: pg.PoolClient): Promise<CrossError[]> {
+  await c.query('ANALYZE lx_import_h; ANALYZE lx_import_r');
+  const { rows } = await c.query<CrossError>(`
+    -- 户编号 that no 住户 row declares (residents of a 住户 row with errors are not reported again).
+    SELECT r.row, '户编号' AS "column", '户编号在“住户”表中不存在' AS reason
+    FROM lx_import_r r WHERE NOT EXISTS (SELECT 1 FROM lx_import_h h WHERE h.key = r.household_key)
+    UNION ALL
+    -- Duplicate ID numbers inside the file: every occurrence after the first.
+    SELECT row, '身份证号', '与第 ' || first_row || ' 行的身份证号码重复'
+    FROM (SELECT row, min(row) OVER (PARTITION BY id_number_hash) AS first_row FROM lx_import_r) d
+    WHERE row <> first_row
+    UNION ALL
+    -- Already registered (living) in the database: by keyed hash, never by clear value.
+    SELECT r.row, '身份证号', '身份证号码已在其他住户中登记'
+    FROM lx_import_r r WHERE EXISTS (SELECT 1 FROM residents x WHERE x.id_number_hash = r.id_number_hash AND x.left_on IS NULL)`);
+  return rows;
 }
 
 /**
- * The checks that need the whole file, set-based over staging; each inserts its errors and returns how many.
- * Rows that already failed their own checks are not staged, so they are not reported twice.
+ * Merge: staging → households/residents, set-based, inside the caller's transaction. The 在外 flag of a household
+ * (every adult away) comes from one grouped pass over staging, not a subquery per household.
  */
-export async function crossCheck(db: Db, jobId: string, badHeads: { key: string; heads: number }[]): Promise<number> {
-  let n = 0;
-  const run = async (q: ReturnType<typeof sql>) => { n += (await db.execute(q)).rowCount ?? 0; };
-  // 居民 rows whose 户编号 no 住户 row declares (rows of a 住户 row with errors are not reported again).
-  await run(sql`
-    INSERT INTO import_errors (job_id, sheet, row, "column", reason, values_enc)
-    SELECT r.job_id, '居民', r.row, '户编号', '户编号在“住户”表中不存在', r.values_enc
-    FROM import_residents r
-    WHERE r.job_id = ${jobId} AND NOT EXISTS (SELECT 1 FROM import_households h WHERE h.job_id = r.job_id AND h.key = r.household_key)`);
-  // Duplicate ID numbers inside the file: every occurrence after the first.
-  await run(sql`
-    INSERT INTO import_errors (job_id, sheet, row, "column", reason, values_enc)
-    SELECT job_id, '居民', row, '身份证号', '与第 ' || first_row || ' 行的身份证号码重复', values_enc
-    FROM (SELECT job_id, row, values_enc, min(row) OVER (PARTITION BY id_number_hash) AS first_row FROM import_residents WHERE job_id = ${jobId}) d
-    WHERE row <> first_row`);
-  // Already registered (living) in the database: by keyed hash, never by clear value.
-  await run(sql`
-    INSERT INTO import_errors (job_id, sheet, row, "column", reason, values_enc)
-    SELECT r.job_id, '居民', r.row, '身份证号', '身份证号码已在其他住户中登记', r.values_enc
-    FROM import_residents r
-    WHERE r.job_id = ${jobId} AND EXISTS (SELECT 1 FROM residents x WHERE x.id_number_hash = r.id_number_hash AND x.left_on IS NULL)`);
-  if (badHeads.length) {
-    await run(sql`
-      INSERT INTO import_errors (job_id, sheet, row, "column", reason, values_enc)
-      SELECT h.job_id, '住户', h.row, '户编号', '每户须有且仅有一名户主（本户有 ' || b.heads || ' 名）', h.values_enc
-      FROM import_households h
-      JOIN unnest(${sql.param(badHeads.map((b) => b.key))}::text[], ${sql.param(badHeads.map((b) => b.heads))}::int[]) AS b(key, heads) ON b.key = h.key
-      WHERE h.job_id = ${jobId} AND h.valid`);
-  }
-  return n;
+export async function mergeStaging(c: pg.PoolClient, today: string): Promise<{ orgIds: string[]; households: number; residents: number }> {
+  const hh = await c.query(`
+    INSERT INTO households (id, org_id, grid_id, address, head_name, head_initials, tags, away)
+    SELECT h.id, h.org_id, h.grid_id, h.address, hd.name, hd.name_initials, h.tags, coalesce(a.away, false)
+    FROM lx_import_h h
+    JOIN lx_import_r hd ON hd.household_key = h.key AND hd.relation = '户主'
+    LEFT JOIN (SELECT household_key, bool_and(away_scope IS NOT NULL) AS away FROM lx_import_r
+               WHERE birth_date <= ($1::date - interval '18 years')::date GROUP BY household_key) a ON a.household_key = h.key
+    WHERE h.valid`, [today]);
+  const rs = await c.query(`
+    INSERT INTO residents (household_id, name, sex, birth_date, relation, id_number_enc, id_number_hash, phone_enc, away_scope, away_place)
+    SELECT h.id, r.name, r.sex, r.birth_date, r.relation, r.id_number_enc, r.id_number_hash, r.phone_enc, r.away_scope, r.away_place
+    FROM lx_import_r r JOIN lx_import_h h ON h.key = r.household_key AND h.valid`);
+  const { rows } = await c.query<{ org_id: string }>(`
+    INSERT INTO org_rollups (org_id, households, updated_at)
+    SELECT org_id, count(*), now() FROM lx_import_h WHERE valid GROUP BY org_id
+    ON CONFLICT (org_id) DO UPDATE SET households = org_rollups.households + EXCLUDED.households, updated_at = now()
+    RETURNING org_id`);
+  return { orgIds: rows.map((r) => r.org_id), households: hh.rowCount ?? 0, residents: rs.rowCount ?? 0 };
 }
 
+/** Staging rows of jobs from before staging moved to temp tables (the permanent tables stay, empty, until a migration). */
 export async function clearStaging(db: Pick<Db, 'execute'>, jobId: string): Promise<void> {
   await db.execute(sql`DELETE FROM import_residents WHERE job_id = ${jobId}`);
   await db.execute(sql`DELETE FROM import_households WHERE job_id = ${jobId}`);
-}
-
-/** Merge: staging → households/residents, set-based. Returns the villages touched and the rows written. */
-export async function mergeStaging(tx: Pick<Db, 'execute'>, jobId: string, today: string): Promise<{ orgIds: string[]; households: number; residents: number }> {
-  const adult = sql`r.birth_date <= (${today}::date - interval '18 years')::date`;
-  const hh = await tx.execute<{ org_id: string }>(sql`
-    INSERT INTO households (id, org_id, grid_id, address, head_name, head_initials, tags, away)
-    SELECT h.id, h.org_id, h.grid_id, h.address, hd.name, hd.name_initials, h.tags,
-           (SELECT count(*) FILTER (WHERE ${adult}) > 0 AND coalesce(bool_and(r.away_scope IS NOT NULL) FILTER (WHERE ${adult}), false)
-            FROM import_residents r WHERE r.job_id = h.job_id AND r.household_key = h.key)
-    FROM import_households h
-    JOIN import_residents hd ON hd.job_id = h.job_id AND hd.household_key = h.key AND hd.relation = '户主'
-    WHERE h.job_id = ${jobId} AND h.valid
-    RETURNING org_id`);
-  const rs = await tx.execute(sql`
-    INSERT INTO residents (household_id, name, sex, birth_date, relation, id_number_enc, id_number_hash, phone_enc, away_scope, away_place)
-    SELECT h.id, r.name, r.sex, r.birth_date, r.relation, r.id_number_enc, r.id_number_hash, r.phone_enc, r.away_scope, r.away_place
-    FROM import_residents r JOIN import_households h ON h.job_id = r.job_id AND h.key = r.household_key AND h.valid
-    WHERE r.job_id = ${jobId}`);
-  await tx.execute(sql`
-    INSERT INTO org_rollups (org_id, households, updated_at)
-    SELECT org_id, count(*), now() FROM import_households WHERE job_id = ${jobId} AND valid GROUP BY org_id
-    ON CONFLICT (org_id) DO UPDATE SET households = org_rollups.households + EXCLUDED.households, updated_at = now()`);
-  return { orgIds: [...new Set(hh.rows.map((r) => r.org_id))], households: hh.rowCount ?? 0, residents: rs.rowCount ?? 0 };
 }
 
 export type ErrorOut = { id: string; sheet: string; row: number; column: string; reason: string; values_enc: string | null };

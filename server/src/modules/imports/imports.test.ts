@@ -4,7 +4,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
 import { residentBody } from '../../../test/factories.ts';
-import { decrypt } from '../../lib/crypto.ts';
+import { decrypt, keyedHash } from '../../lib/crypto.ts';
+import { makeIdNumber } from '../../lib/id-number.ts';
+import { initials } from '../../lib/pinyin.ts';
+import { lastImportPhases } from './imports.job.ts';
 import { importLimits, XLSX_TYPE } from './imports.limits.ts';
 
 let t: TestApp;
@@ -140,6 +143,32 @@ describe('POST /api/v1/imports/households', () => {
     expect((await get('office', `/api/v1/orgs/${own}`)).json().data.counts.households).toBe(before + 3);
   });
 
+  it('is done for 2,600 households / 5,200 residents (a full batch sealed on the worker thread): IDs decrypt, hashes are the lookup hash', async () => {
+    const households: Household[] = [];
+    const residents: Resident[] = [];
+    for (let i = 0; i < 2600; i++) {
+      const birth = new Date(Date.UTC(1960, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+      households.push([`W${i}`, own, `批量导入 ${i} 号`, '', '']);
+      residents.push([`W${i}`, `批量户主${i}`, '男', birth, makeIdNumber('419008', birth, 7, 'M'), i % 2 ? '13900000000' : '', '户主', '', '']);
+      residents.push([`W${i}`, `批量配偶${i}`, '女', birth, makeIdNumber('419008', birth, 7, 'F'), '', '配偶', '', '']);
+    }
+    const job = await importAs('secretary', await workbook(households, residents));
+    expect(job).toMatchObject({ status: 'done', counts: { errors: 0, households: 2600, residents: 5200 } });
+    expect(lastImportPhases.workerBatches).toBe(2); // 5,000 + the last 200, once the worker has started
+    const { rows } = await t.database.db.execute<{ id_number_enc: string; id_number_hash: string; phone_enc: string | null; head_initials: string; address: string }>(sql`
+      SELECT r.id_number_enc, r.id_number_hash, r.phone_enc, h.head_initials, h.address FROM residents r JOIN households h ON h.id = r.household_id
+      WHERE h.address IN ('批量导入 1 号', '批量导入 2599 号') AND r.relation = '户主' ORDER BY h.address`);
+    expect(rows).toHaveLength(2);
+    for (const [n, r] of [[1, rows[0]!], [2599, rows[1]!]] as const) {
+      const id = residents[2 * n]![4];
+      expect(r.address).toBe(`批量导入 ${n} 号`);
+      expect(decrypt(t.config.keyring, r.id_number_enc)).toBe(id);
+      expect(r.id_number_hash).toBe(keyedHash(t.config.keyring, id));
+      expect(decrypt(t.config.keyring, r.phone_enc!)).toBe('13900000000');
+      expect(r.head_initials).toBe(initials(`批量户主${n}`));
+    }
+  });
+
   it('fails with exactly 2 errors for a bad check digit and an unknown village, lists them in errors.xlsx, writes nothing; fixed and re-uploaded it is done', async () => {
     const { households, residents } = sample(own);
     const good = residents[1]![4];
@@ -185,6 +214,11 @@ describe('POST /api/v1/imports/households', () => {
       ['2', '住户', '地址'], ['9', '居民', '户编号'], ['3', '住户', '户编号'], ['11', '居民', '身份证号'],
     ]));
     expect(errs.find((e) => e[2] === '地址')![3]).toContain('公式');
+    // File-wide errors carry the original row too (read back from the file for those rows only).
+    const values = (row: string, sheet: string) => errs.find((e) => e[0] === row && e[1] === sheet)!.slice(4);
+    expect(values('9', '居民').slice(0, 2)).toEqual(['Z', '无户']);
+    expect(values('3', '住户').slice(0, 2)).toEqual(['B', own]);
+    expect(values('11', '居民')[4]).toBe(residents[0]![4]);
   });
 
   it('fails with a clear error for a wrong sheet name', async () => {
@@ -244,6 +278,38 @@ describe('POST /api/v1/imports/households', () => {
       expect((await errorRows('secretary', job.id))[0]![3]).toContain('超过 2 行');
     } finally {
       importLimits.maxRows = saved;
+    }
+  });
+
+  it('fails with a clear error, writing nothing, for a workbook that inflates past the limit (zip bomb), even when its directory understates the sizes', async () => {
+    const saved = importLimits.maxInflatedBytes;
+    importLimits.maxInflatedBytes = 1024 * 1024;
+    try {
+      // A real workbook, 400 rows of three distinct 1,000-character cells: ~3.6 MB of XML in a few dozen KB.
+      const filler = (i: number, c: number) => `${'连'.repeat(1000)}${i}-${c}`;
+      const body = await workbook(Array.from({ length: 400 }, (_, i): Household => [`Z${i}`, own, filler(i, 1), filler(i, 2), filler(i, 3)]), []);
+      expect(body.length).toBeLessThan(100 * 1024);
+      // The same bytes with every central-directory entry claiming to inflate to 1 byte: only counting catches it.
+      const lying = Buffer.from(body);
+      const central = Buffer.from([0x50, 0x4b, 1, 2]);
+      for (let p = lying.indexOf(central); p >= 0; p = lying.indexOf(central, p + 4)) lying.writeUInt32LE(1, p + 24);
+      const before = { households: await count('households'), residents: await count('residents') };
+      for (const file of [body, lying]) {
+        const job = await importAs('secretary', file);
+        expect(job.status).toBe('failed');
+        expect(job.counts).toMatchObject({ rows: 0, written: 0, errors: 1 });
+        const errs = await errorRows('secretary', job.id);
+        expect(errs).toHaveLength(1);
+        expect(errs[0]![3]).toContain('工作簿解压后超过 1 MB');
+      }
+      expect({ households: await count('households'), residents: await count('residents') }).toEqual(before);
+      // Under the limit the same workbook is read (and fails on its rows, not on its size).
+      importLimits.maxInflatedBytes = saved;
+      const job = await importAs('secretary', body);
+      expect(job.status).toBe('failed');
+      expect(job.counts.rows).toBe(400);
+    } finally {
+      importLimits.maxInflatedBytes = saved;
     }
   });
 });
