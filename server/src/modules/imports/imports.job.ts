@@ -19,7 +19,7 @@ import {
 } from './imports.limits.ts';
 import * as repo from './imports.repo.ts';
 import { sealer, sealHere, SealWorker } from './imports.seal.ts';
-import { checkInflatedSize, InflatedTooLarge } from './imports.zip.ts';
+import { InflatedTooLarge, scanWorkbook } from './imports.zip.ts';
 
 /** Rows per staging statement; progress is written every 10,000 rows. */
 const BATCH = 5000;
@@ -136,7 +136,16 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
   let progress: Promise<void> = Promise.resolve(); // progress counts, written in order, waited for before any final status
   try {
     await repo.setStatus(db, jobId, 'validating');
-    await checkInflatedSize(ctx.filePath, importLimits.maxInflatedBytes);
+    const scan = await scanWorkbook(ctx.filePath, importLimits.maxInflatedBytes);
+    // The streaming reader ignores merges: a merged range over an optional column would import its value into the
+    // first row only, silently. Any merge in a data sheet is an error, named by its range.
+    for (const m of scan.merged) {
+      const cols = specOf(m.sheet);
+      if (!cols) continue;
+      const [, letters = 'A', row = '0'] = /^([A-Z]+)(\d+)/.exec(m.ref) ?? [];
+      const col = [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+      addError({ sheet: m.sheet, row: Number(row), column: cols[col] ?? letters, reason: `合并单元格 ${m.ref}：导入不接受合并单元格，请取消合并并在每一行分别填写` }, null);
+    }
     phase('inflateCheck');
     client = await (db as Db & { $client: pg.Pool }).$client.connect();
     const c = client;

@@ -235,8 +235,20 @@ describe('POST /api/v1/imports/households', () => {
     const job = await importAs('secretary', body);
     expect(job.status).toBe('failed');
     const errs = await errorRows('secretary', job.id);
-    expect(errs.filter((e) => e[1] === '居民').map((e) => [e[0], e[2]])).toEqual([['3', '户编号'], ['4', '户编号']]);
-    expect(errs[0]![3]).toContain('合并单元格');
+    expect(errs.filter((e) => e[1] === '居民').map((e) => [e[0], e[2]])).toEqual([['2', '户编号'], ['3', '户编号'], ['4', '户编号']]);
+    expect(errs.find((e) => e[0] === '2')![3]).toContain('合并单元格 A2:A4');
+    expect(errs.find((e) => e[0] === '3')![3]).toContain('合并单元格');
+  });
+
+  it('fails naming the range for merged cells over an optional column (电话), which would otherwise import silently', async () => {
+    const { households, residents } = sample(own);
+    const body = await workbook(households, residents, (wb) => { wb.getWorksheet('居民')!.mergeCells('F2:F3'); });
+    const job = await importAs('secretary', body);
+    expect(job.status).toBe('failed');
+    expect(job.counts.written).toBe(0);
+    const errs = await errorRows('secretary', job.id);
+    expect(errs.map((e) => [e[0], e[1], e[2]])).toEqual([['2', '居民', '电话']]);
+    expect(errs[0]![3]).toContain('合并单元格 F2:F3');
   });
 
   it('fails (not 500, not stuck) for a zip that is not a workbook', async () => {

@@ -14,7 +14,10 @@ const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 
-interface Entry { offset: number; start: number; compressed: number; uncompressed: number; method: number; descriptor: boolean }
+interface Entry { name: string; offset: number; start: number; compressed: number; uncompressed: number; method: number; descriptor: boolean }
+
+/** What a scan learnt besides the size: merged ranges per sheet name (exceljs' streaming reader ignores merges). */
+export interface WorkbookScan { inflated: number; merged: { sheet: string; ref: string }[] }
 
 /**
  * Bounds what a workbook inflates to before anything parses it (exceljs caches shared strings in memory and may write
@@ -25,6 +28,16 @@ interface Entry { offset: number; start: number; compressed: number; uncompresse
  * Returns the total inflated size.
  */
 export async function checkInflatedSize(file: string, limit: number): Promise<number> {
+  return (await scanWorkbook(file, limit)).inflated;
+}
+
+const SHEET_ENTRY = /^xl\/worksheets\/[^/]+\.xml$/;
+const BOOK_ENTRIES = new Set(['xl/workbook.xml', 'xl/_rels/workbook.xml.rels']);
+// Tags are ASCII, so latin1 decoding finds them whatever the text around them; refs are A1-style ranges.
+const MERGE = /<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?)"/g;
+
+/** The size bound of checkInflatedSize, and while inflating, every sheet's merged ranges (mapped to sheet names). */
+export async function scanWorkbook(file: string, limit: number): Promise<WorkbookScan> {
   const fh = await open(file, 'r');
   let entries: Entry[];
   let cdOffset: number;
@@ -48,6 +61,7 @@ export async function checkInflatedSize(file: string, limit: number): Promise<nu
     for (let p = 0, i = 0; i < count; i++) {
       if (p + 46 > cdSize || cd.readUInt32LE(p) !== CENTRAL) throw new UnreadableZip('bad central directory entry');
       const e: Entry = {
+        name: cd.toString('utf8', p + 46, p + 46 + cd.readUInt16LE(p + 28)),
         descriptor: (cd.readUInt16LE(p + 8) & 0x08) !== 0, method: cd.readUInt16LE(p + 10),
         compressed: cd.readUInt32LE(p + 20), uncompressed: cd.readUInt32LE(p + 24), offset: cd.readUInt32LE(p + 42), start: 0,
       };
@@ -79,11 +93,35 @@ export async function checkInflatedSize(file: string, limit: number): Promise<nu
     await fh.close();
   }
   let total = 0;
+  const mergedByEntry = new Map<string, Set<string>>();
+  const book = new Map<string, string>(); // workbook.xml and its rels, to name the sheets
   for (const e of entries) {
     if (!e.compressed) continue;
+    const isSheet = SHEET_ENTRY.test(e.name);
+    const isBook = BOOK_ENTRIES.has(e.name);
+    let carry = '';
+    const look = (chunk: Buffer) => {
+      if (isBook) { book.set(e.name, (book.get(e.name) ?? '') + chunk.toString('utf8')); return; }
+      if (!isSheet) return;
+      const text = carry + chunk.toString('latin1');
+      for (const m of text.matchAll(MERGE)) {
+        let set = mergedByEntry.get(e.name);
+        if (!set) mergedByEntry.set(e.name, (set = new Set()));
+        set.add(m[1]!);
+      }
+      carry = text.slice(-200); // a tag split across two chunks is found in the next window (the Set drops repeats)
+    };
     if (e.method === 0) {
       total += e.compressed;
       if (total > limit) throw new InflatedTooLarge(limit);
+      if (isSheet || isBook) {
+        const fh2 = await open(file, 'r');
+        try {
+          const b = Buffer.alloc(e.compressed);
+          await fh2.read(b, 0, e.compressed, e.start);
+          look(b);
+        } finally { await fh2.close(); }
+      }
       continue;
     }
     total = await new Promise<number>((resolve, reject) => {
@@ -94,6 +132,7 @@ export async function checkInflatedSize(file: string, limit: number): Promise<nu
       inflate.on('data', (chunk: Buffer) => {
         n += chunk.length;
         if (n > limit) fail(new InflatedTooLarge(limit));
+        else look(chunk);
       });
       inflate.on('end', () => resolve(n));
       inflate.on('error', (err) => fail(new UnreadableZip(err.message)));
@@ -101,5 +140,30 @@ export async function checkInflatedSize(file: string, limit: number): Promise<nu
       src.pipe(inflate);
     });
   }
-  return total;
+  const names = sheetNames(book.get('xl/workbook.xml') ?? '', book.get('xl/_rels/workbook.xml.rels') ?? '');
+  const merged = [...mergedByEntry].flatMap(([entry, refs]) => [...refs].map((ref) => ({ sheet: names.get(entry) ?? entry, ref })));
+  return { inflated: total, merged };
+}
+
+const attrs = (tag: string) => new Map([...tag.matchAll(/([\w:]+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!] as const));
+const unescapeXml = (v: string) => v.replace(/&(lt|gt|quot|apos|amp);/g, (_, k: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[k]!);
+
+/** Sheet entry path (xl/worksheets/sheet1.xml) → the sheet's name, from workbook.xml and its relationships. */
+function sheetNames(workbook: string, rels: string): Map<string, string> {
+  const targets = new Map<string, string>();
+  for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
+    const a = attrs(m[0]);
+    const id = a.get('Id');
+    const target = a.get('Target');
+    if (id && target) targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target}`);
+  }
+  const out = new Map<string, string>();
+  for (const m of workbook.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
+    const a = attrs(m[0]);
+    const rid = [...a].find(([k]) => k.endsWith(':id'))?.[1];
+    const name = a.get('name');
+    const target = rid ? targets.get(rid) : undefined;
+    if (name && target) out.set(target, unescapeXml(name));
+  }
+  return out;
 }
