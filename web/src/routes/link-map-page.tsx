@@ -1,9 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Card, Skeleton, Space, Typography } from 'antd';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { Alert, Breadcrumb, Button, Card, Select, Skeleton, Space, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
-import { orgQuery } from '../features/orgs/org-queries.ts';
+import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 import { ContactCardButton } from '../features/print/contact-card-button.tsx';
 import { linkMapPdfUrl, linkMapSvgUrl } from '../features/print/print-queries.ts';
 
@@ -15,12 +15,17 @@ import { linkMapPdfUrl, linkMapSvgUrl } from '../features/print/print-queries.ts
 export function LinkMapPage() {
   const { code = '' } = useParams();
   const org = useQuery(orgQuery(code));
+  const children = useInfiniteQuery({ ...childrenQuery(code), enabled: org.isSuccess && org.data.level === 'village' && org.data.counts.children > 0 });
+  const [params, setParams] = useSearchParams();
+  const grid = params.get('grid') ?? undefined;
   const [svgFailed, setSvgFailed] = useState(false);
 
   if (org.isPending) return <Skeleton active />;
   if (org.isError) return <UnavailableResult error={org.error} title="未找到或无权查看" text="该村（社区）不存在，或不在您的查看范围内。" />;
   const o = org.data;
   const name = o.shortName || o.name;
+  const grids = (children.data?.pages.flatMap((p) => p.data) ?? []).filter((c) => c.level === 'grid');
+  const gridName = grids.find((g) => g.code === grid)?.name ?? '';
   if (o.level !== 'village') {
     return <Alert type="info" showIcon title="联户示意图按村（社区）制作" description="请在组织架构中选择一个村（社区）后再打开联户示意图。" />;
   }
@@ -44,7 +49,16 @@ export function LinkMapPage() {
           一页放得下时为 A4 纵向，否则为 A3 横向并按网格分页。
         </Typography.Paragraph>
         <Space wrap>
-          <Button type="primary" href={linkMapPdfUrl(o.code)} download={`${name}联户示意图.pdf`}>下载 PDF（打印张贴）</Button>
+          {grids.length > 0 && (
+            <Select
+              aria-label="范围"
+              style={{ minWidth: 160 }}
+              value={grid ?? ''}
+              onChange={(v: string) => { setSvgFailed(false); setParams(v ? { grid: v } : {}, { replace: true }); }}
+              options={[{ value: '', label: '全村（按网格分页）' }, ...grids.map((g) => ({ value: g.code, label: g.name }))]}
+            />
+          )}
+          <Button type="primary" href={linkMapPdfUrl(o.code, grid)} download={`${name}${gridName}联户示意图.pdf`}>下载 PDF（打印张贴）</Button>
           {o.abilities.writeRegistry && (
             <ContactCardButton orgCode={o.code} label="打印全村联系卡" fileName={`${name}联系卡.pdf`} />
           )}
@@ -55,8 +69,9 @@ export function LinkMapPage() {
       ) : (
         <div style={{ overflowX: 'auto', background: '#f0f0f0', padding: 8, borderRadius: 8 }} aria-label="示意图（可左右滑动）" role="region">
           <img
-            src={linkMapSvgUrl(o.code)}
-            alt={`${name}党群连心工程联户示意图`}
+            key={grid ?? ''}
+            src={linkMapSvgUrl(o.code, grid)}
+            alt={`${name}${gridName}党群连心工程联户示意图`}
             onError={() => setSvgFailed(true)}
             style={{ display: 'block', width: '100%', minWidth: 560, height: 'auto', background: '#fff' }}
           />

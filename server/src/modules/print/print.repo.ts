@@ -18,12 +18,12 @@ export async function orgByCode(db: Db, code: string): Promise<VillageRow | null
  */
 export type MapRow = {
   kind: 'household' | 'enterprise' | 'shop' | 'team'; label: string; address: string;
-  grid_name: string | null; grid_sort: number | null; person_id: string | null; person_name: string | null; work_phone: string | null;
+  grid_code: string | null; grid_name: string | null; grid_sort: number | null; person_id: string | null; person_name: string | null; work_phone: string | null;
 };
 
 export async function mapRows(db: Db, villageId: string): Promise<MapRow[]> {
   const { rows } = await db.execute<MapRow>(sql`
-    SELECT 'household' AS kind, h.head_name || '户' AS label, h.address, g.short_name AS grid_name, g.sort_key AS grid_sort,
+    SELECT 'household' AS kind, h.head_name || '户' AS label, h.address, g.code AS grid_code, g.short_name AS grid_name, g.sort_key AS grid_sort,
            p.id AS person_id, p.name AS person_name, p.work_phone
     FROM households h
     LEFT JOIN orgs g ON g.id = h.grid_id
@@ -31,7 +31,7 @@ export async function mapRows(db: Db, villageId: string): Promise<MapRow[]> {
     LEFT JOIN people p ON p.id = l.person_id
     WHERE h.org_id = ${villageId} AND h.removed_at IS NULL
     UNION ALL
-    SELECT b.kind, b.name, b.address, g.short_name, g.sort_key, p.id, p.name, p.work_phone
+    SELECT b.kind, b.name, b.address, g.code, g.short_name, g.sort_key, p.id, p.name, p.work_phone
     FROM businesses b
     LEFT JOIN orgs g ON g.id = b.grid_id
     LEFT JOIN links l ON l.business_id = b.id AND l.role = 'primary' AND l.ends_on IS NULL

@@ -8,6 +8,7 @@ import * as service from './print.service.ts';
 
 const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 const codeParams = z.object({ code: orgCode }).strict();
+const mapQuery = z.object({ grid: orgCode.optional() }).strict();
 // 200 bodies are documents (bytes or SVG text): sent as they are, without a serializer.
 const documentResponses = { 200: z.unknown(), ...errorResponses };
 
@@ -26,12 +27,12 @@ export async function printRoutes(app: FastifyInstance, opts: { db: Db; config: 
   const ctx = (req: FastifyRequest): service.Ctx => ({ db: opts.db, ring: opts.config.keyring, grants: req.auth!.grants, req, publicUrl: opts.config.publicUrl });
 
   r.get('/:code/link-map.svg', {
-    schema: { tags: ['print'], summary: '联户示意图（SVG，A3 横向，供浏览器显示）', params: codeParams, response: documentResponses },
-  }, async (req, reply) => sendFile(reply, 'image/svg+xml; charset=utf-8', await service.linkMapSvg(ctx(req), req.params.code), true));
+    schema: { tags: ['print'], summary: '联户示意图（SVG，与 PDF 同版式，供浏览器显示；grid=网格代码 只看一个网格）', params: codeParams, querystring: mapQuery, response: documentResponses },
+  }, async (req, reply) => sendFile(reply, 'image/svg+xml; charset=utf-8', await service.linkMapSvg(ctx(req), req.params.code, req.query.grid), true));
 
   r.get('/:code/link-map.pdf', {
-    schema: { tags: ['print'], summary: '联户示意图（PDF：一页放得下用 A4 纵向，否则 A3 横向，按网格分页）', params: codeParams, response: documentResponses },
-  }, async (req, reply) => sendFile(reply, 'application/pdf', await service.linkMapPdf(ctx(req), req.params.code), false));
+    schema: { tags: ['print'], summary: '联户示意图（PDF：一页放得下用 A4 纵向，否则 A3 横向，按网格分页；grid=网格代码 只印一个网格）', params: codeParams, querystring: mapQuery, response: documentResponses },
+  }, async (req, reply) => sendFile(reply, 'application/pdf', await service.linkMapPdf(ctx(req), req.params.code, req.query.grid), false));
 
   r.post('/:code/contact-cards', {
     schema: {

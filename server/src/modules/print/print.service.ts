@@ -41,9 +41,17 @@ function shortAddress(address: string, v: repo.VillageRow): string {
   return a;
 }
 
-export async function linkMapContent(ctx: Ctx, code: string): Promise<{ village: repo.VillageRow; content: LinkMapContent }> {
+/** The village's map, or one grid's (a poster per grid, for villages that post them grid by grid). */
+export async function linkMapContent(ctx: Ctx, code: string, gridCode?: string): Promise<{ village: repo.VillageRow; gridName: string | null; content: LinkMapContent }> {
   const v = await villageIn(ctx, code, mapRoots(ctx.grants));
-  const rows = await repo.mapRows(ctx.db, v.id);
+  let rows = await repo.mapRows(ctx.db, v.id);
+  let gridName: string | null = null;
+  if (gridCode) {
+    const grid = await repo.orgByCode(ctx.db, gridCode);
+    if (!grid || grid.level !== 'grid' || !grid.path.startsWith(`${v.path}/`)) throw errors.notFound('该网格不存在或不属于本村（社区）');
+    gridName = grid.short_name;
+    rows = rows.filter((r) => r.grid_code === gridCode);
+  }
   const anyGrid = rows.some((r) => r.grid_name);
   const grids = new Map<string, { sort: number; grid: MapGrid; byPerson: Map<string, MapGrid['members'][number]> }>();
   const people = new Set<string>();
@@ -71,8 +79,9 @@ export async function linkMapContent(ctx: Ctx, code: string): Promise<{ village:
   const gridCount = anyGrid ? ordered.filter((g) => g.grid.name !== NO_GRID).length : 0;
   return {
     village: v,
+    gridName,
     content: {
-      title: `${v.short_name}党群连心工程联户示意图`,
+      title: `${v.short_name}${gridName ?? ''}党群连心工程联户示意图`,
       unit: v.party_name ?? `${v.town_name ?? ''}${v.short_name}`,
       dateText: chineseDate(),
       summary: `${gridCount ? `网格 ${gridCount} 个　` : ''}联户党员 ${people.size} 名　已联系住户 ${hhLinked}/${hh} 户　企业商户 ${bzLinked}/${bz} 家`,
@@ -84,16 +93,16 @@ export async function linkMapContent(ctx: Ctx, code: string): Promise<{ village:
 export interface PrintFile { body: Buffer | string; filename: string }
 
 /** The map in the browser: the same sheets as the PDF, so what is on screen is the poster. */
-export async function linkMapSvg(ctx: Ctx, code: string): Promise<PrintFile> {
-  const { village, content } = await linkMapContent(ctx, code);
+export async function linkMapSvg(ctx: Ctx, code: string, gridCode?: string): Promise<PrintFile> {
+  const { village, gridName, content } = await linkMapContent(ctx, code, gridCode);
   const layout = layoutForPrint(content);
-  return { body: renderMapSvg(layout, content.title), filename: `${village.short_name}联户示意图.svg` };
+  return { body: renderMapSvg(layout, content.title), filename: `${village.short_name}${gridName ?? ''}联户示意图.svg` };
 }
 
-export async function linkMapPdf(ctx: Ctx, code: string): Promise<PrintFile> {
-  const { village, content } = await linkMapContent(ctx, code);
+export async function linkMapPdf(ctx: Ctx, code: string, gridCode?: string): Promise<PrintFile> {
+  const { village, gridName, content } = await linkMapContent(ctx, code, gridCode);
   const layout = layoutForPrint(content);
-  return { body: await renderMapPdf(layout, { title: content.title, subject: '联户示意图' }), filename: `${village.short_name}联户示意图.pdf` };
+  return { body: await renderMapPdf(layout, { title: content.title, subject: '联户示意图' }), filename: `${village.short_name}${gridName ?? ''}联户示意图.pdf` };
 }
 
 /** Issues (and so revokes the previous) cards and renders them in one transaction: no PDF, no new cards. */

@@ -13,6 +13,7 @@ let m1: string;
 let m2: string;
 let linked: string[] = [];
 let unlinked: string;
+let gA: string;
 const ID_NUMBERS: string[] = [];
 let gridSeq = 100;
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
     SELECT v.code, v.id, v.short_name AS name FROM orgs v JOIN orgs p ON p.id = v.parent_id WHERE p.code = ${KEJING} ORDER BY v.sort_key LIMIT 2`);
   own = rows[0]!;
   neighbour = rows[1]!.code;
-  const gA = await grid(own.code, '东片');
+  gA = await grid(own.code, '东片');
   const gB = await grid(own.code, '西片');
   m1 = await member(own.code, '甲党员', '0391-6661234');
   m2 = await member(own.code, '乙党员', null);
@@ -88,6 +89,19 @@ describe('link map (联户示意图)', () => {
     expect(res.body).toContain('赵&#60;b&#62;刚&#60;/b&#62;户');
     expect(res.body).not.toContain('<b>');
     expect(res.body).not.toContain('13900001111');
+  });
+
+  it('prints one grid\'s poster with ?grid=, and answers 404 for a grid of another village', async () => {
+    const res = await req('secretary', 'GET', `/api/v1/orgs/${own.code}/link-map.pdf?grid=${encodeURIComponent(gA)}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const pdf = await readPdf(res.rawPayload);
+    expect(pdf.title).toBe(`${own.name}东片党群连心工程联户示意图`);
+    expect(pdf.text).toContain('王大明户');
+    expect(pdf.text).toContain('李小红户');
+    expect(pdf.text).not.toContain('乙党员');
+    expect(pdf.text).not.toContain('西片');
+    const other = await grid(neighbour, '北片');
+    expect((await req('town', 'GET', `/api/v1/orgs/${own.code}/link-map.svg?grid=${encodeURIComponent(other)}`)).statusCode).toBe(404);
   });
 
   it('returns 404 for a village outside the caller\'s scope, 400 for a town, 401 without a session', async () => {

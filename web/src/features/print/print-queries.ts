@@ -2,8 +2,9 @@ import { queryOptions } from '@tanstack/react-query';
 import type { PublicCard } from '@lianxin/contracts';
 import { api, postForFile, saveFile } from '../../api/api-client.ts';
 
-export const linkMapSvgUrl = (code: string) => `/api/v1/orgs/${encodeURIComponent(code)}/link-map.svg`;
-export const linkMapPdfUrl = (code: string) => `/api/v1/orgs/${encodeURIComponent(code)}/link-map.pdf`;
+const gridQuery = (grid?: string) => (grid ? `?${new URLSearchParams({ grid })}` : '');
+export const linkMapSvgUrl = (code: string, grid?: string) => `/api/v1/orgs/${encodeURIComponent(code)}/link-map.svg${gridQuery(grid)}`;
+export const linkMapPdfUrl = (code: string, grid?: string) => `/api/v1/orgs/${encodeURIComponent(code)}/link-map.pdf${gridQuery(grid)}`;
 
 /** Prints (and so reissues) contact cards: none named → every linked constituent of the village. */
 export async function printContactCards(code: string, body: { households?: string[]; businesses?: string[] }, fallbackName: string) {
