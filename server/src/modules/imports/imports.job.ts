@@ -1,6 +1,4 @@
 import { relations } from '@lianxin/contracts';
-import type { CellValue } from 'exceljs';
-import ExcelJS from '../../lib/exceljs.ts';
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { rm } from 'node:fs/promises';
@@ -19,6 +17,7 @@ import {
 } from './imports.limits.ts';
 import * as repo from './imports.repo.ts';
 import { sealer, sealHere, SealWorker } from './imports.seal.ts';
+import { readSheets, type XValue } from './imports.xlsx-reader.ts';
 import { InflatedTooLarge, scanWorkbook } from './imports.zip.ts';
 
 /** Rows per staging statement; progress is written every 10,000 rows. */
@@ -31,16 +30,13 @@ export interface JobContext { db: Db; ring: Keyring; req: FastifyRequest; jobId:
 
 class TooManyRows extends Error {}
 
-const readerOptions = {
-  sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore',
-} as const;
 
 function specOf(sheet: string): readonly string[] | null {
   return sheet === HOUSEHOLD_SHEET ? HOUSEHOLD_COLUMNS : sheet === RESIDENT_SHEET ? RESIDENT_COLUMNS : null;
 }
 
 /** The row's cells as text; `row.values` (1-based, sparse) rather than getCell, which creates every missing cell. */
-function rowCells(raw: CellValue[], spec: readonly string[]): Cell[] {
+function rowCells(raw: XValue[], spec: readonly string[]): Cell[] {
   const values: Cell[] = [];
   for (let i = 1; i <= spec.length; i++) values.push(cellOf(raw[i]));
   return values;
@@ -49,23 +45,16 @@ function rowCells(raw: CellValue[], spec: readonly string[]): Cell[] {
 /** Wall-clock milliseconds per phase of the last job, and how many batches the worker sealed (logged; read by bench/import.ts and a test). */
 export const lastImportPhases: Record<string, number> = {};
 
-/** A cell as text, or why it cannot be accepted. Formulas are refused: the value a formula shows is not data we can check. */
+/** A cell as text, or why it cannot be accepted. Formulas are refused: the value a formula shows is not data we can check. Rich text arrives joined (imports.xlsx-reader.ts). */
 type Cell = { text: string; error?: string };
 
-function cellOf(v: CellValue): Cell {
+function cellOf(v: XValue): Cell {
   if (v === null || v === undefined) return { text: '' };
   if (typeof v === 'string') return v.includes('\u0000') ? { text: '', error: '包含无效字符（NUL）' } : { text: v.trim() };
   if (typeof v === 'number' || typeof v === 'boolean') return { text: String(v) };
   if (v instanceof Date) return { text: Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10) };
-  if (typeof v === 'object') {
-    if ('formula' in v || 'sharedFormula' in v) {
-      const f = (v as { formula?: string; sharedFormula?: string }).formula ?? (v as { sharedFormula?: string }).sharedFormula ?? '';
-      return { text: `=${f}`, error: '不接受公式，请复制后“选择性粘贴—数值”' };
-    }
-    if ('richText' in v) return cellOf(v.richText.map((t) => t.text).join(''));
-    if ('error' in v) return { text: String(v.error), error: '单元格为错误值' };
-    if ('text' in v) return cellOf((v as { text: unknown }).text as string);
-  }
+  if ('formula' in v) return { text: `=${v.formula}`, error: '不接受公式，请复制后“选择性粘贴—数值”' };
+  if ('error' in v) return { text: v.error, error: '单元格为错误值' };
   return { text: '', error: '无法识别的单元格内容' };
 }
 
@@ -183,9 +172,8 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
       q.catch(() => {}); // awaited by the next send (or after the loop); this only keeps it from being "unhandled"
     };
 
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(ctx.filePath, readerOptions);
-    for await (const ws of reader) {
-      const name = (ws as unknown as { name?: string }).name ?? '';
+    for await (const ws of readSheets(ctx.filePath, scan.entries)) {
+      const name = ws.name;
       const spec = specOf(name);
       if (name === NOTES_SHEET) { for await (const _ of ws) { /* drain */ } continue; }
       if (!spec) {
@@ -201,7 +189,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
       for await (const row of ws) {
         const rowStart = performance.now();
         parseMs += rowStart - rowEnd;
-        const raw = row.values as CellValue[];
+        const raw = row.values;
         const values = rowCells(raw, spec);
         if (!headerSeen) {
           headerSeen = true;
@@ -339,16 +327,15 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
     for (const e of await repo.crossCheck(c)) note(RESIDENT_SHEET, e.row, e.column, e.reason);
     phase('crossCheck');
     if (found.size) {
-      const reader2 = new ExcelJS.stream.xlsx.WorkbookReader(ctx.filePath, readerOptions);
-      for await (const ws of reader2) {
-        const name = (ws as unknown as { name?: string }).name ?? '';
+      for await (const ws of readSheets(ctx.filePath, scan.entries)) {
+        const name = ws.name;
         const spec = specOf(name);
         const wanted = found.get(name);
         for await (const row of ws) {
           const list = spec && wanted?.get(row.number);
           if (!list) continue;
           wanted!.delete(row.number);
-          const texts = rowCells(row.values as CellValue[], spec).map((v) => v.text);
+          const texts = rowCells(row.values, spec).map((v) => v.text);
           for (const e of list) addError({ sheet: name, row: row.number, ...e }, texts);
           if (pendingErrors.length >= 1000) await flushErrors();
         }

@@ -169,6 +169,21 @@ describe('POST /api/v1/imports/households', () => {
     }
   });
 
+  it('is done for cells as Excel users type them: a birth date as a date-formatted number, a name in rich text, an address in a shared string', async () => {
+    const { households, residents } = sample(own);
+    const body = await workbook(households.slice(0, 1), residents.slice(0, 1).map((r) => { const x = [...r] as Resident; x[1] = '富文本户主'; return x; }), (wb) => {
+      const rs = wb.getWorksheet('居民')!;
+      rs.getCell('D2').value = new Date(Date.UTC(1970, 4, 17));
+      rs.getCell('D2').numFmt = 'yyyy"年"m"月"d"日"';
+      rs.getCell('B2').value = { richText: [{ text: '富文本' }, { font: { bold: true }, text: '户主' }] };
+    });
+    const job = await importAs('secretary', body);
+    expect(job.status, JSON.stringify(await errorRows('secretary', job.id))).toBe('done');
+    const { rows } = await t.database.db.execute<{ name: string; birth_date: string }>(sql`
+      SELECT name, birth_date::text FROM residents WHERE name = '富文本户主'`);
+    expect(rows).toEqual([{ name: '富文本户主', birth_date: '1970-05-17' }]);
+  });
+
   it('fails with exactly 2 errors for a bad check digit and an unknown village, lists them in errors.xlsx, writes nothing; fixed and re-uploaded it is done', async () => {
     const { households, residents } = sample(own);
     const good = residents[1]![4];

@@ -17,7 +17,8 @@ const LOCAL = 0x04034b50;
 interface Entry { name: string; offset: number; start: number; compressed: number; uncompressed: number; method: number; descriptor: boolean }
 
 /** What a scan learnt besides the size: merged ranges per sheet name (exceljs' streaming reader ignores merges). */
-export interface WorkbookScan { inflated: number; merged: { sheet: string; ref: string }[] }
+export interface ZipEntry { name: string; start: number; compressed: number; method: number }
+export interface WorkbookScan { inflated: number; merged: { sheet: string; ref: string }[]; entries: Map<string, ZipEntry> }
 
 /**
  * Bounds what a workbook inflates to before anything parses it (exceljs caches shared strings in memory and may write
@@ -142,7 +143,7 @@ export async function scanWorkbook(file: string, limit: number): Promise<Workboo
   }
   const names = sheetNames(book.get('xl/workbook.xml') ?? '', book.get('xl/_rels/workbook.xml.rels') ?? '');
   const merged = [...mergedByEntry].flatMap(([entry, refs]) => [...refs].map((ref) => ({ sheet: names.get(entry) ?? entry, ref })));
-  return { inflated: total, merged };
+  return { inflated: total, merged, entries: new Map(entries.map((e) => [e.name, { name: e.name, start: e.start, compressed: e.compressed, method: e.method }])) };
 }
 
 const attrs = (tag: string) => new Map([...tag.matchAll(/([\w:]+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!] as const));
