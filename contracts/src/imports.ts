@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Spreadsheet imports: an upload becomes a background job; nothing is written unless every row is valid. */
-export const importKinds = ['households'] as const;
+export const importKinds = ['households', 'links', 'businesses', 'members'] as const;
 export const importStatuses = ['queued', 'validating', 'failed', 'merging', 'done'] as const;
 export type ImportStatus = (typeof importStatuses)[number];
 

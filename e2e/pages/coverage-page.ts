@@ -18,6 +18,7 @@ export class CoveragePage {
   readonly suggestions = () => this.page.getByRole('region', { name: '分配建议' });
   readonly suggestionBoxes = () => this.suggestions().getByRole('listitem').getByRole('checkbox');
   readonly acceptButton = () => this.page.getByRole('button', { name: /采纳所选/ });
+  readonly importLink = () => this.page.getByRole('link', { name: '批量导入联户关系' });
   readonly accepted = () => this.page.getByRole('status').filter({ hasText: /已采纳/ });
 
   async open(code: string) {

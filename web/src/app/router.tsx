@@ -55,6 +55,10 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('../routes/household-import-page.tsx')).HouseholdImportPage }),
       },
       {
+        path: 'orgs/:code/import/:kind',
+        lazy: async () => ({ Component: (await import('../routes/registry-import-page.tsx')).RegistryImportPage }),
+      },
+      {
         path: 'orgs/:code/businesses',
         lazy: async () => ({ Component: (await import('../routes/business-list-page.tsx')).BusinessListPage }),
       },

@@ -69,6 +69,7 @@ export function BusinessListPage() {
           <Button href={exportUrl(o.code, filters)} download>导出 Excel</Button>
           {/* Full phones: the roles that may reveal (the server checks the scope and audits the reason). */}
           {canRegister(o) && <Button onClick={() => setFullExport(true)}>导出完整号码</Button>}
+          {canRegister(o) && <Button onClick={() => navigate(`/orgs/${encodeURIComponent(o.code)}/import/businesses`)}>Excel 导入</Button>}
           {canRegister(o) && (
             <Button type="primary" onClick={() => navigate(`/businesses/new?org=${encodeURIComponent(o.code)}${filters.kind ? `&kind=${filters.kind}` : ''}`)}>
               新增企业商户

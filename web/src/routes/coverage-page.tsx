@@ -5,6 +5,7 @@ import type { CoverageRow } from '@lianxin/contracts';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { kindKeys, kindLabels, kinds, percent, shanghaiTime } from '../features/coverage/coverage-labels.ts';
 import { coverageQuery } from '../features/coverage/coverage-queries.ts';
+import { canRegister } from '../features/households/household-abilities.ts';
 import { SuggestionsSection } from '../features/coverage/suggestions-section.tsx';
 import { UnlinkedSection } from '../features/coverage/unlinked-section.tsx';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
@@ -44,6 +45,11 @@ export function CoveragePage() {
         />
       </nav>
       <Typography.Title level={3} id="coverage-title" style={{ margin: '8px 0 12px' }}>{c.name} · 联户覆盖</Typography.Title>
+      {org.data && canRegister(org.data) && (
+        <p style={{ margin: '0 0 12px' }}>
+          <Link to={`/orgs/${encodeURIComponent(c.code)}/import/links`} className="lx-tap" data-testid="import-links">批量导入联户关系</Link>
+        </p>
+      )}
       <Card size="small" style={{ marginBottom: 12 }}>
         <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 16 }}>
           <div role="group" aria-label="住户覆盖率" data-testid="household-rate" data-rate={hh.rate} style={{ textAlign: 'center' }}>

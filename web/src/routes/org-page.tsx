@@ -3,6 +3,7 @@ import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, List, Row, S
 import { Link, useParams, useRouteLoaderData } from 'react-router';
 import type { Me } from '@lianxin/contracts';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
+import { canRegister } from '../features/households/household-abilities.ts';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 
@@ -99,6 +100,16 @@ export function OrgPage() {
           style={{ background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16, justifyContent: 'space-between', gap: 8, boxSizing: 'border-box' }}
         >
           <span style={{ fontSize: 16, fontWeight: 500 }}>联户示意图 · 联系卡打印</span>
+          <Typography.Text type="secondary">›</Typography.Text>
+        </Link>
+      )}
+      {canRegister(o) && (
+        <Link
+          to={`/orgs/${encodeURIComponent(o.code)}/import/members`}
+          className="lx-block-link"
+          style={{ background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16, justifyContent: 'space-between', gap: 8, boxSizing: 'border-box' }}
+        >
+          <span style={{ fontSize: 16, fontWeight: 500 }}>党员名册 · Excel 导入党员和志愿者</span>
           <Typography.Text type="secondary">›</Typography.Text>
         </Link>
       )}

@@ -10,7 +10,7 @@ export const importJobs = pgTable(
   'import_jobs',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind').notNull(), // 'households'
+    kind: text('kind').notNull(), // 'households' | 'links' | 'businesses' | 'members'
     createdBy: uuid('created_by').notNull().references(() => accounts.id),
     /** The creator's registry write roots (org paths) when the file was uploaded: rows outside them are errors. */
     orgScope: text('org_scope').array().notNull(),
@@ -79,4 +79,21 @@ export const importResidents = pgTable(
     valuesEnc: text('values_enc'),
   },
   (t) => [index('import_residents_job_idx').on(t.jobId, t.householdKey), index('import_residents_hash_idx').on(t.jobId, t.idNumberHash)],
+);
+
+/**
+ * Staged rows of the registry kinds (links, businesses, members; modules/imports/kinds): one row per valid data row,
+ * `data` the row already normalized (resolved org ids, keyed hashes — never a clear ID number), `values_enc` the
+ * original cells, encrypted, so a file-wide error can name the row's values. Deleted when the job ends.
+ */
+export const importRows = pgTable(
+  'import_rows',
+  {
+    jobId: uuid('job_id').notNull().references(() => importJobs.id, { onDelete: 'cascade' }),
+    sheet: text('sheet').notNull(),
+    row: integer('row').notNull(),
+    data: jsonb('data').notNull(),
+    valuesEnc: text('values_enc'),
+  },
+  (t) => [index('import_rows_job_idx').on(t.jobId, t.sheet, t.row)],
 );

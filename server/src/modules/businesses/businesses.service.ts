@@ -10,6 +10,8 @@ import { initials } from '../../lib/pinyin.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
 import { within } from '../auth/scope.ts';
+import { todayInShanghai } from '../households/households.presenter.ts';
+import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
 import { isValidCreditCode } from './credit-code.ts';
 import { assertCan, assertRegistryRole, readRoots } from './businesses.policy.ts';
 import { presentBusiness } from './businesses.presenter.ts';
@@ -122,6 +124,7 @@ export async function create(ctx: Ctx, body: BusinessCreate): Promise<Business> 
       RETURNING id`);
     const bid = rows[0]!.id;
     await appendAudit(tx, ctx.req, { action: 'business.create', entityType: 'business', entityId: bid, after: auditView(body) });
+    await recomputeCoverage(tx, [org.id], await targetLoad(tx)); // the village's coverage counts it from now on
     return bid;
   });
   return get(ctx, id);
@@ -181,6 +184,11 @@ export async function remove(ctx: Ctx, id: string, reason: string): Promise<stri
         removed.push(t.id);
       }
     }
+    // A removed business has no member any more: its links end (never deleted), and the village's coverage follows.
+    await tx.execute(sql`
+      UPDATE links SET ends_on = greatest(starts_on, ${todayInShanghai()}::date), end_reason = 'constituent_left'
+      WHERE ends_on IS NULL AND business_id IN (${sql.join(removed.map((r) => sql`${r}::uuid`), sql`, `)})`);
+    await recomputeCoverage(tx, [row.org_id], await targetLoad(tx));
     return removed;
   });
 }

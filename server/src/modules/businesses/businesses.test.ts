@@ -312,6 +312,21 @@ describe('PATCH, reveal and remove', () => {
     ]);
   });
 
+  it('keeps coverage current: a registered enterprise counts at once, and removing a linked one ends its link (constituent_left) and uncounts it', async () => {
+    const enterprises = async () => (await req('secretary', 'GET', `/api/v1/coverage?org=${own}`)).json().data.enterprises as { total: number; linked: number };
+    const before = await enterprises();
+    const id = await enterprise(own, { name: '济源市覆盖测试机械有限公司' });
+    expect((await enterprises()).total).toBe(before.total + 1);
+    const { rows } = await t.database.db.execute<{ id: string }>(sql`
+      INSERT INTO people (org_id, kind, name, sex) SELECT id, 'member', '覆盖党员', 'M' FROM orgs WHERE code = ${own} RETURNING id`);
+    expect((await req('secretary', 'POST', '/api/v1/links', { personId: rows[0]!.id, businessId: id })).statusCode).toBe(201);
+    expect((await enterprises()).linked).toBe(before.linked + 1);
+    expect((await req('secretary', 'POST', `/api/v1/businesses/${id}/remove`, { reason: '企业注销' })).statusCode).toBe(200);
+    expect(await enterprises()).toMatchObject({ total: before.total, linked: before.linked });
+    const link = await t.database.db.execute<{ end_reason: string | null }>(sql`SELECT end_reason FROM links WHERE business_id = ${id}`);
+    expect(link.rows).toEqual([{ end_reason: 'constituent_left' }]);
+  });
+
   it('remove returns 200, soft-deletes the enterprise and cascades to its teams (each audited), then 404; leader 403', async () => {
     const id = await enterprise(own, { name: '济源市待注销化工有限公司' });
     const teams: string[] = [];

@@ -12,6 +12,8 @@ import * as service from './imports.service.ts';
 import { receiveUpload, type Upload } from './imports.upload.ts';
 import { XLSX_TYPE } from './imports.limits.ts';
 import { householdTemplate } from './imports.workbooks.ts';
+import { registryKinds } from './kinds/index.ts';
+import { kindTemplate } from './kinds/run.ts';
 
 const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 413: errorBody };
 const idParams = z.object({ id: z.uuid('ID 格式不正确') }).strict();
@@ -74,6 +76,39 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; config:
     const job = await service.startHouseholdImport(ctx(req), upload, req.query.fileName ?? 'upload.xlsx');
     return reply.code(202).send({ data: job });
   });
+
+  // Registry kinds (kinds/): links, businesses, members — the same checks, queue and job endpoint as households.
+  for (const [kind, spec] of Object.entries(registryKinds)) {
+    r.get(`/templates/${kind}.xlsx`, {
+      schema: { tags: ['imports'], summary: `${spec.templateName}模板（xlsx）`, response: { 200: z.unknown(), 401: errorBody } },
+    }, async (_req, reply) => reply
+      .type(XLSX_TYPE).header('content-disposition', attachment(`${spec.templateName}模板.xlsx`)).header('cache-control', 'no-store')
+      .send(kindTemplate(spec)));
+
+    r.post(`/${kind}`, {
+      onRequest: async (req) => {
+        if (!req.auth) throw errors.unauthenticated();
+        const token = req.headers['x-csrf-token'];
+        if (typeof token !== 'string' || !safeEqual(token, req.auth.session.csrfToken)) {
+          throw errors.forbidden('缺少或错误的 CSRF 令牌，请刷新页面后重试');
+        }
+        assertCanImport(req.auth.grants);
+      },
+      schema: {
+        tags: ['imports'],
+        summary: `${spec.templateName}（请求体为 xlsx 文件本身；后台校验，全部无误才写入）`,
+        querystring: z.object({ fileName: inputText(1, 200).optional() }).strict(),
+        response: { 202: importJobItem, ...errorResponses },
+      },
+    }, async (req, reply) => {
+      const upload = req.body as Upload | undefined;
+      if (!upload || typeof upload !== 'object' || !('path' in upload)) {
+        throw errors.validation(`请以 ${XLSX_TYPE} 上传 .xlsx 文件`);
+      }
+      const job = await service.startKindImport(ctx(req), spec, upload, req.query.fileName ?? 'upload.xlsx');
+      return reply.code(202).send({ data: job });
+    });
+  }
 
   r.get('/:id', {
     schema: { tags: ['imports'], summary: '导入任务状态', params: idParams, response: { 200: importJobItem, ...errorResponses } },

@@ -12,6 +12,7 @@ import { presentJob } from './imports.presenter.ts';
 import * as repo from './imports.repo.ts';
 import type { Upload } from './imports.upload.ts';
 import { errorWorkbook } from './imports.workbooks.ts';
+import { runKindImport, type KindSpec } from './kinds/run.ts';
 
 export interface Ctx { db: Db; ring: Keyring; req: FastifyRequest }
 
@@ -27,6 +28,17 @@ export async function startHouseholdImport(ctx: Ctx, upload: Upload, fileName: s
   const job = await repo.insertJob(ctx.db, { kind: 'households', createdBy: ctx.req.auth!.account.id, orgScope: scope, fileName });
   upload.owned = true;
   queue = queue.then(() => runHouseholdImport({ db: ctx.db, ring: ctx.ring, req: ctx.req, jobId: job.id, filePath: upload.path, scope }))
+    .catch((e: unknown) => { ctx.req.log.error({ err: e }, 'import job crashed'); })
+    .finally(() => rm(upload.path, { force: true }));
+  return presentJob(job);
+}
+
+/** A registry kind (links, businesses, members; kinds/): the same queue, job table and error list as households. */
+export async function startKindImport(ctx: Ctx, spec: KindSpec<unknown>, upload: Upload, fileName: string): Promise<ImportJob> {
+  const scope = assertCanImport(ctx.req.auth!.grants);
+  const job = await repo.insertJob(ctx.db, { kind: spec.kind, createdBy: ctx.req.auth!.account.id, orgScope: scope, fileName });
+  upload.owned = true;
+  queue = queue.then(() => runKindImport(spec, { db: ctx.db, ring: ctx.ring, req: ctx.req, jobId: job.id, filePath: upload.path, scope }))
     .catch((e: unknown) => { ctx.req.log.error({ err: e }, 'import job crashed'); })
     .finally(() => rm(upload.path, { force: true }));
   return presentJob(job);

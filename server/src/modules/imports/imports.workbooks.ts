@@ -48,7 +48,8 @@ export function errorWorkbook(db: Db, ring: Keyring, jobId: string, onError: (e:
   ws.columns = [
     { header: '行', key: 'row', width: 8 }, { header: '工作表', key: 'sheet', width: 10 },
     { header: '列', key: 'column', width: 16 }, { header: '原因', key: 'reason', width: 48 },
-    ...Array.from({ length: RESIDENT_COLUMNS.length }, (_, i) => ({ header: i === 0 ? '原行内容（按原表列顺序）' : '', key: `v${i}`, width: 16 })),
+    // Room for the widest sheet of any kind (企业商户 has 10 columns; kinds/).
+    ...Array.from({ length: Math.max(RESIDENT_COLUMNS.length, 12) }, (_, i) => ({ header: i === 0 ? '原行内容（按原表列顺序）' : '', key: `v${i}`, width: 16 })),
   ];
   ws.getRow(1).font = { bold: true };
   void (async () => {

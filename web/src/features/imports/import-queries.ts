@@ -30,7 +30,7 @@ export function uploadHouseholds(file: File): Promise<ImportJob> {
 
 /** After a finished import the lists and counts of the villages may have changed. */
 export function invalidateAfterImport() {
-  for (const k of ['households', 'org', 'org-children', 'coverage']) void queryClient.invalidateQueries({ queryKey: [k] });
+  for (const k of ['households', 'org', 'org-children', 'coverage', 'coverage-unlinked', 'coverage-members', 'links', 'businesses']) void queryClient.invalidateQueries({ queryKey: [k] });
 }
 
 /** Why a chosen file cannot be sent, or null. */
@@ -39,4 +39,13 @@ export function checkFile(file: File): string | null {
   if (file.size === 0) return '文件是空的，请重新选择';
   if (file.size > IMPORT_MAX_BYTES) return `文件有 ${(file.size / 1024 / 1024).toFixed(1)} MB，超过 100 MB 的上限，请拆分后分批导入`;
   return null;
+}
+
+/** The registry kinds with an import (server: modules/imports/kinds). */
+export type RegistryImportKind = 'links' | 'businesses' | 'members';
+export const kindTemplateUrl = (kind: RegistryImportKind) => `/api/v1/imports/templates/${kind}.xlsx`;
+
+export function uploadKind(kind: RegistryImportKind, file: File): Promise<ImportJob> {
+  return uploadFile<{ data: ImportJob }>(`/api/v1/imports/${kind}?fileName=${encodeURIComponent(file.name.slice(0, 200))}`, file, XLSX_TYPE)
+    .then((r) => r.data);
 }

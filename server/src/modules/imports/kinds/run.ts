@@ -1,0 +1,268 @@
+import type { CellValue } from 'exceljs';
+import type { FastifyRequest } from 'fastify';
+import { rm } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import type { Keyring } from '../../../config.ts';
+import type { Db } from '../../../db/client.ts';
+import { encrypt } from '../../../lib/crypto.ts';
+import ExcelJS from '../../../lib/exceljs.ts';
+import { appendAudit } from '../../../plugins/audit.ts';
+import { within } from '../../auth/scope.ts';
+import { todayInShanghai } from '../../households/households.presenter.ts';
+import { recomputeCoverage, targetLoad } from '../../links/coverage.repo.ts';
+import { importLimits, NOTES_SHEET } from '../imports.limits.ts';
+import * as repo from '../imports.repo.ts';
+import { InflatedTooLarge, scanWorkbook } from '../imports.zip.ts';
+
+/**
+ * The generic "registry" import (links, businesses, members): one data sheet, streamed row by row; each row is checked
+ * on its own (cells, formats, codes in the job's write scope, duplicates within the file) and, when valid, staged in
+ * `import_rows` as normalized JSON; file-wide checks (the database: constituents, members, existing links, duplicates
+ * against the registry) run in SQL over staging; only with zero errors does one short transaction merge staging,
+ * recompute coverage for the villages it touched and append one audit event.
+ */
+
+export type RegistryKind = 'links' | 'businesses' | 'members';
+export interface RowIssue { column: string; reason: string }
+export interface CrossIssue { row: number; column: string; reason: string }
+export interface Village { id: string; path: string; level: string }
+
+/** What the row checks may look up without a round trip: the current org tree (≈ 5,000 rows) and the job's scope. */
+export interface RowContext { orgs: Map<string, Village>; scope: string[]; ring: Keyring }
+
+export interface KindSpec<S> {
+  kind: RegistryKind;
+  sheet: string;
+  columns: readonly string[];
+  /** Column widths for the template (characters), by column index; default 16. */
+  widths?: Record<number, number>;
+  templateName: string;
+  notes: readonly string[];
+  auditAction: string;
+  /** Per-job state for the row checks (e.g. keys already seen in the file). */
+  start(ctx: RowContext): S;
+  /** Checks one data row (cells as trimmed text). Returns the staged JSON when the row has no issues. */
+  row(cells: string[], raw: CellValue[], state: S, issues: RowIssue[], rowNumber: number): Record<string, unknown> | null;
+  /** File-wide checks over the job's staged rows. */
+  crossCheck(db: Pick<Db, 'execute'>, jobId: string): Promise<CrossIssue[]>;
+  /** The merge, inside the transaction; returns what was written and the villages whose coverage changes. */
+  merge(tx: Pick<Db, 'execute'>, jobId: string, m: { accountId: string; today: string }): Promise<{ written: number; orgIds: string[]; after: Record<string, unknown> }>;
+}
+
+export interface JobContext { db: Db; ring: Keyring; req: FastifyRequest; jobId: string; filePath: string; scope: string[] }
+
+const BATCH = 2000;
+class TooManyRows extends Error {}
+const readerOptions = { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' } as const;
+export const MERGED_HINT = '（如使用了合并单元格，请取消合并并在每一行填写）';
+export const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
+
+type Cell = { text: string; error?: string };
+
+/** A cell as text, or why it cannot be accepted (formulas, error values, NUL). */
+export function cellOf(v: CellValue): Cell {
+  if (v === null || v === undefined) return { text: '' };
+  if (typeof v === 'string') return v.includes('\u0000') ? { text: '', error: '包含无效字符（NUL）' } : { text: v.trim() };
+  if (typeof v === 'number' || typeof v === 'boolean') return { text: String(v) };
+  if (v instanceof Date) return { text: Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10) };
+  if (typeof v === 'object') {
+    if ('formula' in v || 'sharedFormula' in v) {
+      const f = (v as { formula?: string }).formula ?? (v as { sharedFormula?: string }).sharedFormula ?? '';
+      return { text: `=${f}`, error: '不接受公式，请复制后“选择性粘贴—数值”' };
+    }
+    if ('richText' in v) return cellOf(v.richText.map((t) => t.text).join(''));
+    if ('error' in v) return { text: String(v.error), error: '单元格为错误值' };
+    if ('text' in v) return cellOf((v as { text: unknown }).text as string);
+  }
+  return { text: '', error: '无法识别的单元格内容' };
+}
+
+/** A required cell's text within `max` characters, or null with the issue recorded. */
+export function required(cells: string[], columns: readonly string[], issues: RowIssue[], i: number, max: number): string | null {
+  const v = cells[i]!;
+  if (!v) { issues.push({ column: columns[i]!, reason: `${columns[i]}不能为空${i === 0 ? MERGED_HINT : ''}` }); return null; }
+  if (v.length > max) { issues.push({ column: columns[i]!, reason: `${columns[i]}不能超过 ${max} 个字` }); return null; }
+  return v;
+}
+
+/** An optional cell's text (null when empty) within `max` characters. */
+export function optional(cells: string[], columns: readonly string[], issues: RowIssue[], i: number, max: number): string | null {
+  const v = cells[i]!;
+  if (!v) return null;
+  if (v.length > max) { issues.push({ column: columns[i]!, reason: `${columns[i]}不能超过 ${max} 个字` }); return null; }
+  return v;
+}
+
+/** The village a 村（社区）代码 names, when it is a current village inside the job's scope; otherwise the issue. */
+export function villageOf(ctx: RowContext, code: string | null, column: string, issues: RowIssue[]): Village | null {
+  if (!code) return null;
+  const v = ctx.orgs.get(code);
+  if (!v) { issues.push({ column, reason: `村（社区）代码不存在：${code}` }); return null; }
+  if (v.level !== 'village') { issues.push({ column, reason: '该代码不是村（社区）' }); return null; }
+  if (!within(v.path, ctx.scope)) { issues.push({ column, reason: '不在您的管辖范围内，无权导入该村（社区）' }); return null; }
+  return v;
+}
+
+/** The template of a kind: 说明 + the data sheet with its header, every column formatted as text. */
+export function kindTemplate(spec: KindSpec<unknown>): PassThrough {
+  const stream = new PassThrough();
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: true });
+  const notes = wb.addWorksheet(NOTES_SHEET);
+  notes.columns = [{ header: `${spec.templateName}说明`, key: 'a', width: 110 }];
+  const mb = Math.round(importLimits.maxBytes / 1024 / 1024);
+  const lines = [
+    ...spec.notes,
+    `限制：工作表不超过 ${importLimits.maxRows.toLocaleString('en-US')} 行，文件不超过 ${mb} MB；不接受公式和合并单元格，请勿修改表头和工作表名称。`,
+    '全部行校验通过才会写入；有任何错误则不写入，可下载错误清单，修改后重新导入整个文件。',
+  ];
+  lines.forEach((line, i) => notes.addRow({ a: `${i + 1}. ${line}` }).commit());
+  notes.commit();
+  const ws = wb.addWorksheet(spec.sheet);
+  ws.columns = spec.columns.map((h, i) => ({ header: h, key: `c${i}`, width: spec.widths?.[i] ?? 16, style: { numFmt: '@' } }));
+  ws.getRow(1).font = { bold: true };
+  ws.commit();
+  void wb.commit().catch((e: unknown) => stream.destroy(e as Error));
+  return stream;
+}
+
+async function stage(db: Db, jobId: string, sheet: string, rows: number[], data: string[], values: string[]): Promise<void> {
+  if (!rows.length) return;
+  await db.execute(sql`
+    INSERT INTO import_rows (job_id, sheet, row, data, values_enc)
+    SELECT ${jobId}, ${sheet}, r, d::jsonb, v
+    FROM unnest(${sql.param(rows)}::int[], ${sql.param(data)}::text[], ${sql.param(values)}::text[]) AS t(r, d, v)`);
+}
+
+/** Runs one registry import job. Never throws: a failure ends the job as failed with a row-0 error. */
+export async function runKindImport(spec: KindSpec<unknown>, ctx: JobContext): Promise<void> {
+  const { db, ring, jobId } = ctx;
+  const counts = { rows: 0, validated: 0, errors: 0, written: 0, households: 0, residents: 0 };
+  let pending: repo.ErrorRow[] = [];
+  const seal = (texts: string[]) => encrypt(ring, JSON.stringify(texts));
+  const addError = (e: Omit<repo.ErrorRow, 'valuesEnc'>, valuesEnc: string | null) => { counts.errors++; pending.push({ ...e, valuesEnc }); };
+  const flush = async () => { const e = pending; pending = []; await repo.insertErrors(db, jobId, e); };
+  try {
+    // Staging of jobs that ended without cleaning up (a killed process) goes first.
+    await db.execute(sql`DELETE FROM import_rows WHERE job_id IN (SELECT id FROM import_jobs WHERE status IN ('failed', 'done'))`);
+    await repo.setStatus(db, jobId, 'validating');
+    // Bounds the inflated size before anything parses the file (zip bombs), as imports.job.ts does; the scan also lists
+    // merged ranges, which the streaming reader would silently read as one filled cell and empty ones.
+    const scan = await scanWorkbook(ctx.filePath, importLimits.maxInflatedBytes);
+    for (const m of scan.merged) {
+      if (m.sheet !== spec.sheet) continue;
+      const [, letters = 'A', row = '0'] = /^([A-Z]+)(\d+)/.exec(m.ref) ?? [];
+      const col = [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+      addError({ sheet: m.sheet, row: Number(row), column: spec.columns[col] ?? letters, reason: `合并单元格 ${m.ref}：导入不接受合并单元格，请取消合并并在每一行分别填写` }, null);
+    }
+    const state = spec.start({ orgs: await repo.orgsForImport(db), scope: ctx.scope, ring });
+    let batch = { rows: [] as number[], data: [] as string[], values: [] as string[] };
+    let seen = false;
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(ctx.filePath, readerOptions);
+    for await (const ws of reader) {
+      const name = (ws as unknown as { name?: string }).name ?? '';
+      if (name === NOTES_SHEET) { for await (const _ of ws) { /* drain */ } continue; }
+      if (name !== spec.sheet) {
+        addError({ sheet: name || '（未命名）', row: 0, column: '', reason: `无法识别的工作表“${name}”：只接受“${spec.sheet}”“${NOTES_SHEET}”` }, null);
+        for await (const _ of ws) { /* drain */ }
+        continue;
+      }
+      seen = true;
+      let headerSeen = false;
+      let headerOk = false;
+      let dataRows = 0;
+      for await (const row of ws) {
+        const raw = row.values as CellValue[];
+        const cells: Cell[] = [];
+        for (let i = 1; i <= spec.columns.length; i++) cells.push(cellOf(raw[i]));
+        const texts = cells.map((c) => c.text);
+        if (!headerSeen) {
+          headerSeen = true;
+          if (row.number !== 1) addError({ sheet: name, row: 1, column: '', reason: '第 1 行应为表头' }, null);
+          else {
+            const bad = spec.columns.findIndex((h, i) => texts[i] !== h);
+            if (bad >= 0) addError({ sheet: name, row: 1, column: spec.columns[bad]!, reason: `表头第 ${bad + 1} 列应为“${spec.columns[bad]}”，请使用导入模板` }, null);
+            else headerOk = true;
+          }
+          if (headerOk) continue;
+        }
+        if (!headerOk) continue;
+        if (cells.every((c) => !c.text && !c.error)) continue;
+        if (++dataRows > importLimits.maxRows) throw new TooManyRows(name);
+        counts.rows++;
+        const issues: RowIssue[] = [];
+        cells.forEach((c, i) => { if (c.error) issues.push({ column: spec.columns[i]!, reason: c.error }); });
+        // A refused cell is checked as empty only for its own column's sake; the row is an error either way.
+        const data = spec.row(cells.map((c) => (c.error ? '' : c.text)), raw, state, issues, row.number);
+        if (issues.length || !data) {
+          const v = seal(texts);
+          // Keep only the first issue per column: a refused cell also reads as "empty".
+          const cols = new Set<string>();
+          for (const e of issues) {
+            if (cols.has(e.column)) continue;
+            cols.add(e.column);
+            addError({ sheet: name, row: row.number, ...e }, v);
+          }
+        } else {
+          counts.validated++;
+          batch.rows.push(row.number); batch.data.push(JSON.stringify(data)); batch.values.push(seal(texts));
+        }
+        if (batch.rows.length >= BATCH) { await stage(db, jobId, name, batch.rows, batch.data, batch.values); batch = { rows: [], data: [], values: [] }; }
+        if (pending.length >= 1000) await flush();
+        if (counts.rows % 10_000 === 0) await repo.setCounts(db, jobId, counts);
+      }
+      if (!headerSeen) addError({ sheet: name, row: 1, column: '', reason: '缺少表头，请使用导入模板' }, null);
+    }
+    if (!seen) addError({ sheet: spec.sheet, row: 0, column: '', reason: `缺少工作表“${spec.sheet}”，请使用导入模板` }, null);
+    await stage(db, jobId, spec.sheet, batch.rows, batch.data, batch.values);
+    await flush();
+
+    // File-wide checks, only when every row passed its own: they name rows by the staged values.
+    if (!counts.errors) {
+      const found = await spec.crossCheck(db, jobId);
+      if (found.length) {
+        const { rows } = await db.execute<{ row: number; values_enc: string | null }>(sql`
+          SELECT row, values_enc FROM import_rows WHERE job_id = ${jobId} AND row = ANY(${sql.param([...new Set(found.map((f) => f.row))])}::int[])`);
+        const values = new Map(rows.map((r) => [r.row, r.values_enc]));
+        for (const f of found.sort((a, b) => a.row - b.row)) {
+          addError({ sheet: spec.sheet, ...f }, values.get(f.row) ?? null);
+          if (pending.length >= 1000) await flush();
+        }
+        await flush();
+      }
+    }
+    if (counts.errors) {
+      await repo.setStatus(db, jobId, 'failed', counts);
+      return;
+    }
+    await repo.setStatus(db, jobId, 'merging', counts);
+    await db.transaction(async (tx) => {
+      const r = await spec.merge(tx, jobId, { accountId: ctx.req.auth!.account.id, today: todayInShanghai() });
+      await recomputeCoverage(tx, r.orgIds, await targetLoad(tx));
+      await appendAudit(tx, ctx.req, { action: spec.auditAction, entityType: 'import_job', entityId: jobId, after: { written: r.written, villages: r.orgIds.length, ...r.after } });
+      counts.written = r.written;
+      await repo.setStatus(tx as unknown as Db, jobId, 'done', counts);
+    });
+  } catch (e) {
+    const pgErr = (e as { cause?: { code?: string } }).cause ?? (e as { code?: string });
+    let reason: string;
+    if (e instanceof TooManyRows) reason = `工作表“${e.message}”超过 ${importLimits.maxRows.toLocaleString('en-US')} 行，请拆分后分批导入`;
+    else if (e instanceof InflatedTooLarge) reason = `工作簿解压后超过 ${Math.round(e.limit / 1024 / 1024)} MB（文件异常或内容过多），未导入；请检查文件或拆分后分批导入`;
+    else if (pgErr.code === '23505') reason = '导入期间数据已被他人修改（如已有主联系人或重复登记），本次未写入，请重新导入';
+    else {
+      ctx.req.log.error({ err: e, jobId }, 'registry import failed');
+      reason = '无法读取工作簿：文件已损坏或不是 Excel 2007 及以上版本的 .xlsx 文件';
+    }
+    try {
+      addError({ sheet: '', row: 0, column: '', reason }, null);
+      await flush();
+      counts.written = 0;
+      await repo.setStatus(db, jobId, 'failed', counts);
+    } catch (e2) {
+      ctx.req.log.error({ err: e2, jobId }, 'import: could not record the failure');
+    }
+  } finally {
+    await db.execute(sql`DELETE FROM import_rows WHERE job_id = ${jobId}`).catch(() => {});
+    await rm(ctx.filePath, { force: true });
+  }
+}
