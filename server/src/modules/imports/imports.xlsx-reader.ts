@@ -175,73 +175,95 @@ export async function* readSheets(file: string, entries: Map<string, ZipEntry>):
   }
 }
 
+// One match per row start, row end or whole cell (a cell's XML is short and never nested), so a 300,000-row sheet costs
+// ~3 million matches rather than one callback per tag and text. Namespace prefixes (<x:c>) are allowed.
+const SHEET = /<(?:\w+:)?row\b((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>|<\/(?:\w+:)?row>|<(?:\w+:)?c\b((?:[^>"']|"[^"]*"|'[^']*')*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?c>)/g;
+const V = /<(?:\w+:)?v\b[^>]*>([^<]*)<\/(?:\w+:)?v>/;
+const F = /<(?:\w+:)?f\b[^>]*?(?:\/>|>([^<]*)<\/(?:\w+:)?f>)/;
+const T = /<(?:\w+:)?t\b[^>]*?(?:\/>|>([^<]*)<\/(?:\w+:)?t>)/g;
+const PHONETIC = /<(?:\w+:)?rPh\b[\s\S]*?<\/(?:\w+:)?rPh>/g;
+const ROW_END = /<\/(?:\w+:)?row>/g;
+
+/** Offset just after the last complete </row> in `text` (0 when there is none yet). */
+function lastRowEnd(text: string): number {
+  let end = 0;
+  const from = Math.max(0, text.length - 64 * 1024);
+  ROW_END.lastIndex = from;
+  for (let m = ROW_END.exec(text); m; m = ROW_END.exec(text)) end = m.index + m[0].length;
+  if (!end && from > 0) {
+    ROW_END.lastIndex = 0;
+    for (let m = ROW_END.exec(text); m; m = ROW_END.exec(text)) end = m.index + m[0].length;
+  }
+  return end;
+}
+
 function rowsOf(file: string, e: ZipEntry, strings: string[], dates: boolean[], date1904: boolean): AsyncIterable<XRow> {
+  const cellValue = (attrs: string, inner: string | undefined): XValue => {
+    if (!inner) return null; // <c r="B2" s="1"/>: styled but empty, absent as in exceljs
+    const f = F.exec(inner);
+    if (f) return { formula: decodeEntities(f[1] ?? '') };
+    const type = T_ATTR.exec(attrs)?.[1] ?? 'n';
+    if (type === 'inlineStr') {
+      let text = '';
+      const runs = inner.includes('rPh') ? inner.replace(PHONETIC, '') : inner;
+      T.lastIndex = 0;
+      for (let m = T.exec(runs); m; m = T.exec(runs)) text += m[1] ?? '';
+      return decodeEntities(text);
+    }
+    const raw = V.exec(inner)?.[1];
+    if (raw === undefined || raw === '') return type === 'str' ? '' : null;
+    const value = decodeEntities(raw);
+    switch (type) {
+      case 's': return strings[Number(value)] ?? '';
+      case 'str': return value;
+      case 'b': return value === '1' || value === 'true';
+      case 'e': return { error: value };
+      case 'd': return new Date(value);
+      default: {
+        const n = Number(value);
+        const style = Number(S_ATTR.exec(attrs)?.[1] ?? 0);
+        return dates[style] && Number.isFinite(n) ? excelToDate(n, date1904) : n;
+      }
+    }
+  };
   return {
-    [Symbol.asyncIterator]: () => parse<XRow>(file, e, (on, out) => {
+    async *[Symbol.asyncIterator]() {
+      const decoder = new TextDecoder('utf-8'); // stream mode: a character split across chunks stays whole
+      let rest = '';
       let row: XRow | null = null;
       let nextRow = 1;
       let col = 0;
-      let type = 'n';
-      let style = 0;
-      let value = '';
-      let formula: string | null = null;
-      let inV = false;
-      let inT = false;
-      let inF = false;
-      let inPhonetic = false;
-      const endCell = () => {
-        if (!row || col < 1) return;
-        // A cell with no value (<c r="B2" s="1"/>, styled but empty) is absent, as in exceljs — even typed "s".
-        if (value === '' && formula === null && type !== 'inlineStr' && type !== 'str') return;
-        let v: XValue;
-        if (formula !== null) v = { formula };
-        else if (type === 's') v = strings[Number(value)] ?? '';
-        else if (type === 'inlineStr' || type === 'str') v = value;
-        else if (type === 'b') v = value === '1' || value === 'true';
-        else if (type === 'e') v = { error: value };
-        else if (type === 'd') v = new Date(value);
-        else {
-          const n = Number(value);
-          v = dates[style] && Number.isFinite(n) ? excelToDate(n, date1904) : n;
+      const out: XRow[] = [];
+      const run = (text: string) => {
+        SHEET.lastIndex = 0;
+        for (let m = SHEET.exec(text); m; m = SHEET.exec(text)) {
+          if (m[3] !== undefined) { // a cell
+            if (!row) continue;
+            const ref = R_ATTR.exec(m[3])?.[1];
+            col = ref ? columnOf(ref) : col + 1;
+            const v = cellValue(m[3], m[4]);
+            if (v !== null && col > 0) row.values[col] = v;
+          } else if (m[0].charCodeAt(1) === 47) { // </row>
+            if (row) out.push(row);
+            row = null;
+          } else { // <row …> or <row …/>
+            const r = Number(R_ATTR.exec(m[1]!)?.[1]);
+            row = { number: r > 0 ? r : nextRow, values: [] };
+            nextRow = row.number + 1;
+            col = 0;
+            if (m[2]) { out.push(row); row = null; }
+          }
         }
-        if (v !== null) row.values[col] = v;
       };
-      on.tag((n, attrs, kind) => {
-        const open = kind !== 'close';
-        switch (n) {
-          case 'row':
-            if (open) {
-              const r = Number(R_ATTR.exec(attrs)?.[1]);
-              row = { number: r > 0 ? r : nextRow, values: [] };
-              nextRow = row.number + 1;
-              col = 0;
-            }
-            if (kind !== 'open' && row) { out.push(row); row = null; }
-            break;
-          case 'c':
-            if (open) {
-              const ref = R_ATTR.exec(attrs)?.[1];
-              col = ref ? columnOf(ref) : col + 1;
-              type = T_ATTR.exec(attrs)?.[1] ?? 'n';
-              style = Number(S_ATTR.exec(attrs)?.[1] ?? 0);
-              value = '';
-              formula = null;
-            }
-            if (kind !== 'open') endCell();
-            break;
-          case 'v': inV = kind === 'open'; break;
-          case 't': inT = kind === 'open' && !inPhonetic; break;
-          case 'rPh': inPhonetic = kind === 'open'; break;
-          case 'f':
-            if (open) formula = '';
-            inF = kind === 'open';
-            break;
-        }
-      });
-      on.text((x) => {
-        if (inV || inT) value += x;
-        else if (inF) formula += x;
-      });
-    }),
+      for await (const chunk of chunksOf(file, e)) {
+        const text = rest + decoder.decode(chunk, { stream: true });
+        const cut = lastRowEnd(text); // only whole rows are scanned; the rest waits for the next chunk
+        rest = text.slice(cut);
+        if (cut) run(text.slice(0, cut));
+        if (out.length) yield* out.splice(0);
+      }
+      run(rest + decoder.decode());
+      yield* out.splice(0);
+    },
   };
 }
