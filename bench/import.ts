@@ -146,8 +146,8 @@ const result = {
   phasesMs: phases,
 };
 const phaseNotes: Record<string, string> = {
-  inflateCheck: 'zip bomb bound: every entry inflated and counted once',
-  readParse: 'exceljs streaming reader: waiting for the next row (unzip, XML, row objects)',
+  inflateCheck: 'zip directory: declared sizes within the bound, no hidden entries (the reader counts what it inflates)',
+  readParse: 'sheet reader (imports.xlsx-reader.ts): waiting for the next row (inflate, tokenize, cell values)',
   readRows: 'checking rows, batching them (encryption, keyed hash, initials on a worker thread)',
   stagingWait: 'waiting for the previous staging batch (part of readRows)',
   read: 'whole read: parse + rows + staging',

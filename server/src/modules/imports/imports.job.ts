@@ -18,7 +18,7 @@ import {
 import * as repo from './imports.repo.ts';
 import { sealer, sealHere, SealWorker } from './imports.seal.ts';
 import { readSheets, type XValue } from './imports.xlsx-reader.ts';
-import { InflatedTooLarge, scanWorkbook } from './imports.zip.ts';
+import { InflatedTooLarge, listEntries } from './imports.zip.ts';
 
 /** Rows per staging statement; progress is written every 10,000 rows. */
 const BATCH = 5000;
@@ -125,16 +125,8 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
   let progress: Promise<void> = Promise.resolve(); // progress counts, written in order, waited for before any final status
   try {
     await repo.setStatus(db, jobId, 'validating');
-    const scan = await scanWorkbook(ctx.filePath, importLimits.maxInflatedBytes);
-    // The streaming reader ignores merges: a merged range over an optional column would import its value into the
-    // first row only, silently. Any merge in a data sheet is an error, named by its range.
-    for (const m of scan.merged) {
-      const cols = specOf(m.sheet);
-      if (!cols) continue;
-      const [, letters = 'A', row = '0'] = /^([A-Z]+)(\d+)/.exec(m.ref) ?? [];
-      const col = [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-      addError({ sheet: m.sheet, row: Number(row), column: cols[col] ?? letters, reason: `合并单元格 ${m.ref}：导入不接受合并单元格，请取消合并并在每一行分别填写` }, null);
-    }
+    // Directory only (declared sizes, no hidden entries); the reader counts what it inflates against the same bound.
+    const entries = await listEntries(ctx.filePath, importLimits.maxInflatedBytes);
     phase('inflateCheck');
     client = await (db as Db & { $client: pg.Pool }).$client.connect();
     const c = client;
@@ -172,7 +164,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
       q.catch(() => {}); // awaited by the next send (or after the loop); this only keeps it from being "unhandled"
     };
 
-    for await (const ws of readSheets(ctx.filePath, scan.entries)) {
+    for await (const ws of readSheets(ctx.filePath, entries, importLimits.maxInflatedBytes)) {
       const name = ws.name;
       const spec = specOf(name);
       if (name === NOTES_SHEET) { for await (const _ of ws) { /* drain */ } continue; }
@@ -297,6 +289,12 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
         rowMs += rowEnd - rowStart;
       }
       if (!headerSeen) addError({ sheet: name, row: 1, column: '', reason: '缺少表头，请使用导入模板' }, null);
+      // A merged range would have imported its value into its first row only, silently: any merge is an error.
+      for (const ref of ws.merged) {
+        const [, letters = 'A', row = '0'] = /^([A-Z]+)(\d+)/.exec(ref) ?? [];
+        const col = [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+        addError({ sheet: name, row: Number(row), column: spec[col] ?? letters, reason: `合并单元格 ${ref}：导入不接受合并单元格，请取消合并并在每一行分别填写` }, null);
+      }
     }
     for (const s of [HOUSEHOLD_SHEET, RESIDENT_SHEET]) {
       if (!seen.has(s)) addError({ sheet: s, row: 0, column: '', reason: `缺少工作表“${s}”，请使用导入模板` }, null);
@@ -327,7 +325,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
     for (const e of await repo.crossCheck(c)) note(RESIDENT_SHEET, e.row, e.column, e.reason);
     phase('crossCheck');
     if (found.size) {
-      for await (const ws of readSheets(ctx.filePath, scan.entries)) {
+      for await (const ws of readSheets(ctx.filePath, entries, importLimits.maxInflatedBytes)) {
         const name = ws.name;
         const spec = specOf(name);
         const wanted = found.get(name);

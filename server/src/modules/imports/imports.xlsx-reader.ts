@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInflateRaw } from 'node:zlib';
-import type { ZipEntry } from './imports.zip.ts';
+import { InflatedTooLarge, type ZipEntry } from './imports.zip.ts';
 
 /**
  * A streaming reader of the sheets of an .xlsx, for the import's hot path. exceljs' streaming reader builds a model
@@ -13,7 +13,11 @@ import type { ZipEntry } from './imports.zip.ts';
  */
 export type XValue = string | number | boolean | Date | { formula: string } | { error: string } | null | undefined;
 export interface XRow { number: number; values: XValue[] }
-export interface XSheet extends AsyncIterable<XRow> { name: string }
+/** A sheet's rows; `merged` lists its merged ranges (A2:A4), complete once the rows have been read. */
+export interface XSheet extends AsyncIterable<XRow> { name: string; merged: string[] }
+
+/** The file and what may still be inflated from it: every entry read counts against one bound (zip bombs). */
+interface Source { file: string; left: number; limit: number }
 
 // Built-in number formats that are dates or times (ECMA-376 Part 1 §18.8.30, and the zh-CN ids 27–36, 50–58).
 const DATE_FORMAT_IDS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
@@ -38,13 +42,20 @@ function columnOf(ref: string): number {
   return n;
 }
 
-async function* chunksOf(file: string, e: ZipEntry): AsyncGenerator<Buffer> {
+async function* chunksOf(source: Source, e: ZipEntry): AsyncGenerator<Buffer> {
   if (!e.compressed) return;
-  const src = createReadStream(file, { start: e.start, end: e.start + e.compressed - 1, highWaterMark: 256 * 1024 });
-  if (e.method === 0) { yield* src as AsyncIterable<Buffer>; return; }
-  const inflate = createInflateRaw({ chunkSize: 256 * 1024 });
-  src.on('error', (err) => inflate.destroy(err));
-  yield* src.pipe(inflate) as AsyncIterable<Buffer>;
+  const src = createReadStream(source.file, { start: e.start, end: e.start + e.compressed - 1, highWaterMark: 256 * 1024 });
+  let stream: AsyncIterable<Buffer> = src;
+  if (e.method !== 0) {
+    const inflate = createInflateRaw({ chunkSize: 256 * 1024 });
+    src.on('error', (err) => inflate.destroy(err));
+    stream = src.pipe(inflate);
+  }
+  for await (const chunk of stream) {
+    source.left -= chunk.length;
+    if (source.left < 0) { src.destroy(); throw new InflatedTooLarge(source.limit); }
+    yield chunk;
+  }
 }
 
 /**
@@ -77,7 +88,7 @@ function tokenize(text: string, onTag: OnTag, onText: OnText) {
   }
 }
 
-async function* parse<T>(file: string, e: ZipEntry, setup: (on: { tag: (f: (name: string, attrs: string, kind: TagKind) => void) => void; text: (f: (t: string) => void) => void }, out: T[]) => void): AsyncGenerator<T> {
+async function* parse<T>(source: Source, e: ZipEntry, setup: (on: { tag: (f: (name: string, attrs: string, kind: TagKind) => void) => void; text: (f: (t: string) => void) => void }, out: T[]) => void): AsyncGenerator<T> {
   let onTag: OnTag = () => {};
   let onText: OnText = () => {};
   const out: T[] = [];
@@ -85,7 +96,7 @@ async function* parse<T>(file: string, e: ZipEntry, setup: (on: { tag: (f: (name
   const decoder = new TextDecoder('utf-8'); // stream mode: a character split across chunks stays whole
   let rest = '';
   const run = (text: string) => tokenize(text, onTag, onText);
-  for await (const chunk of chunksOf(file, e)) {
+  for await (const chunk of chunksOf(source, e)) {
     const text = rest + decoder.decode(chunk, { stream: true });
     const cut = text.lastIndexOf('>') + 1;
     rest = text.slice(cut);
@@ -105,22 +116,22 @@ const R_ATTR = /(?:^|\s)r=["']([^"']*)["']/;
 const T_ATTR = /(?:^|\s)t=["']([^"']*)["']/;
 const S_ATTR = /(?:^|\s)s=["']([^"']*)["']/;
 
-async function wholeText(file: string, e: ZipEntry | undefined): Promise<string> {
+async function wholeText(source: Source, e: ZipEntry | undefined): Promise<string> {
   if (!e) return '';
   const parts: Buffer[] = [];
-  for await (const c of chunksOf(file, e)) parts.push(c);
+  for await (const c of chunksOf(source, e)) parts.push(c);
   return Buffer.concat(parts).toString('utf8');
 }
 
 
 /** Shared strings (<si>: plain <t> or rich runs; phonetic <rPh> runs are not part of the text). */
-async function sharedStrings(file: string, e: ZipEntry | undefined): Promise<string[]> {
+async function sharedStrings(source: Source, e: ZipEntry | undefined): Promise<string[]> {
   if (!e) return [];
   const all: string[] = [];
   let text = '';
   let inT = false;
   let inPhonetic = false;
-  for await (const s of parse<string>(file, e, (on, out) => {
+  for await (const s of parse<string>(source, e, (on, out) => {
     on.tag((n, _a, kind) => {
       if (kind === 'empty') { if (n === 'si') out.push(''); return; }
       const open = kind === 'open';
@@ -134,11 +145,11 @@ async function sharedStrings(file: string, e: ZipEntry | undefined): Promise<str
 }
 
 /** For each cellXfs index: is it a date format? */
-async function dateStyles(file: string, e: ZipEntry | undefined): Promise<boolean[]> {
+async function dateStyles(source: Source, e: ZipEntry | undefined): Promise<boolean[]> {
   const custom = new Map<number, string>();
   const dates: boolean[] = [];
   let inXfs = false;
-  tokenize(await wholeText(file, e), (n, attrs, kind) => {
+  tokenize(await wholeText(source, e), (n, attrs, kind) => {
     if (n === 'numFmt' && kind !== 'close') custom.set(Number(attrOf(attrs, 'numFmtId')), attrOf(attrs, 'formatCode') ?? '');
     else if (n === 'cellXfs') inXfs = kind === 'open';
     else if (n === 'xf' && inXfs && kind !== 'close') {
@@ -150,11 +161,16 @@ async function dateStyles(file: string, e: ZipEntry | undefined): Promise<boolea
 }
 
 /** The sheets in workbook order, each an async iterable of its rows. */
-export async function* readSheets(file: string, entries: Map<string, ZipEntry>): AsyncGenerator<XSheet> {
-  const book = await wholeText(file, entries.get('xl/workbook.xml'));
+/**
+ * The sheets in workbook order, each an async iterable of its rows. `entries` come from imports.zip.ts listEntries
+ * (directory checked); everything inflated here counts against `limit`, so a zip bomb stops with InflatedTooLarge.
+ */
+export async function* readSheets(file: string, entries: Map<string, ZipEntry>, limit: number): AsyncGenerator<XSheet> {
+  const source: Source = { file, left: limit, limit };
+  const book = await wholeText(source, entries.get('xl/workbook.xml'));
   if (!book) throw new Error('not a workbook: xl/workbook.xml missing');
   const targets = new Map<string, string>();
-  tokenize(await wholeText(file, entries.get('xl/_rels/workbook.xml.rels')), (n, attrs, kind) => {
+  tokenize(await wholeText(source, entries.get('xl/_rels/workbook.xml.rels')), (n, attrs, kind) => {
     if (n !== 'Relationship' || kind === 'close') return;
     const target = attrOf(attrs, 'Target') ?? '';
     targets.set(attrOf(attrs, 'Id') ?? '', target.startsWith('/') ? target.slice(1) : `xl/${target}`);
@@ -166,12 +182,13 @@ export async function* readSheets(file: string, entries: Map<string, ZipEntry>):
     if (n === 'workbookPr') date1904 = ['1', 'true'].includes(attrOf(attrs, 'date1904') ?? '');
     else if (n === 'sheet') sheets.push({ name: attrOf(attrs, 'name') ?? '', target: targets.get(attrOf(attrs, 'id') ?? '') ?? '' });
   }, () => {});
-  const strings = await sharedStrings(file, entries.get('xl/sharedStrings.xml'));
-  const dates = await dateStyles(file, entries.get('xl/styles.xml'));
+  const strings = await sharedStrings(source, entries.get('xl/sharedStrings.xml'));
+  const dates = await dateStyles(source, entries.get('xl/styles.xml'));
   for (const s of sheets) {
     const entry = entries.get(s.target);
     if (!entry) continue;
-    yield Object.assign(rowsOf(file, entry, strings, dates, date1904), { name: s.name });
+    const merged: string[] = [];
+    yield Object.assign(rowsOf(source, entry, strings, dates, date1904, merged), { name: s.name, merged });
   }
 }
 
@@ -183,6 +200,8 @@ const F = /<(?:\w+:)?f\b[^>]*?(?:\/>|>([^<]*)<\/(?:\w+:)?f>)/;
 const T = /<(?:\w+:)?t\b[^>]*?(?:\/>|>([^<]*)<\/(?:\w+:)?t>)/g;
 const PHONETIC = /<(?:\w+:)?rPh\b[\s\S]*?<\/(?:\w+:)?rPh>/g;
 const ROW_END = /<\/(?:\w+:)?row>/g;
+// <mergeCells> follows <sheetData>, so it is in the text after the last row.
+const MERGE_REF = /<(?:\w+:)?mergeCell\b[^>]*?\bref=["']([A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?)["']/g;
 
 /** Offset just after the last complete </row> in `text` (0 when there is none yet). */
 function lastRowEnd(text: string): number {
@@ -197,7 +216,7 @@ function lastRowEnd(text: string): number {
   return end;
 }
 
-function rowsOf(file: string, e: ZipEntry, strings: string[], dates: boolean[], date1904: boolean): AsyncIterable<XRow> {
+function rowsOf(source: Source, e: ZipEntry, strings: string[], dates: boolean[], date1904: boolean, merged: string[]): AsyncIterable<XRow> {
   const cellValue = (attrs: string, inner: string | undefined): XValue => {
     if (!inner) return null; // <c r="B2" s="1"/>: styled but empty, absent as in exceljs
     const f = F.exec(inner);
@@ -255,14 +274,17 @@ function rowsOf(file: string, e: ZipEntry, strings: string[], dates: boolean[], 
           }
         }
       };
-      for await (const chunk of chunksOf(file, e)) {
+      for await (const chunk of chunksOf(source, e)) {
         const text = rest + decoder.decode(chunk, { stream: true });
         const cut = lastRowEnd(text); // only whole rows are scanned; the rest waits for the next chunk
         rest = text.slice(cut);
         if (cut) run(text.slice(0, cut));
         if (out.length) yield* out.splice(0);
       }
-      run(rest + decoder.decode());
+      const tail = rest + decoder.decode();
+      run(tail);
+      MERGE_REF.lastIndex = 0;
+      for (let m = MERGE_REF.exec(tail); m; m = MERGE_REF.exec(tail)) merged.push(m[1]!);
       yield* out.splice(0);
     },
   };

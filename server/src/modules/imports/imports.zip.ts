@@ -28,17 +28,22 @@ export interface WorkbookScan { inflated: number; merged: { sheet: string; ref: 
  * the central directory, so no entry hidden from the directory reaches the streaming reader (it walks local headers).
  * Returns the total inflated size.
  */
-export async function checkInflatedSize(file: string, limit: number): Promise<number> {
-  return (await scanWorkbook(file, limit)).inflated;
-}
 
 const SHEET_ENTRY = /^xl\/worksheets\/[^/]+\.xml$/;
 const BOOK_ENTRIES = new Set(['xl/workbook.xml', 'xl/_rels/workbook.xml.rels']);
 // Tags are ASCII, so latin1 decoding finds them whatever the text around them; refs are A1-style ranges.
 const MERGE = /<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?)"/g;
 
-/** The size bound of checkInflatedSize, and while inflating, every sheet's merged ranges (mapped to sheet names). */
-export async function scanWorkbook(file: string, limit: number): Promise<WorkbookScan> {
+/**
+ * The zip's entries from its central directory, refused when the declared sizes pass `limit` or when the entries do
+ * not tile the file (no entry hidden from the directory). Inflates nothing: a reader of these entries must count what
+ * it inflates itself (imports.xlsx-reader.ts does); scanWorkbook does it for readers that cannot (exceljs).
+ */
+export async function listEntries(file: string, limit: number): Promise<Map<string, ZipEntry>> {
+  return new Map((await directory(file, limit)).map((e) => [e.name, { name: e.name, start: e.start, compressed: e.compressed, method: e.method }]));
+}
+
+async function directory(file: string, limit: number): Promise<Entry[]> {
   const fh = await open(file, 'r');
   let entries: Entry[];
   let cdOffset: number;
@@ -93,6 +98,12 @@ export async function scanWorkbook(file: string, limit: number): Promise<Workboo
   } finally {
     await fh.close();
   }
+  return entries;
+}
+
+/** The size bound for a reader that inflates on its own (exceljs), and while inflating, every sheet's merged ranges. */
+export async function scanWorkbook(file: string, limit: number): Promise<WorkbookScan> {
+  const entries = await directory(file, limit);
   let total = 0;
   const mergedByEntry = new Map<string, Set<string>>();
   const book = new Map<string, string>(); // workbook.xml and its rels, to name the sheets
