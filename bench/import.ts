@@ -23,6 +23,7 @@ import { runMigrations } from '../server/src/db/migrate.ts';
 import { makeIdNumber } from '../server/src/lib/id-number.ts';
 import { XLSX_TYPE } from '../server/src/modules/imports/imports.limits.ts';
 import { lastImportPhases } from '../server/src/modules/imports/imports.job.ts';
+import { idle } from '../server/src/modules/imports/imports.service.ts';
 import { seedBase } from '../server/src/seed/index.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,16 +89,11 @@ const rows = N * 3;
 const bytes = statSync(file).size;
 console.log(`workbook: ${N} households, ${2 * N} residents, ${(bytes / 1048576).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-// Baseline: raw COPY of the same rows into bare tables (no validation, no encryption, no indexes).
+// Paired runs (this machine is shared and noisy): each run is a raw COPY of the same rows into bare tables (no
+// validation, no encryption, no indexes) and then the import through the API into emptied registry tables; the figure
+// is the median of the per-run ratios.
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 await database.pool.query('CREATE TABLE bench_h (key text, village text, address text); CREATE TABLE bench_r (key text, name text, sex text, birth date, id text, relation text)');
-const c = await database.pool.connect();
-const tc = performance.now();
-await pipeline(Readable.from(hhCopy), c.query(copyFrom('COPY bench_h FROM STDIN')));
-await pipeline(Readable.from(resCopy), c.query(copyFrom('COPY bench_r FROM STDIN')));
-const copyMs = performance.now() - tc;
-c.release();
-
-// The import through the API.
 const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, SESSION_SECRET: 'x'.repeat(40), LIANXIN_KEYRING: JSON.stringify(ring), LIANXIN_DEMO_PASSWORD: password });
 const app = await buildApp({ config, database });
 const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'town', password } });
@@ -105,31 +101,49 @@ const cookie = `lx_session=${login.cookies.find((x) => x.name === 'lx_session')!
 const csrf = login.json().data.csrfToken;
 const rssBefore = process.memoryUsage().rss;
 peak = rssBefore;
-const ti = performance.now();
-const up = await app.inject({
-  method: 'POST', url: '/api/v1/imports/households?fileName=bench.xlsx', payload: createReadStream(file),
-  headers: { cookie, 'x-csrf-token': csrf, 'content-type': XLSX_TYPE, 'content-length': String(bytes) },
-});
-if (up.statusCode !== 202) throw new Error(`upload: ${up.statusCode} ${up.body}`);
-const id = up.json().data.id;
-let job = up.json().data;
-while (job.status !== 'done' && job.status !== 'failed') {
-  await new Promise((r) => setTimeout(r, 200));
-  job = (await app.inject({ method: 'GET', url: `/api/v1/imports/${id}`, headers: { cookie } })).json().data;
+const runs: { copyMs: number; importMs: number; ratio: number; phases: Record<string, number> }[] = [];
+let job: { status: string; counts: { written: number } } = { status: 'queued', counts: { written: 0 } };
+for (let run = 0; run < RUNS; run++) {
+  await database.pool.query('TRUNCATE bench_h, bench_r; TRUNCATE residents, households CASCADE');
+  const c = await database.pool.connect();
+  const tc = performance.now();
+  await pipeline(Readable.from(hhCopy), c.query(copyFrom('COPY bench_h FROM STDIN')));
+  await pipeline(Readable.from(resCopy), c.query(copyFrom('COPY bench_r FROM STDIN')));
+  const copyMs = performance.now() - tc;
+  c.release();
+  const ti = performance.now();
+  const up = await app.inject({
+    method: 'POST', url: '/api/v1/imports/households?fileName=bench.xlsx', payload: createReadStream(file),
+    headers: { cookie, 'x-csrf-token': csrf, 'content-type': XLSX_TYPE, 'content-length': String(bytes) },
+  });
+  if (up.statusCode !== 202) throw new Error(`upload: ${up.statusCode} ${up.body}`);
+  const id = up.json().data.id;
+  job = up.json().data;
+  while (job.status !== 'done' && job.status !== 'failed') {
+    await new Promise((r) => setTimeout(r, 200));
+    job = (await app.inject({ method: 'GET', url: `/api/v1/imports/${id}`, headers: { cookie } })).json().data;
+  }
+  const importMs = performance.now() - ti;
+  if (job.status !== 'done') {
+    const errs = await app.inject({ method: 'GET', url: `/api/v1/imports/${id}/errors.xlsx`, headers: { cookie } });
+    const ewb = new ExcelJS.Workbook();
+    await ewb.xlsx.load(errs.rawPayload as unknown as ArrayBuffer);
+    const first: unknown[] = [];
+    ewb.worksheets[0]!.eachRow((r, i) => { if (i <= 4) first.push(r.values); });
+    throw new Error(`import failed: ${JSON.stringify(job)} ${JSON.stringify(first)}`);
+  }
+  await idle(); // the job publishes its phase timings as it ends
+  const phases = Object.fromEntries(Object.entries(lastImportPhases).map(([k, v]) => [k, Math.round(v)]));
+  runs.push({ copyMs, importMs, ratio: copyMs / importMs, phases });
+  console.log(`run ${run + 1}: import ${Math.round(importMs)} ms, COPY ${Math.round(copyMs)} ms, ${(100 * copyMs / importMs).toFixed(1)}% — phases ${JSON.stringify(phases)}`);
 }
-const importMs = performance.now() - ti;
-if (job.status !== 'done') {
-  const errs = await app.inject({ method: 'GET', url: `/api/v1/imports/${id}/errors.xlsx`, headers: { cookie } });
-  const ewb = new ExcelJS.Workbook();
-  await ewb.xlsx.load(errs.rawPayload as unknown as ArrayBuffer);
-  const first: unknown[] = [];
-  ewb.worksheets[0]!.eachRow((r, i) => { if (i <= 4) first.push(r.values); });
-  throw new Error(`import failed: ${JSON.stringify(job)} ${JSON.stringify(first)}`);
-}
+const byRatio = [...runs].sort((a, b) => a.ratio - b.ratio);
+const mid = byRatio[Math.floor(byRatio.length / 2)]!; // the median run (odd RUNS): its times and phases are reported
+const importMs = mid.importMs;
+const copyMs = mid.copyMs;
 clearInterval(sampler);
 await app.close(); // waits for the job to end, so its timings are complete
-const phases = Object.fromEntries(Object.entries(lastImportPhases).map(([k, v]) => [k, Math.round(v)]));
-console.log('phases (ms):', JSON.stringify(phases));
+const phases = mid.phases;
 await database.close();
 await admin.query('DROP DATABASE IF EXISTS lx_bench_import WITH (FORCE)');
 const version = (await admin.query("SELECT current_setting('server_version') AS v")).rows[0].v;
@@ -141,7 +155,8 @@ const result = {
   at: new Date().toISOString(), engine, postgres: version, households: N, residents: 2 * N, rows, workbookMB: +(bytes / 1048576).toFixed(1),
   import: { ms: Math.round(importMs), rowsPerSec: Math.round(rows / (importMs / 1000)), written: job.counts.written },
   copy: { ms: Math.round(copyMs), rowsPerSec: Math.round(rows / (copyMs / 1000)) },
-  importOverCopy: +((rows / importMs) / (rows / copyMs)).toFixed(3),
+  importOverCopy: +mid.ratio.toFixed(3),
+  runs: runs.map((r) => ({ importMs: Math.round(r.importMs), copyMs: Math.round(r.copyMs), importOverCopy: +r.ratio.toFixed(3) })),
   peakRssMB: Math.round(peak / 1048576), rssBeforeMB: Math.round(rssBefore / 1048576),
   phasesMs: phases,
 };
@@ -161,12 +176,12 @@ const md = [
   '',
   `Workbook: ${N} households + ${2 * N} residents = ${rows} rows, ${result.workbookMB} MB.`,
   '',
-  '| path | ms | rows/s |',
+  '| path (median run) | ms | rows/s |',
   '|---|---|---|',
   `| import through the API (stream, validate, encrypt, stage, merge) | ${result.import.ms} | ${result.import.rowsPerSec} |`,
   `| raw COPY of the same rows into bare tables (baseline, same run) | ${result.copy.ms} | ${result.copy.rowsPerSec} |`,
   '',
-  `Import ÷ COPY throughput: ${(result.importOverCopy * 100).toFixed(1)}% (target ≥ 30%). Peak RSS of the process (server in-process): ${result.peakRssMB} MB (target < 1 GB; ${result.rssBeforeMB} MB before the upload).`,
+  `Import ÷ COPY throughput, median of ${RUNS} paired runs: ${(result.importOverCopy * 100).toFixed(1)}% (target ≥ 30%; runs: ${result.runs.map((r) => `${(r.importOverCopy * 100).toFixed(1)}%`).join(', ')}). Peak RSS of the process (server in-process): ${result.peakRssMB} MB (target < 1 GB; ${result.rssBeforeMB} MB before the upload).`,
   '',
   'Phases of the job (wall clock, ms):',
   '',

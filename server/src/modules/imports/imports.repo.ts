@@ -140,6 +140,8 @@ export async function crossCheck(c: pg.PoolClient): Promise<CrossError[]> {
  * (every adult away) comes from one grouped pass over staging, not a subquery per household.
  */
 export async function mergeStaging(c: pg.PoolClient, today: string): Promise<{ orgIds: string[]; households: number; residents: number }> {
+  // The joins below hash 100k–300k staged rows, which outgrow the default 4 MB work_mem (bench: merge 6.2–6.8 s → 5.7 s).
+  await c.query(`SET LOCAL work_mem = '64MB'`);
   const hh = await c.query(`
     INSERT INTO households (id, org_id, grid_id, address, head_name, head_initials, tags, away)
     SELECT h.id, h.org_id, h.grid_id, h.address, hd.name, hd.name_initials, h.tags, coalesce(a.away, false)
