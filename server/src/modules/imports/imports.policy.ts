@@ -6,7 +6,7 @@ import type { JobRow } from './imports.repo.ts';
 /** Importing households is registering them: the registry write roles (office, town, secretary), inside their roots. */
 export function assertCanImport(grants: Grant[]): string[] {
   const roots = registryRoots(grants, 'write');
-  if (!roots.length) throw errors.forbidden('当前角色无权导入住户信息');
+  if (!roots.length) throw errors.forbidden('当前角色无权导入登记信息（住户、企业商户、党员、联户关系）');
   return roots;
 }
 

@@ -32,6 +32,23 @@ function safeEqual(a: string, b: string): boolean {
  * /api/v1/imports. Uploads are the raw xlsx body (content type XLSX_TYPE), parsed by this plugin only: the app's
  * 64 KiB JSON limit stays for every other route.
  */
+/** Who may upload is settled before a byte of the body is read (the auth plugin's own checks run after parsing). */
+async function uploadGuard(req: FastifyRequest) {
+  if (!req.auth) throw errors.unauthenticated();
+  const token = req.headers['x-csrf-token'];
+  if (typeof token !== 'string' || !safeEqual(token, req.auth.session.csrfToken)) {
+    throw errors.forbidden('缺少或错误的 CSRF 令牌，请刷新页面后重试');
+  }
+  assertCanImport(req.auth.grants);
+}
+
+/** The uploaded file, as the upload parser left it on disk. */
+function uploadOf(req: FastifyRequest): Upload {
+  const upload = req.body as Upload | undefined;
+  if (!upload || typeof upload !== 'object' || !('path' in upload)) throw errors.validation(`请以 ${XLSX_TYPE} 上传 .xlsx 文件`);
+  return upload;
+}
+
 export async function importRoutes(app: FastifyInstance, opts: { db: Db; config: Config }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.addHook('preHandler', app.requireAuth);
@@ -53,15 +70,7 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; config:
     .send(householdTemplate()));
 
   r.post('/households', {
-    // Who may upload is settled before a byte of the body is read (the auth plugin's own checks run after parsing).
-    onRequest: async (req) => {
-      if (!req.auth) throw errors.unauthenticated();
-      const token = req.headers['x-csrf-token'];
-      if (typeof token !== 'string' || !safeEqual(token, req.auth.session.csrfToken)) {
-        throw errors.forbidden('缺少或错误的 CSRF 令牌，请刷新页面后重试');
-      }
-      assertCanImport(req.auth.grants);
-    },
+    onRequest: uploadGuard,
     schema: {
       tags: ['imports'],
       summary: '导入住户及居民（请求体为 xlsx 文件本身；后台校验，全部无误才写入）',
@@ -69,11 +78,7 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; config:
       response: { 202: importJobItem, ...errorResponses },
     },
   }, async (req, reply) => {
-    const upload = req.body as Upload | undefined;
-    if (!upload || typeof upload !== 'object' || !('path' in upload)) {
-      throw errors.validation(`请以 ${XLSX_TYPE} 上传 .xlsx 文件`);
-    }
-    const job = await service.startHouseholdImport(ctx(req), upload, req.query.fileName ?? 'upload.xlsx');
+    const job = await service.startHouseholdImport(ctx(req), uploadOf(req), req.query.fileName ?? 'upload.xlsx');
     return reply.code(202).send({ data: job });
   });
 
@@ -86,14 +91,7 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; config:
       .send(kindTemplate(spec)));
 
     r.post(`/${kind}`, {
-      onRequest: async (req) => {
-        if (!req.auth) throw errors.unauthenticated();
-        const token = req.headers['x-csrf-token'];
-        if (typeof token !== 'string' || !safeEqual(token, req.auth.session.csrfToken)) {
-          throw errors.forbidden('缺少或错误的 CSRF 令牌，请刷新页面后重试');
-        }
-        assertCanImport(req.auth.grants);
-      },
+      onRequest: uploadGuard,
       schema: {
         tags: ['imports'],
         summary: `${spec.templateName}（请求体为 xlsx 文件本身；后台校验，全部无误才写入）`,
@@ -101,11 +99,7 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; config:
         response: { 202: importJobItem, ...errorResponses },
       },
     }, async (req, reply) => {
-      const upload = req.body as Upload | undefined;
-      if (!upload || typeof upload !== 'object' || !('path' in upload)) {
-        throw errors.validation(`请以 ${XLSX_TYPE} 上传 .xlsx 文件`);
-      }
-      const job = await service.startKindImport(ctx(req), spec, upload, req.query.fileName ?? 'upload.xlsx');
+      const job = await service.startKindImport(ctx(req), spec, uploadOf(req), req.query.fileName ?? 'upload.xlsx');
       return reply.code(202).send({ data: job });
     });
   }
