@@ -37,6 +37,8 @@ export interface Config {
   /** Login attempts per IP per minute (@fastify/rate-limit). */
   loginRatePerMinute: number;
   webDist: string | null;
+  /** Finished import jobs (and their error rows, which hold uploaded personal data) are deleted after this many days. */
+  importRetentionDays: number;
   /** Origin printed into contact-card QR codes; cards outlive requests, so production must name it. */
   publicUrl: string | null;
 }
@@ -146,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockoutMinutes: int(env, 'LIANXIN_LOCKOUT_MINUTES', 15, problems),
     loginRatePerMinute: int(env, 'LIANXIN_LOGIN_RATE_PER_MINUTE', 20, problems),
     webDist: env.LIANXIN_WEB_DIST ?? null,
+    importRetentionDays: int(env, 'LIANXIN_IMPORT_RETENTION_DAYS', 30, problems),
     publicUrl,
   };
   if (problems.length) throw new ConfigError(problems);

@@ -4,7 +4,7 @@ import { openDatabase } from './db/database.ts';
 import { runMigrations } from './db/migrate.ts';
 import { seedBase } from './seed/index.ts';
 import { generateDemo } from './seed/demo/generate.ts';
-import { failInterruptedJobs } from './modules/imports/imports.repo.ts';
+import { failInterruptedJobs, purgeFinishedJobs } from './modules/imports/imports.repo.ts';
 
 /** config → database (embedded or URL) → migrate → first-start seed → buildApp → listen; stops cleanly on signals. */
 async function main(): Promise<void> {
@@ -40,6 +40,13 @@ async function main(): Promise<void> {
     // One app process runs imports (in-process queue): anything still "running" in the database died with a previous process.
     const interrupted = await failInterruptedJobs(database.db);
     if (interrupted) log(`marked ${interrupted} interrupted import job(s) as failed; nothing of them was written`);
+    // Retention of import jobs and their error rows: at boot and then every 6 hours (unref: never keeps the process up).
+    const purge = async () => {
+      const n = await purgeFinishedJobs(database.db, config.importRetentionDays);
+      if (n) log(`deleted ${n} import job(s) finished more than ${config.importRetentionDays} days ago, with their error rows`);
+    };
+    await purge();
+    setInterval(() => { purge().catch((e: unknown) => log(`import retention failed: ${String(e)}`)); }, 6 * 3600_000).unref();
     const seeded = await seedBase(database.pool, config);
     if (seeded.orgs > 0) {
       log(`first start: loaded ${seeded.orgs} organizations (Jiyuan: 16 towns/streets, 557 villages/communities)`);

@@ -186,6 +186,17 @@ export async function orgsForImport(db: Db): Promise<Map<string, { id: string; p
 }
 
 /**
+ * Retention: finished jobs older than `days` are deleted with their error rows and staging (foreign keys cascade).
+ * Error rows keep the uploaded values — ID numbers included, encrypted — so they must not outlive their use (PIPL:
+ * personal data kept no longer than needed). Returns how many jobs went.
+ */
+export async function purgeFinishedJobs(db: Pick<Db, 'execute'>, days: number): Promise<number> {
+  const { rows } = await db.execute<{ id: string }>(sql`
+    DELETE FROM import_jobs WHERE status IN ('done', 'failed') AND finished_at < now() - make_interval(days => ${days}) RETURNING id`);
+  return rows.length;
+}
+
+/**
  * Jobs left queued/validating/merging by a process that died (kill -9, power loss) can never finish: mark them
  * failed and drop their staging rows. Their merge, if it had started, was one transaction — rolled back by PostgreSQL —
  * so households and residents are exactly as before the import. Run once at boot, before serving.
