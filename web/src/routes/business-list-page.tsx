@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Empty, Input, List, Select, Skeleton, Tag, Typography } from 'antd';
-import { Link, useNavigate, useParams, useRouteLoaderData, useSearchParams } from 'react-router';
+import { Alert, Button, Empty, Input, List, Select, Skeleton, Tag, Typography } from 'antd';
+import { Link, useNavigate, useParams, useRouteLoaderData } from 'react-router';
 import type { BusinessKind, Me } from '@lianxin/contracts';
+import { useFilterParams } from '../app/use-filter-params.ts';
+import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { BusinessExportModal } from '../features/businesses/business-export-modal.tsx';
 import { kindColors, kindLabels, kindOptions } from '../features/businesses/business-labels.ts';
@@ -17,7 +19,7 @@ export function BusinessListPage() {
   const { code = '' } = useParams();
   const navigate = useNavigate();
   const me = useRouteLoaderData('shell') as Me;
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter] = useFilterParams<keyof BusinessFilters>();
   const kind = params.get('kind');
   const linked = params.get('unlinked');
   const filters: BusinessFilters = {
@@ -28,13 +30,6 @@ export function BusinessListPage() {
   const org = useQuery(orgQuery(code));
   const list = useInfiniteQuery({ ...businessListQuery(code, filters), enabled: org.isSuccess && org.data.abilities.readPeople });
   const [fullExport, setFullExport] = useState(false);
-
-  function setFilter(key: keyof BusinessFilters, value: string | undefined) {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  }
 
   if (org.isPending) return <Skeleton active />;
   if (org.isError || !org.data.abilities.readPeople) {
@@ -52,16 +47,7 @@ export function BusinessListPage() {
       {anySynthetic && !me.demo && (
         <Alert type="warning" showIcon title="演示数据" description="列表中的企业商户为演示数据，并非真实信息。" style={{ marginBottom: 12 }} />
       )}
-      <nav aria-label="位置">
-        <Breadcrumb
-          className="lx-breadcrumb"
-          items={[
-            ...o.ancestors.map((a) => ({ key: a.code, title: <Link to={`/orgs/${encodeURIComponent(a.code)}`}>{a.name}</Link> })),
-            { key: o.code, title: <Link to={`/orgs/${encodeURIComponent(o.code)}`}>{o.shortName || o.name}</Link> },
-            { key: 'businesses', title: <span aria-current="page">企业商户</span> },
-          ]}
-        />
-      </nav>
+      <OrgBreadcrumb org={o} trail={[{ label: '企业商户' }]} />
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
         <Typography.Title level={3} id="businesses-title" style={{ margin: 0 }}>{o.shortName || o.name} · 企业商户</Typography.Title>
         <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>

@@ -1,8 +1,9 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Breadcrumb, Skeleton, Typography } from 'antd';
+import { Skeleton, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import type { ImportJob } from '@lianxin/contracts';
+import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { canRegister } from '../features/households/household-abilities.ts';
 import { checkFile, TEMPLATE_URL, uploadHouseholds } from '../features/imports/import-queries.ts';
@@ -44,17 +45,7 @@ export function HouseholdImportPage() {
 
   return (
     <article aria-labelledby="import-title" style={{ maxWidth: 720 }}>
-      <nav aria-label="位置">
-        <Breadcrumb
-          className="lx-breadcrumb"
-          items={[
-            ...o.ancestors.map((a) => ({ key: a.code, title: <Link to={`/orgs/${encodeURIComponent(a.code)}`}>{a.name}</Link> })),
-            { key: o.code, title: <Link to={`/orgs/${encodeURIComponent(o.code)}`}>{o.shortName || o.name}</Link> },
-            { key: 'households', title: <Link to={listPath}>户籍</Link> },
-            { key: 'import', title: <span aria-current="page">Excel 导入</span> },
-          ]}
-        />
-      </nav>
+      <OrgBreadcrumb org={o} trail={[{ label: '户籍', to: listPath }, { label: 'Excel 导入' }]} />
       <Typography.Title level={3} id="import-title" style={{ margin: '8px 0 12px' }}>Excel 导入住户</Typography.Title>
 
       {jobId ? (

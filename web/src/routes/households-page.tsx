@@ -1,7 +1,9 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Empty, Input, List, Select, Skeleton, Tag, Typography } from 'antd';
-import { Link, useNavigate, useParams, useRouteLoaderData, useSearchParams } from 'react-router';
+import { Alert, Button, Empty, Input, List, Select, Skeleton, Tag, Typography } from 'antd';
+import { Link, useNavigate, useParams, useRouteLoaderData } from 'react-router';
 import type { Me } from '@lianxin/contracts';
+import { useFilterParams } from '../app/use-filter-params.ts';
+import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { canRegister } from '../features/households/household-abilities.ts';
 import { householdListQuery, tagsQuery, type HouseholdFilters } from '../features/households/household-queries.ts';
@@ -12,7 +14,7 @@ export function HouseholdsPage() {
   const { code = '' } = useParams();
   const navigate = useNavigate();
   const me = useRouteLoaderData('shell') as Me;
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter] = useFilterParams<keyof HouseholdFilters>();
   const filters: HouseholdFilters = {
     q: params.get('q')?.trim() || undefined,
     tag: params.get('tag') || undefined,
@@ -21,13 +23,6 @@ export function HouseholdsPage() {
   const org = useQuery(orgQuery(code));
   const tags = useQuery(tagsQuery);
   const list = useInfiniteQuery({ ...householdListQuery(code, filters), enabled: org.isSuccess && org.data.abilities.readPeople });
-
-  function setFilter(key: keyof HouseholdFilters, value: string | undefined) {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  }
 
   if (org.isPending) return <Skeleton active />;
   if (org.isError || !org.data.abilities.readPeople) {
@@ -45,16 +40,7 @@ export function HouseholdsPage() {
       {anySynthetic && !me.demo && (
         <Alert type="warning" showIcon title="演示数据" description="列表中的住户为演示数据，并非真实人员信息。" style={{ marginBottom: 12 }} />
       )}
-      <nav aria-label="位置">
-        <Breadcrumb
-          className="lx-breadcrumb"
-          items={[
-            ...o.ancestors.map((a) => ({ key: a.code, title: <Link to={`/orgs/${encodeURIComponent(a.code)}`}>{a.name}</Link> })),
-            { key: o.code, title: <Link to={`/orgs/${encodeURIComponent(o.code)}`}>{o.shortName || o.name}</Link> },
-            { key: 'households', title: <span aria-current="page">户籍</span> },
-          ]}
-        />
-      </nav>
+      <OrgBreadcrumb org={o} trail={[{ label: '户籍' }]} />
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
         <Typography.Title level={3} id="households-title" style={{ margin: 0 }}>{o.shortName || o.name} · 户籍</Typography.Title>
         {canRegister(o) && (

@@ -1,7 +1,8 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Card, Select, Skeleton, Space, Typography } from 'antd';
+import { Alert, Button, Card, Select, Skeleton, Space, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
+import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 import { ContactCardButton } from '../features/print/contact-card-button.tsx';
@@ -32,16 +33,7 @@ export function LinkMapPage() {
 
   return (
     <article aria-labelledby="map-title">
-      <nav aria-label="位置">
-        <Breadcrumb
-          className="lx-breadcrumb"
-          items={[
-            ...o.ancestors.map((a) => ({ key: a.code, title: <Link to={`/orgs/${encodeURIComponent(a.code)}`}>{a.name}</Link> })),
-            { key: o.code, title: <Link to={`/orgs/${encodeURIComponent(o.code)}`}>{name}</Link> },
-            { key: 'map', title: <span aria-current="page">联户示意图</span> },
-          ]}
-        />
-      </nav>
+      <OrgBreadcrumb org={o} trail={[{ label: '联户示意图' }]} />
       <Typography.Title level={3} id="map-title" style={{ margin: '8px 0 12px' }}>{name} · 联户示意图</Typography.Title>
       <Card size="small" style={{ marginBottom: 12 }}>
         <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>

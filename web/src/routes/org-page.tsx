@@ -1,7 +1,8 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Empty, List, Row, Skeleton, Statistic, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Empty, List, Row, Skeleton, Statistic, Typography } from 'antd';
 import { Link, useParams, useRouteLoaderData } from 'react-router';
 import type { Me } from '@lianxin/contracts';
+import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { canRegister } from '../features/households/household-abilities.ts';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
@@ -33,15 +34,7 @@ export function OrgPage() {
       {o.synthetic && !me.demo && (
         <Alert type="warning" showIcon title="演示数据" description="该组织为演示数据，并非真实组织。" style={{ marginBottom: 12 }} />
       )}
-      <nav aria-label="位置">
-        <Breadcrumb
-          className="lx-breadcrumb"
-          items={[
-            ...o.ancestors.map((a) => ({ key: a.code, title: <Link to={`/orgs/${encodeURIComponent(a.code)}`}>{a.name}</Link> })),
-            { key: o.code, title: <span aria-current="page">{o.shortName || o.name}</span> },
-          ]}
-        />
-      </nav>
+      <OrgBreadcrumb org={o} />
       <Typography.Title level={2} id="org-title" style={{ marginTop: 8 }}>{o.name}</Typography.Title>
       <Descriptions
         size="small"

@@ -1,8 +1,9 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Breadcrumb, Skeleton, Typography } from 'antd';
+import { Skeleton, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import type { ImportJob } from '@lianxin/contracts';
+import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { canRegister } from '../features/households/household-abilities.ts';
 import { checkFile, kindTemplateUrl, uploadKind, type RegistryImportKind } from '../features/imports/import-queries.ts';
@@ -85,17 +86,7 @@ export function RegistryImportPage() {
 
   return (
     <article aria-labelledby="import-title" style={{ maxWidth: 720 }}>
-      <nav aria-label="位置">
-        <Breadcrumb
-          className="lx-breadcrumb"
-          items={[
-            ...o.ancestors.map((a) => ({ key: a.code, title: <Link to={`/orgs/${encodeURIComponent(a.code)}`}>{a.name}</Link> })),
-            { key: o.code, title: <Link to={`/orgs/${encodeURIComponent(o.code)}`}>{o.shortName || o.name}</Link> },
-            ...(page.list.crumb ? [{ key: 'list', title: <Link to={listPath}>{page.list.crumb}</Link> }] : []),
-            { key: 'import', title: <span aria-current="page">Excel 导入</span> },
-          ]}
-        />
-      </nav>
+      <OrgBreadcrumb org={o} trail={[...(page.list.crumb ? [{ label: page.list.crumb, to: listPath }] : []), { label: 'Excel 导入' }]} />
       <Typography.Title level={3} id="import-title" style={{ margin: '8px 0 12px' }}>{page.title}</Typography.Title>
 
       {jobId ? (

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
 import { residentBody } from '../../../test/factories.ts';
+import { errorRowsOf, importWorkbook, uploadWorkbook, waitForJob } from '../../../test/imports.ts';
 import { decrypt, keyedHash } from '../../lib/crypto.ts';
 import { makeIdNumber } from '../../lib/id-number.ts';
 import { initials } from '../../lib/pinyin.ts';
@@ -32,29 +33,12 @@ afterAll(async () => { await t.close(); });
 function get(role: string, url: string) {
   return t.app.inject({ method: 'GET', url, headers: { cookie: s[role]!.cookie } });
 }
-function upload(role: string, body: Buffer) {
-  return t.app.inject({
-    method: 'POST', url: '/api/v1/imports/households?fileName=test.xlsx', payload: body,
-    headers: { cookie: s[role]!.cookie, 'x-csrf-token': s[role]!.csrf, 'content-type': XLSX_TYPE },
-  });
-}
+const upload = (role: string, body: Buffer) => uploadWorkbook(t.app, s[role]!, 'households', body);
 async function count(table: 'households' | 'residents'): Promise<number> {
   return (await t.database.db.execute<{ n: number }>(sql.raw(`SELECT count(*)::int AS n FROM ${table}`))).rows[0]!.n;
 }
-/** Polls the job until it ends (the job runs in the background of the same process). */
-async function finished(role: string, id: string) {
-  for (let i = 0; i < 300; i++) {
-    const job = (await get(role, `/api/v1/imports/${id}`)).json().data;
-    if (job.status === 'done' || job.status === 'failed') return job;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('import did not finish');
-}
-async function importAs(role: string, body: Buffer) {
-  const res = await upload(role, body);
-  expect(res.statusCode, res.body).toBe(202);
-  return finished(role, res.json().data.id);
-}
+const finished = (role: string, id: string) => waitForJob(t.app, s[role]!, id);
+const importAs = (role: string, body: Buffer) => importWorkbook(t.app, s[role]!, 'households', body);
 async function workbook(households: Household[], residents: Resident[], edit?: (wb: Workbook) => void): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const hs = wb.addWorksheet('住户');
@@ -81,15 +65,7 @@ function sample(village: string): { households: Household[]; residents: Resident
     ],
   };
 }
-async function errorRows(role: string, id: string): Promise<string[][]> {
-  const res = await get(role, `/api/v1/imports/${id}/errors.xlsx`);
-  expect(res.statusCode).toBe(200);
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-  const out: string[][] = [];
-  wb.getWorksheet('错误')!.eachRow((row, n) => { if (n > 1) out.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))); });
-  return out;
-}
+const errorRows = (role: string, id: string) => errorRowsOf(t.app, s[role]!, id);
 
 describe('GET /api/v1/imports/templates/households.xlsx', () => {
   it('returns 200 with sheets 说明, 住户, 居民 and re-uploaded unchanged is done with 0 rows and nothing written', async () => {

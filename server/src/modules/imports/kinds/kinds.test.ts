@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, setupTestApp, type Session, type TestApp } from '../../../../test/app.ts';
 import { householdBody, residentBody } from '../../../../test/factories.ts';
+import { errorRowsOf, importWorkbook, uploadWorkbook } from '../../../../test/imports.ts';
 import ExcelJS from '../../../lib/exceljs.ts';
 import { decrypt } from '../../../lib/crypto.ts';
 import { makeCreditCode } from '../../businesses/credit-code.ts';
@@ -32,34 +33,9 @@ function get(role: string, url: string) {
 function post(role: string, url: string, payload: unknown) {
   return t.app.inject({ method: 'POST', url, payload: payload as object, headers: { cookie: s[role]!.cookie, 'x-csrf-token': s[role]!.csrf } });
 }
-function upload(role: string, kind: string, body: Buffer) {
-  return t.app.inject({
-    method: 'POST', url: `/api/v1/imports/${kind}?fileName=test.xlsx`, payload: body,
-    headers: { cookie: s[role]!.cookie, 'x-csrf-token': s[role]!.csrf, 'content-type': XLSX_TYPE },
-  });
-}
-async function finished(role: string, id: string) {
-  for (let i = 0; i < 300; i++) {
-    const job = (await get(role, `/api/v1/imports/${id}`)).json().data;
-    if (job.status === 'done' || job.status === 'failed') return job;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('import did not finish');
-}
-async function importAs(role: string, kind: string, body: Buffer) {
-  const res = await upload(role, kind, body);
-  expect(res.statusCode, res.body).toBe(202);
-  return finished(role, res.json().data.id);
-}
-async function errorRows(role: string, id: string): Promise<string[][]> {
-  const res = await get(role, `/api/v1/imports/${id}/errors.xlsx`);
-  expect(res.statusCode).toBe(200);
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-  const out: string[][] = [];
-  wb.getWorksheet('错误')!.eachRow((row, n) => { if (n > 1) out.push(Array.from((row.values as unknown[]).slice(1), (v) => String(v ?? ''))); });
-  return out;
-}
+const upload = (role: string, kind: string, body: Buffer) => uploadWorkbook(t.app, s[role]!, kind, body);
+const importAs = (role: string, kind: string, body: Buffer) => importWorkbook(t.app, s[role]!, kind, body);
+const errorRows = (role: string, id: string) => errorRowsOf(t.app, s[role]!, id);
 async function sheetBook(sheet: string, header: readonly string[], rows: string[][], edit?: (wb: Workbook) => void): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(sheet);
