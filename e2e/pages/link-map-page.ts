@@ -31,12 +31,17 @@ export class LinkMapPage {
 
   /** 打印全村联系卡 → 生成 (confirm that old cards are revoked) → the PDF. */
   async printCards(): Promise<{ name: string; bytes: Buffer }> {
-    const file = await this.download(async () => {
-      await this.cardsButton().click();
-      await this.confirmButton().click();
-    });
+    // The cards are issued and rendered on the server before the browser sees a byte (a whole village in one PDF): wait
+    // for that answer with a generous bound on a loaded CI machine, and say what the server answered if it refused.
+    const answer = this.page.waitForResponse((r) => r.url().endsWith('/contact-cards') && r.request().method() === 'POST', { timeout: 60_000 });
+    const download = this.page.waitForEvent('download', { timeout: 60_000 });
+    await this.cardsButton().click();
+    await this.confirmButton().click();
+    const res = await answer;
+    if (!res.ok()) throw new Error(`contact cards: HTTP ${res.status()} ${await res.text()}`);
+    const d = await download;
     await this.cardsResult().waitFor();
-    return file;
+    return { name: d.suggestedFilename(), bytes: await readDownload(d) };
   }
 
   private async download(act: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
