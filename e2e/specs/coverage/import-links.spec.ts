@@ -13,7 +13,7 @@ import { RegistryImportPage } from '../../pages/registry-import-page.ts';
 
 /** A member of the secretary's village in the seed. */
 const MEMBER = '李秀英';
-const HEADER = ['村（社区）代码', '户主身份证号', '统一社会信用代码', '党员姓名', '党员工作电话', '联系类型'];
+const HEADER = ['村（社区）代码', '户主身份证号', '统一社会信用代码', '党员姓名', '党员工作电话', '联系类型', '更换原因'];
 
 // Random per run (names and ID numbers), so the spec also passes against a long-running server. Area 419006 keeps these
 // ID numbers apart from the other specs running in parallel in the same village.

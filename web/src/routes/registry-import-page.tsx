@@ -23,7 +23,7 @@ const pages: Record<RegistryImportKind, KindPage> = {
   links: {
     title: '批量导入联户关系',
     templateName: '党员联户关系导入模板.xlsx',
-    help: '在模板的“联户关系”表每条联户关系填一行：村（社区）代码、户主身份证号或统一社会信用代码、党员姓名（同名时加工作电话）、联系类型。填写要求见模板里的“说明”表。',
+    help: '在模板的“联户关系”表每条联户关系填一行：村（社区）代码、户主身份证号或统一社会信用代码、党员姓名（同名时加工作电话）、联系类型；要更换已有的主联系人时填写更换原因（迁居、调动、去世等），原关系结束并保留历史。填写要求见模板里的“说明”表。',
     list: { path: (code) => `/orgs/${encodeURIComponent(code)}/coverage`, crumb: '联户覆盖', label: '返回联户覆盖' },
     done: (n) => `已导入 ${n.toLocaleString('zh-CN')} 条联户关系`,
   },

@@ -91,5 +91,10 @@ export const businesses = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('businesses_org_idx').on(t.orgId, t.kind)],
+  (t) => [
+    index('businesses_org_idx').on(t.orgId, t.kind),
+    // One live registration per credit code, enforced by the database: the service's advisory lock serializes its own
+    // check-then-insert, but an import's merge inserts thousands of codes at once and cannot hold a lock per code.
+    uniqueIndex('businesses_credit_code_live_key').on(t.creditCode).where(sql`${t.removedAt} IS NULL AND ${t.creditCode} IS NOT NULL`),
+  ],
 );

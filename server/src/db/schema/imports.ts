@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.ts';
 
 /**
@@ -38,47 +37,6 @@ export const importErrors = pgTable(
     valuesEnc: text('values_enc'),
   },
   (t) => [index('import_errors_job_idx').on(t.jobId, t.sheet, t.row)],
-);
-
-/** Valid 住户 rows of a job; `id` becomes the household's id on merge. Deleted when the job ends. */
-export const importHouseholds = pgTable(
-  'import_households',
-  {
-    jobId: uuid('job_id').notNull().references(() => importJobs.id, { onDelete: 'cascade' }),
-    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
-    key: text('key').notNull(),
-    row: integer('row').notNull(),
-    orgId: uuid('org_id'),
-    gridId: uuid('grid_id'),
-    address: text('address'),
-    tags: text('tags').array(),
-    /** False for a row with errors: kept so residents pointing at it are not also reported as "unknown 户编号". */
-    valid: boolean('valid').notNull().default(true),
-    valuesEnc: text('values_enc'),
-  },
-  (t) => [index('import_households_job_idx').on(t.jobId, t.key)],
-);
-
-/** Valid 居民 rows of a job, ID number and phone already encrypted with their keyed hash. */
-export const importResidents = pgTable(
-  'import_residents',
-  {
-    jobId: uuid('job_id').notNull().references(() => importJobs.id, { onDelete: 'cascade' }),
-    householdKey: text('household_key').notNull(),
-    row: integer('row').notNull(),
-    name: text('name').notNull(),
-    nameInitials: text('name_initials').notNull(),
-    sex: text('sex').notNull(),
-    birthDate: date('birth_date').notNull(),
-    relation: text('relation').notNull(),
-    idNumberEnc: text('id_number_enc').notNull(),
-    idNumberHash: text('id_number_hash').notNull(),
-    phoneEnc: text('phone_enc'),
-    awayScope: text('away_scope'),
-    awayPlace: text('away_place'),
-    valuesEnc: text('values_enc'),
-  },
-  (t) => [index('import_residents_job_idx').on(t.jobId, t.householdKey), index('import_residents_hash_idx').on(t.jobId, t.idNumberHash)],
 );
 
 /**

@@ -90,6 +90,17 @@ async function checkCreditCode(ctx: Ctx, tx: Db, code: string, except?: string):
   throw errors.conflict('该统一社会信用代码已登记', [{ creditCode: code, businessId: visible ? existing.id : null }]);
 }
 
+/** A concurrent import that registered the same code (the unique index, not our lock, caught it) is 409, not 500. */
+async function guardCreditCode<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const pgErr = (e as { cause?: { code?: string; constraint?: string } }).cause ?? (e as { code?: string; constraint?: string });
+    if (pgErr.code === '23505' && pgErr.constraint === 'businesses_credit_code_live_key') throw errors.conflict('该统一社会信用代码已登记');
+    throw e;
+  }
+}
+
 /** Masked snapshot for audit before/after: the audit log must not become a second copy of the contact phone. */
 function auditView(b: Partial<BusinessCreate>) {
   return { ...b, contactPhone: b.contactPhone ? maskPhone(b.contactPhone) : b.contactPhone };
@@ -112,7 +123,7 @@ export async function create(ctx: Ctx, body: BusinessCreate): Promise<Business> 
   if (org.level !== 'village') issues.push({ path: 'orgCode', message: '请选择村（社区）' });
   if (issues.length) throw errors.validation('请检查填写的内容', issues);
   const gridId = await resolveGrid(ctx.db, body.gridCode, org.path);
-  const id = await ctx.db.transaction(async (tx) => {
+  const id = await guardCreditCode(() => ctx.db.transaction(async (tx) => {
     if (body.kind === 'team') await checkParent(tx, body.parentId!, org.id);
     if (body.creditCode) await checkCreditCode(ctx, tx, body.creditCode);
     const { rows } = await tx.execute<{ id: string }>(sql`
@@ -126,7 +137,7 @@ export async function create(ctx: Ctx, body: BusinessCreate): Promise<Business> 
     await appendAudit(tx, ctx.req, { action: 'business.create', entityType: 'business', entityId: bid, after: auditView(body) });
     await recomputeCoverage(tx, [org.id], await targetLoad(tx)); // the village's coverage counts it from now on
     return bid;
-  });
+  }));
   return get(ctx, id);
 }
 
@@ -137,7 +148,7 @@ export async function update(ctx: Ctx, id: string, body: BusinessUpdate): Promis
   if (issues.length) throw errors.validation('请检查填写的内容', issues);
   const gridId = await resolveGrid(ctx.db, body.gridCode, row.org_path);
   const keep = (column: string) => sql.raw(column);
-  await ctx.db.transaction(async (tx) => {
+  await guardCreditCode(() => ctx.db.transaction(async (tx) => {
     if (row.kind === 'team' && body.parentId) await checkParent(tx, body.parentId, row.org_id);
     if (body.creditCode && body.creditCode !== row.credit_code) await checkCreditCode(ctx, tx, body.creditCode, id);
     const { rows } = await tx.execute<{ id: string }>(sql`
@@ -158,7 +169,7 @@ export async function update(ctx: Ctx, id: string, body: BusinessUpdate): Promis
     await appendAudit(tx, ctx.req, {
       action: 'business.update', entityType: 'business', entityId: id, before: rowView(row, ctx.ring), after: auditView(body),
     });
-  });
+  }));
   return get(ctx, id);
 }
 

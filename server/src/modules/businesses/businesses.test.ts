@@ -151,6 +151,18 @@ describe('POST /api/v1/businesses', () => {
     expect((await post('town', enterpriseBody(neighbour, { creditCode: c }))).statusCode).toBe(201);
   });
 
+  it('is refused by the database itself for a second live row with the same credit code (imports insert without the lock); removed rows do not count', async () => {
+    const c = code();
+    const first = await enterprise(own, { creditCode: c });
+    const { rows: org } = await t.database.db.execute<{ id: string }>(sql`SELECT org_id AS id FROM businesses WHERE id = ${first}`);
+    const insert = () => t.database.db.execute(sql`
+      INSERT INTO businesses (kind, org_id, name, address, credit_code) VALUES ('enterprise', ${org[0]!.id}, '直接写入', '路', ${c})`);
+    const err = await insert().then(() => null, (e: { cause?: { code?: string; constraint?: string } }) => e.cause ?? e);
+    expect(err).toMatchObject({ code: '23505', constraint: 'businesses_credit_code_live_key' });
+    expect((await req('secretary', 'POST', `/api/v1/businesses/${first}/remove`, { reason: '已注销' })).statusCode).toBe(200);
+    await insert();
+  });
+
   it('registers a credit code only once when two requests race (409 for the loser, one live row)', async () => {
     for (let i = 0; i < 3; i++) {
       const c = code();

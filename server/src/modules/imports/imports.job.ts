@@ -131,6 +131,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
     client = await (db as Db & { $client: pg.Pool }).$client.connect();
     const c = client;
     await repo.createStaging(c);
+    const ids = repo.idPrefixes();
     const orgs = await repo.orgsForImport(db);
     const tags = new Set((await activeTags(db)).map((t) => t.code));
     const householdKeys = new Map<string, number>(); // key → row of its first 住户 row
@@ -157,11 +158,13 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
       return repo.stageResidents(c, b);
     };
     const send = async (q: Promise<unknown>) => {
+      // Awaited by the next send (or after the loop). Marked handled first: when the batch before it failed, the await
+      // below throws and this one is never awaited (its failure would otherwise be an unhandled rejection).
+      q.catch(() => {});
       const w = performance.now();
       await inflight;
       waited += performance.now() - w;
       inflight = q;
-      q.catch(() => {}); // awaited by the next send (or after the loop); this only keeps it from being "unhandled"
     };
 
     for await (const ws of readSheets(ctx.filePath, entries, importLimits.maxInflatedBytes)) {
@@ -276,7 +279,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
           const texts = values.map((c) => c.text);
           for (const e of rowErrors) addError({ sheet: name, row: row.number, ...e }, texts);
         }
-        if (households.length >= BATCH) { await send(repo.stageHouseholds(c, households)); households = new repo.HouseholdBatch(); }
+        if (households.length >= BATCH) { await send(repo.stageHouseholds(c, households, ids.households)); households = new repo.HouseholdBatch(); }
         if (residents.length >= BATCH) { await send(sealAndStage(residents)); residents = new repo.ResidentBatch(); }
         if (pendingErrors.length >= 1000) await flushErrors();
         if (counts.rows % (BATCH * 2) === 0) {
@@ -299,7 +302,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
     for (const s of [HOUSEHOLD_SHEET, RESIDENT_SHEET]) {
       if (!seen.has(s)) addError({ sheet: s, row: 0, column: '', reason: `缺少工作表“${s}”，请使用导入模板` }, null);
     }
-    await send(repo.stageHouseholds(c, households));
+    await send(repo.stageHouseholds(c, households, ids.households));
     await send(sealAndStage(residents));
     await send(Promise.resolve());
     await progress;
@@ -349,7 +352,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
     await repo.setStatus(db, jobId, 'merging', counts);
     const jobDb = drizzle(c, { schema });
     await jobDb.transaction(async (tx) => {
-      const r = await repo.mergeStaging(c, todayInShanghai());
+      const r = await repo.mergeStaging(c, todayInShanghai(), ids.residents);
       phase('merge');
       await recomputeCoverage(tx, r.orgIds, await targetLoad(tx));
       await appendAudit(tx, ctx.req, {
@@ -370,7 +373,11 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
     else if (e instanceof InflatedTooLarge) {
       reason = `工作簿解压后超过 ${Math.round(e.limit / 1024 / 1024).toLocaleString('en-US')} MB（文件异常或内容过多），未导入；请检查文件或拆分后分批导入`;
     } else if (pgErr.code === '23505' && pgErr.constraint === 'residents_id_hash_key') reason = '导入期间有身份证号码已被登记，请重新导入';
-    else {
+    else if (typeof pgErr.code === 'string' && /^[0-9A-Z]{5}$/.test(pgErr.code)) {
+      // A database error (SQLSTATE) is ours, not the file's: say so rather than blame the workbook.
+      ctx.req.log.error({ err: e, jobId }, 'import failed in the database');
+      reason = '导入时数据库出错，本次导入未生效（没有写入任何数据），请稍后重新上传；如反复出现请联系管理员';
+    } else {
       ctx.req.log.error({ err: e, jobId }, 'import failed');
       reason = '无法读取工作簿：文件已损坏或不是 Excel 2007 及以上版本的 .xlsx 文件';
     }

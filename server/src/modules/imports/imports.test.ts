@@ -101,8 +101,6 @@ describe('POST /api/v1/imports/households', () => {
     expect(rows[0]!.id_number_enc).not.toContain(head[4]);
     expect(decrypt(t.config.keyring, rows[0]!.id_number_enc)).toBe(head[4]);
     expect(decrypt(t.config.keyring, rows[0]!.phone_enc!)).toBe('13812345678');
-    const staged = await t.database.db.execute<{ n: number }>(sql`SELECT (SELECT count(*) FROM import_households) + (SELECT count(*) FROM import_residents) AS n`);
-    expect(staged.rows[0]!.n).toBe(0);
     const list = await get('secretary', `/api/v1/households?org=${own}&q=${encodeURIComponent('导入测试')}`);
     expect(list.json().data.map((h: { address: string }) => h.address).sort()).toEqual(['导入测试 1组 1号', '导入测试 1组 2号', '导入测试 2组 9号']);
     const a = list.json().data.find((h: { address: string }) => h.address === '导入测试 1组 1号');
@@ -158,6 +156,23 @@ describe('POST /api/v1/imports/households', () => {
     const { rows } = await t.database.db.execute<{ name: string; birth_date: string }>(sql`
       SELECT name, birth_date::text FROM residents WHERE name = '富文本户主'`);
     expect(rows).toEqual([{ name: '富文本户主', birth_date: '1970-05-17' }]);
+  });
+
+  it('is done storing text exactly as typed with line breaks (Alt+Enter), tabs and backslashes; ids are UUIDv7 ascending in row order', async () => {
+    const { households, residents } = sample(own);
+    const hh = households.map((h, i) => { const x = [...h] as Household; x[2] = [`转义\n测试 ${i} 号`, `转义\t测试\\${i}`, `转义\r\n测试 "${i}" \\N`][i]!; return x; });
+    const rs = residents.map((r, i) => { const x = [...r] as Resident; if (i === 3) { x[7] = '省外'; x[8] = '广州\\天河\t区'; } return x; });
+    const job = await importAs('secretary', await workbook(hh, rs));
+    expect(job.status, JSON.stringify(await errorRows('secretary', job.id))).toBe('done');
+    const { rows } = await t.database.db.execute<{ id: string; address: string; places: (string | null)[]; resident_ids: string[] }>(sql`
+      SELECT h.id, h.address, array_agg(r.away_place ORDER BY r.id) AS places, array_agg(r.id ORDER BY r.id) AS resident_ids
+      FROM households h JOIN residents r ON r.household_id = h.id WHERE h.address LIKE '转义%' GROUP BY h.id ORDER BY h.id`);
+    expect(rows.map((r) => r.address)).toEqual(hh.map((h) => h[2]));
+    expect(rows[1]!.places).toEqual(['广州\\天河\t区', null]);
+    const v7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const residentIds = rows.flatMap((r) => r.resident_ids);
+    for (const id of [...rows.map((r) => r.id), ...residentIds]) expect(id).toMatch(v7);
+    expect(residentIds).toEqual([...residentIds].sort()); // households in row order hold residents in row order
   });
 
   it('fails with exactly 2 errors for a bad check digit and an unknown village, lists them in errors.xlsx, writes nothing; fixed and re-uploaded it is done', async () => {

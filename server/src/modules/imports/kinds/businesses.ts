@@ -92,11 +92,8 @@ export const businessesKind: KindSpec<State> = {
   },
 
   async merge(tx, jobId) {
-    // Credit codes registered since the checks (a concurrent registration) make the whole merge fail, never a duplicate.
-    const { rows: taken } = await tx.execute<{ n: number }>(sql`
-      SELECT count(*)::int AS n FROM import_rows i JOIN businesses b ON b.credit_code = i.data->>'credit' AND b.removed_at IS NULL
-      WHERE i.job_id = ${jobId}`);
-    if (taken[0]!.n) throw Object.assign(new Error('credit code registered meanwhile'), { code: '23505' });
+    // A credit code registered since the checks (a concurrent registration) violates businesses_credit_code_live_key:
+    // the whole merge fails (run.ts reports it), never a duplicate.
     const { rows } = await tx.execute<{ org_id: string; kind: string }>(sql`
       WITH s AS (SELECT i.row, i.data AS d FROM import_rows i WHERE i.job_id = ${jobId}),
       -- A team's enterprise: in the file (checked: same village) or registered; keyed by credit code.

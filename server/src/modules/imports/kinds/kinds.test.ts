@@ -5,7 +5,7 @@ import { login, setupTestApp, type Session, type TestApp } from '../../../../tes
 import { householdBody, residentBody } from '../../../../test/factories.ts';
 import { errorRowsOf, importWorkbook, uploadWorkbook } from '../../../../test/imports.ts';
 import ExcelJS from '../../../lib/exceljs.ts';
-import { decrypt } from '../../../lib/crypto.ts';
+import { decrypt, keyedHash } from '../../../lib/crypto.ts';
 import { makeCreditCode } from '../../businesses/credit-code.ts';
 import { importLimits, XLSX_TYPE } from '../imports.limits.ts';
 
@@ -48,7 +48,7 @@ async function scalar(q: ReturnType<typeof sql>): Promise<number> {
   return (await t.database.db.execute<{ n: number }>(q)).rows[0]!.n;
 }
 
-const LINK_HEADER = ['村（社区）代码', '户主身份证号', '统一社会信用代码', '党员姓名', '党员工作电话', '联系类型'] as const;
+const LINK_HEADER = ['村（社区）代码', '户主身份证号', '统一社会信用代码', '党员姓名', '党员工作电话', '联系类型', '更换原因'] as const;
 
 /** A household registered through the API; returns the head's ID number. */
 async function household(village: string, role = 'secretary'): Promise<string> {
@@ -118,10 +118,44 @@ describe('links import', () => {
     expect(again.status).toBe('failed');
     expect(await linksCount()).toBe(linksBefore + 4);
     const errs = await errorRows('secretary', again.id);
-    expect(errs).toContainEqual(expect.arrayContaining(['2', '联户关系', '联系类型', '该联系对象已有主联系人：导入党员甲（如需更换，请在系统中操作）']));
+    expect(errs).toContainEqual(expect.arrayContaining(['2', '联户关系', '更换原因', '该联系对象已有主联系人：导入党员甲；如需更换，请填写更换原因']));
     expect(errs).toContainEqual(expect.arrayContaining(['3', '联户关系', '党员姓名', '该党员已联系此对象']));
     // The error list carries the original row values.
     expect(errs.find((e) => e[0] === '2')).toContain(ids[1]!);
+  });
+
+  it('reassigns with 更换原因: the old primary link ends today with the reason (history kept), the new one starts; bad or misplaced reasons are errors', async () => {
+    const ids = [await household(own), await household(own)];
+    const oldMember = await member(ownId, '原联户党员', '13900000011');
+    await member(ownId, '新联户党员', '13900000012');
+    const first = await importAs('secretary', 'links', await sheetBook('联户关系', LINK_HEADER, [
+      [own, ids[0]!, '', '原联户党员', '', '主联系人', ''], [own, ids[1]!, '', '原联户党员', '', '主联系人', ''],
+    ]));
+    expect(first.status).toBe('done');
+    const bad = await importAs('secretary', 'links', await sheetBook('联户关系', LINK_HEADER, [
+      [own, ids[0]!, '', '新联户党员', '', '主联系人', '搬家'], // 2: unknown reason
+      [own, ids[1]!, '', '新联户党员', '', '协助', '迁居'], // 3: a helper replaces nobody
+    ]));
+    expect(bad.status).toBe('failed');
+    expect((await errorRows('secretary', bad.id)).map((e) => e.slice(0, 4))).toEqual([
+      ['2', '联户关系', '更换原因', '更换原因应为：迁居、调动、去世、重新分配、其他'],
+      ['3', '联户关系', '更换原因', '“协助”不更换主联系人，请将更换原因留空'],
+    ]);
+    const linksBefore = await linksCount();
+    const job = await importAs('secretary', 'links', await sheetBook('联户关系', LINK_HEADER, [
+      [own, ids[0]!, '', '新联户党员', '', '主联系人', '迁居'], [own, ids[1]!, '', '新联户党员', '13900000012', '主联系人', '调动'],
+    ]));
+    expect(job.status, JSON.stringify(await errorRows('secretary', job.id))).toBe('done');
+    expect(await linksCount()).toBe(linksBefore + 2); // two rows added, none overwritten
+    const { rows: [head] } = await t.database.db.execute<{ household_id: string }>(sql`
+      SELECT household_id FROM residents WHERE id_number_hash = ${keyedHash(t.config.keyring, ids[0]!)} AND left_on IS NULL`);
+    const hid = head!.household_id;
+    const hist = (await get('secretary', `/api/v1/links?household=${hid}&history=true`)).json().data;
+    expect(hist.map((l: { personName: string; endsOn: string | null; endReason: string | null }) => [l.personName, l.endsOn === null, l.endReason]))
+      .toEqual(expect.arrayContaining([['原联户党员', false, 'moved'], ['新联户党员', true, null]]));
+    expect(await scalar(sql`SELECT count(*)::int AS n FROM links WHERE person_id = ${oldMember} AND ends_on IS NULL`)).toBe(0);
+    const audit = await t.database.db.execute<{ after: { replaced: number } }>(sql`SELECT after FROM audit_events WHERE action = 'link.import' AND entity_id = ${job.id}`);
+    expect(audit.rows[0]!.after.replaced).toBe(2);
   });
 
   it('bad rows: nothing written; the error list names row, column and reason', async () => {

@@ -6,8 +6,13 @@ import { optional, PHONE, required, villageOf, type KindSpec, type RowContext } 
 
 /** 党员联户关系: one row per link; the constituent by its head's ID number (household) or credit code (business). */
 export const LINK_SHEET = '联户关系';
-export const LINK_COLUMNS = ['村（社区）代码', '户主身份证号', '统一社会信用代码', '党员姓名', '党员工作电话', '联系类型'] as const;
+export const LINK_COLUMNS = ['村（社区）代码', '户主身份证号', '统一社会信用代码', '党员姓名', '党员工作电话', '联系类型', '更换原因'] as const;
 const ROLES: Record<string, 'primary' | 'helper'> = { 主联系人: 'primary', 协助: 'helper' };
+/**
+ * 更换原因 → links.end_reason of the primary link it replaces (the words of the web's reassignment dialog). Without it, a
+ * constituent that already has a primary member is an error, so a file cannot reassign anybody by accident.
+ */
+const REPLACE_REASONS: Record<string, string> = { 迁居: 'moved', 调动: 'transferred', 去世: 'died', 重新分配: 'reassigned', 其他: 'other' };
 
 interface State {
   ctx: RowContext;
@@ -23,7 +28,7 @@ function resolved(jobId: string): SQL {
   return sql`
     WITH s AS (
       SELECT i.row, (i.data->>'orgId')::uuid AS org_id, i.data->>'idHash' AS id_hash, i.data->>'credit' AS credit,
-             i.data->>'name' AS name, i.data->>'phone' AS phone, i.data->>'role' AS role
+             i.data->>'name' AS name, i.data->>'phone' AS phone, i.data->>'role' AS role, i.data->>'replace' AS replace
       FROM import_rows i WHERE i.job_id = ${jobId}),
     hh AS (
       -- residents_id_hash_key: one living resident per ID number, so one household per hash.
@@ -61,7 +66,8 @@ export const linksKind: KindSpec<State> = {
     `在“${LINK_SHEET}”表每条联户关系填一行。村（社区）代码为 12 位统计用区划代码，只能导入本人管辖范围内的村（社区）。`,
     '联系住户时填写该户户主的身份证号（文本格式）；联系企业、商户时填写其统一社会信用代码；两者填且只填一项。联系对象须已登记在该村（社区）。',
     '党员姓名须与该村（社区）登记的党员一致；同村有同名党员时请填写党员工作电话以区分。',
-    '联系类型填“主联系人”或“协助”。每个联系对象只能有一名主联系人：已有主联系人的对象不能再导入主联系人（请在系统中更换）。',
+    '联系类型填“主联系人”或“协助”。每个联系对象只能有一名主联系人。',
+    `更换原因：对象已有主联系人、要换成本行的党员时填写（${Object.keys(REPLACE_REASONS).join('、')}），原联系关系以今天为结束日期并记录原因，历史保留；不填则该行报错，不会误换。新建联系时留空。`,
   ],
   start: (ctx) => ({ ctx, rows: new Map(), primaries: new Map() }),
   row(cells, raw, st, issues, rowNumber) {
@@ -82,6 +88,10 @@ export const linksKind: KindSpec<State> = {
     const roleText = required(cells, cols, issues, 5, 10);
     const role = roleText ? ROLES[roleText] : undefined;
     if (roleText && !role) issues.push({ column: cols[5], reason: '联系类型应为“主联系人”或“协助”' });
+    const replaceText = optional(cells, cols, issues, 6, 10);
+    const replace = replaceText ? REPLACE_REASONS[replaceText] ?? null : null;
+    if (replaceText && !replace) issues.push({ column: cols[6], reason: `更换原因应为：${Object.keys(REPLACE_REASONS).join('、')}` });
+    if (replaceText && role === 'helper') issues.push({ column: cols[6], reason: '“协助”不更换主联系人，请将更换原因留空' });
     const idHash = idNumber ? keyedHash(st.ctx.ring, idNumber) : null;
     const constituent = idHash ? `h:${idHash}` : credit ? `b:${credit}` : null;
     if (constituent && name) {
@@ -96,12 +106,13 @@ export const linksKind: KindSpec<State> = {
       else st.primaries.set(constituent, rowNumber);
     }
     if (issues.length || !village) return null;
-    return { orgId: village.id, idHash, credit, name, phone, role };
+    return { orgId: village.id, idHash, credit, name, phone, role, replace };
   },
 
   async crossCheck(db, jobId) {
     const { rows } = await db.execute<{
-      row: number; household: boolean; found: boolean; elsewhere: boolean; n: number; holder: string | null; same: boolean; dup_of: number | null;
+      row: number; household: boolean; found: boolean; elsewhere: boolean; n: number; holder: string | null; replace: string | null;
+      same: boolean; dup_of: number | null;
     }>(sql`
       ${resolved(jobId)},
       checked AS (
@@ -111,7 +122,7 @@ export const linksKind: KindSpec<State> = {
                CASE WHEN r.role = 'primary' THEN (
                  SELECT p.name FROM links l JOIN people p ON p.id = l.person_id
                  WHERE l.role = 'primary' AND l.ends_on IS NULL AND (l.household_id = r.household_id OR l.business_id = r.business_id) LIMIT 1)
-               END AS holder,
+               END AS holder, r.replace,
                (r.person_id IS NOT NULL AND EXISTS (
                  SELECT 1 FROM links l WHERE l.ends_on IS NULL AND l.person_id = r.person_id
                    AND (l.household_id = r.household_id OR l.business_id = r.business_id))) AS same,
@@ -119,7 +130,7 @@ export const linksKind: KindSpec<State> = {
                  first_value(r.row) OVER (PARTITION BY coalesce(r.household_id, r.business_id), r.person_id ORDER BY r.row) END AS dup_of
         FROM r)
       SELECT * FROM checked
-      WHERE NOT found OR elsewhere OR n <> 1 OR holder IS NOT NULL OR same OR dup_of <> row
+      WHERE NOT found OR elsewhere OR n <> 1 OR (holder IS NOT NULL AND replace IS NULL) OR same OR dup_of <> row
       ORDER BY row`);
     const out: { row: number; column: string; reason: string }[] = [];
     for (const r of rows) {
@@ -129,8 +140,8 @@ export const linksKind: KindSpec<State> = {
       if (r.n === 0) out.push({ row: r.row, column: LINK_COLUMNS[3], reason: '该村（社区）没有此姓名（及工作电话）的党员' });
       else if (r.n > 1) out.push({ row: r.row, column: LINK_COLUMNS[3], reason: `该村（社区）有 ${r.n} 名同名党员，请填写党员工作电话以区分` });
       if (r.found && !r.elsewhere && r.n === 1) {
-        if (r.holder) out.push({ row: r.row, column: LINK_COLUMNS[5], reason: `该联系对象已有主联系人：${r.holder}（如需更换，请在系统中操作）` });
-        else if (r.same) out.push({ row: r.row, column: LINK_COLUMNS[3], reason: '该党员已联系此对象' });
+        if (r.same) out.push({ row: r.row, column: LINK_COLUMNS[3], reason: '该党员已联系此对象' });
+        else if (r.holder && !r.replace) out.push({ row: r.row, column: LINK_COLUMNS[6], reason: `该联系对象已有主联系人：${r.holder}；如需更换，请填写更换原因` });
         if (r.dup_of !== null && r.dup_of !== r.row) out.push({ row: r.row, column: LINK_COLUMNS[3], reason: `与第 ${r.dup_of} 行重复（同一联系对象和党员）` });
       }
     }
@@ -138,6 +149,15 @@ export const linksKind: KindSpec<State> = {
   },
 
   async merge(tx, jobId, m) {
+    // Reassignment first: the replaced primary links end today with the row's reason (never overwritten — the history
+    // keeps who held the link until when), then the new links are inserted below. Old holders' villages are recomputed too.
+    const { rows: ended } = await tx.execute<{ person_org: string }>(sql`
+      ${resolved(jobId)}
+      UPDATE links l SET ends_on = greatest(${m.today}::date, l.starts_on), end_reason = r.replace
+      FROM r, people p
+      WHERE r.role = 'primary' AND r.replace IS NOT NULL AND l.role = 'primary' AND l.ends_on IS NULL AND p.id = l.person_id
+        AND (l.household_id = r.household_id OR l.business_id = r.business_id)
+      RETURNING p.org_id AS person_org`);
     const { rows } = await tx.execute<{ org_id: string; household: boolean; role: string }>(sql`
       ${resolved(jobId)}
       INSERT INTO links (person_id, household_id, business_id, role, org_id, starts_on, created_by)
@@ -146,10 +166,10 @@ export const linksKind: KindSpec<State> = {
       RETURNING org_id, household_id IS NOT NULL AS household, role`);
     return {
       written: rows.length,
-      orgIds: [...new Set(rows.map((r) => r.org_id))],
+      orgIds: [...new Set([...rows.map((r) => r.org_id), ...ended.map((r) => r.person_org)])],
       after: {
         households: rows.filter((r) => r.household).length, businesses: rows.filter((r) => !r.household).length,
-        primary: rows.filter((r) => r.role === 'primary').length,
+        primary: rows.filter((r) => r.role === 'primary').length, replaced: ended.length,
       },
     };
   },
