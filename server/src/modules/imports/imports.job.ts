@@ -17,46 +17,22 @@ import {
 } from './imports.limits.ts';
 import * as repo from './imports.repo.ts';
 import { sealer, sealHere, SealWorker } from './imports.seal.ts';
-import { readSheets, type XValue } from './imports.xlsx-reader.ts';
-import { InflatedTooLarge, listEntries } from './imports.zip.ts';
+import { type Cell, failureReason, MERGED_HINT, mergedError, PHONE, rowCells, TooManyRows } from './imports.cells.ts';
+import { readSheets } from './imports.xlsx-reader.ts';
+import { listEntries } from './imports.zip.ts';
 
 /** Rows per staging statement; progress is written every 10,000 rows. */
 const BATCH = 5000;
-const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 const RELATIONS: ReadonlySet<string> = new Set(relations);
-const MERGED_HINT = '（如使用了合并单元格，请取消合并并在每一行填写）';
 
 export interface JobContext { db: Db; ring: Keyring; req: FastifyRequest; jobId: string; filePath: string; scope: string[] }
-
-class TooManyRows extends Error {}
-
 
 function specOf(sheet: string): readonly string[] | null {
   return sheet === HOUSEHOLD_SHEET ? HOUSEHOLD_COLUMNS : sheet === RESIDENT_SHEET ? RESIDENT_COLUMNS : null;
 }
 
-/** The row's cells as text; `row.values` (1-based, sparse) rather than getCell, which creates every missing cell. */
-function rowCells(raw: XValue[], spec: readonly string[]): Cell[] {
-  const values: Cell[] = [];
-  for (let i = 1; i <= spec.length; i++) values.push(cellOf(raw[i]));
-  return values;
-}
-
 /** Wall-clock milliseconds per phase of the last job, and how many batches the worker sealed (logged; read by bench/import.ts and a test). */
 export const lastImportPhases: Record<string, number> = {};
-
-/** A cell as text, or why it cannot be accepted. Formulas are refused: the value a formula shows is not data we can check. Rich text arrives joined (imports.xlsx-reader.ts). */
-type Cell = { text: string; error?: string };
-
-function cellOf(v: XValue): Cell {
-  if (v === null || v === undefined) return { text: '' };
-  if (typeof v === 'string') return v.includes('\u0000') ? { text: '', error: '包含无效字符（NUL）' } : { text: v.trim() };
-  if (typeof v === 'number' || typeof v === 'boolean') return { text: String(v) };
-  if (v instanceof Date) return { text: Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10) };
-  if ('formula' in v) return { text: `=${v.formula}`, error: '不接受公式，请复制后“选择性粘贴—数值”' };
-  if ('error' in v) return { text: v.error, error: '单元格为错误值' };
-  return { text: '', error: '无法识别的单元格内容' };
-}
 
 type RowError = { column: string; reason: string };
 
@@ -185,7 +161,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
         const rowStart = performance.now();
         parseMs += rowStart - rowEnd;
         const raw = row.values;
-        const values = rowCells(raw, spec);
+        const values = rowCells(raw, spec.length);
         if (!headerSeen) {
           headerSeen = true;
           if (row.number !== 1) addError({ sheet: name, row: 1, column: '', reason: '第 1 行应为表头' }, null);
@@ -293,11 +269,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
       }
       if (!headerSeen) addError({ sheet: name, row: 1, column: '', reason: '缺少表头，请使用导入模板' }, null);
       // A merged range would have imported its value into its first row only, silently: any merge is an error.
-      for (const ref of ws.merged) {
-        const [, letters = 'A', row = '0'] = /^([A-Z]+)(\d+)/.exec(ref) ?? [];
-        const col = [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-        addError({ sheet: name, row: Number(row), column: spec[col] ?? letters, reason: `合并单元格 ${ref}：导入不接受合并单元格，请取消合并并在每一行分别填写` }, null);
-      }
+      for (const ref of ws.merged) addError({ sheet: name, ...mergedError(ref, spec) }, null);
     }
     for (const s of [HOUSEHOLD_SHEET, RESIDENT_SHEET]) {
       if (!seen.has(s)) addError({ sheet: s, row: 0, column: '', reason: `缺少工作表“${s}”，请使用导入模板` }, null);
@@ -336,7 +308,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
           const list = spec && wanted?.get(row.number);
           if (!list) continue;
           wanted!.delete(row.number);
-          const texts = rowCells(row.values, spec).map((v) => v.text);
+          const texts = rowCells(row.values, spec.length).map((v) => v.text);
           for (const e of list) addError({ sheet: name, row: row.number, ...e }, texts);
           if (pendingErrors.length >= 1000) await flushErrors();
         }
@@ -367,20 +339,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
     });
     phase('coverageAuditCommit');
   } catch (e) {
-    const pgErr = (e as { cause?: { code?: string; constraint?: string } }).cause ?? (e as { code?: string; constraint?: string });
-    let reason: string;
-    if (e instanceof TooManyRows) reason = `工作表“${e.message}”超过 ${importLimits.maxRows.toLocaleString('en-US')} 行，请拆分后分批导入`;
-    else if (e instanceof InflatedTooLarge) {
-      reason = `工作簿解压后超过 ${Math.round(e.limit / 1024 / 1024).toLocaleString('en-US')} MB（文件异常或内容过多），未导入；请检查文件或拆分后分批导入`;
-    } else if (pgErr.code === '23505' && pgErr.constraint === 'residents_id_hash_key') reason = '导入期间有身份证号码已被登记，请重新导入';
-    else if (typeof pgErr.code === 'string' && /^[0-9A-Z]{5}$/.test(pgErr.code)) {
-      // A database error (SQLSTATE) is ours, not the file's: say so rather than blame the workbook.
-      ctx.req.log.error({ err: e, jobId }, 'import failed in the database');
-      reason = '导入时数据库出错，本次导入未生效（没有写入任何数据），请稍后重新上传；如反复出现请联系管理员';
-    } else {
-      ctx.req.log.error({ err: e, jobId }, 'import failed');
-      reason = '无法读取工作簿：文件已损坏或不是 Excel 2007 及以上版本的 .xlsx 文件';
-    }
+    const reason = failureReason(e, ctx.req.log, jobId);
     try {
       await progress.catch(() => {}); // an older progress write must not land after the final counts
       addError({ sheet: '', row: 0, column: '', reason }, null);

@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { encrypt } from '../../../lib/crypto.ts';
 import { initials } from '../../../lib/pinyin.ts';
 import { isValidCreditCode } from '../../businesses/credit-code.ts';
-import { optional, PHONE, required, villageOf, type KindSpec, type RowContext } from './run.ts';
+import { PHONE } from '../imports.cells.ts';
+import { optional, required, villageOf, type KindSpec, type RowContext } from './run.ts';
 
 /** 企业商户: one row per enterprise, shop or team, the columns of POST /api/v1/businesses; a team names its enterprise by credit code. */
 export const BUSINESS_SHEET = '企业商户';

@@ -2,7 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { keyedHash } from '../../../lib/crypto.ts';
 import { isValidIdNumber } from '../../../lib/id-number.ts';
 import { isValidCreditCode } from '../../businesses/credit-code.ts';
-import { optional, PHONE, required, villageOf, type KindSpec, type RowContext } from './run.ts';
+import { PHONE } from '../imports.cells.ts';
+import { optional, required, villageOf, type KindSpec, type RowContext } from './run.ts';
 
 /** 党员联户关系: one row per link; the constituent by its head's ID number (household) or credit code (business). */
 export const LINK_SHEET = '联户关系';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { optional, PHONE, required, villageOf, type KindSpec, type RowContext } from './run.ts';
+import { PHONE } from '../imports.cells.ts';
+import { optional, required, villageOf, type KindSpec, type RowContext } from './run.ts';
 
 /** 党员 and helpers (志愿者, 积极分子, 非党干部): people rows of a village. A duplicate is the same village + name + work phone. */
 export const MEMBER_SHEET = '党员';

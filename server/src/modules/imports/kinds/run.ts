@@ -1,4 +1,3 @@
-import type { CellValue } from 'exceljs';
 import type { FastifyRequest } from 'fastify';
 import { rm } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
@@ -13,7 +12,9 @@ import { todayInShanghai } from '../../households/households.presenter.ts';
 import { recomputeCoverage, targetLoad } from '../../links/coverage.repo.ts';
 import { importLimits, NOTES_SHEET } from '../imports.limits.ts';
 import * as repo from '../imports.repo.ts';
-import { InflatedTooLarge, scanWorkbook } from '../imports.zip.ts';
+import { failureReason, MERGED_HINT, mergedError, rowCells, TooManyRows } from '../imports.cells.ts';
+import { readSheets, type XValue } from '../imports.xlsx-reader.ts';
+import { listEntries } from '../imports.zip.ts';
 
 /**
  * The generic "registry" import (links, businesses, members): one data sheet, streamed row by row; each row is checked
@@ -43,7 +44,7 @@ export interface KindSpec<S> {
   /** Per-job state for the row checks (e.g. keys already seen in the file). */
   start(ctx: RowContext): S;
   /** Checks one data row (cells as trimmed text). Returns the staged JSON when the row has no issues. */
-  row(cells: string[], raw: CellValue[], state: S, issues: RowIssue[], rowNumber: number): Record<string, unknown> | null;
+  row(cells: string[], raw: XValue[], state: S, issues: RowIssue[], rowNumber: number): Record<string, unknown> | null;
   /** File-wide checks over the job's staged rows. */
   crossCheck(db: Pick<Db, 'execute'>, jobId: string): Promise<CrossIssue[]>;
   /** The merge, inside the transaction; returns what was written and the villages whose coverage changes. */
@@ -53,30 +54,6 @@ export interface KindSpec<S> {
 export interface JobContext { db: Db; ring: Keyring; req: FastifyRequest; jobId: string; filePath: string; scope: string[] }
 
 const BATCH = 2000;
-class TooManyRows extends Error {}
-const readerOptions = { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' } as const;
-export const MERGED_HINT = '（如使用了合并单元格，请取消合并并在每一行填写）';
-export const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
-
-type Cell = { text: string; error?: string };
-
-/** A cell as text, or why it cannot be accepted (formulas, error values, NUL). */
-export function cellOf(v: CellValue): Cell {
-  if (v === null || v === undefined) return { text: '' };
-  if (typeof v === 'string') return v.includes('\u0000') ? { text: '', error: '包含无效字符（NUL）' } : { text: v.trim() };
-  if (typeof v === 'number' || typeof v === 'boolean') return { text: String(v) };
-  if (v instanceof Date) return { text: Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10) };
-  if (typeof v === 'object') {
-    if ('formula' in v || 'sharedFormula' in v) {
-      const f = (v as { formula?: string }).formula ?? (v as { sharedFormula?: string }).sharedFormula ?? '';
-      return { text: `=${f}`, error: '不接受公式，请复制后“选择性粘贴—数值”' };
-    }
-    if ('richText' in v) return cellOf(v.richText.map((t) => t.text).join(''));
-    if ('error' in v) return { text: String(v.error), error: '单元格为错误值' };
-    if ('text' in v) return cellOf((v as { text: unknown }).text as string);
-  }
-  return { text: '', error: '无法识别的单元格内容' };
-}
 
 /** A required cell's text within `max` characters, or null with the issue recorded. */
 export function required(cells: string[], columns: readonly string[], issues: RowIssue[], i: number, max: number): string | null {
@@ -146,21 +123,13 @@ export async function runKindImport(spec: KindSpec<unknown>, ctx: JobContext): P
     // Staging of jobs that ended without cleaning up (a killed process) goes first.
     await db.execute(sql`DELETE FROM import_rows WHERE job_id IN (SELECT id FROM import_jobs WHERE status IN ('failed', 'done'))`);
     await repo.setStatus(db, jobId, 'validating');
-    // Bounds the inflated size before anything parses the file (zip bombs), as imports.job.ts does; the scan also lists
-    // merged ranges, which the streaming reader would silently read as one filled cell and empty ones.
-    const scan = await scanWorkbook(ctx.filePath, importLimits.maxInflatedBytes);
-    for (const m of scan.merged) {
-      if (m.sheet !== spec.sheet) continue;
-      const [, letters = 'A', row = '0'] = /^([A-Z]+)(\d+)/.exec(m.ref) ?? [];
-      const col = [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-      addError({ sheet: m.sheet, row: Number(row), column: spec.columns[col] ?? letters, reason: `合并单元格 ${m.ref}：导入不接受合并单元格，请取消合并并在每一行分别填写` }, null);
-    }
+    // The directory first (declared sizes within the bound, no hidden entries); the reader counts what it inflates.
+    const entries = await listEntries(ctx.filePath, importLimits.maxInflatedBytes);
     const state = spec.start({ orgs: await repo.orgsForImport(db), scope: ctx.scope, ring });
     let batch = { rows: [] as number[], data: [] as string[], values: [] as string[] };
     let seen = false;
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(ctx.filePath, readerOptions);
-    for await (const ws of reader) {
-      const name = (ws as unknown as { name?: string }).name ?? '';
+    for await (const ws of readSheets(ctx.filePath, entries, importLimits.maxInflatedBytes)) {
+      const name = ws.name;
       if (name === NOTES_SHEET) { for await (const _ of ws) { /* drain */ } continue; }
       if (name !== spec.sheet) {
         addError({ sheet: name || '（未命名）', row: 0, column: '', reason: `无法识别的工作表“${name}”：只接受“${spec.sheet}”“${NOTES_SHEET}”` }, null);
@@ -172,9 +141,8 @@ export async function runKindImport(spec: KindSpec<unknown>, ctx: JobContext): P
       let headerOk = false;
       let dataRows = 0;
       for await (const row of ws) {
-        const raw = row.values as CellValue[];
-        const cells: Cell[] = [];
-        for (let i = 1; i <= spec.columns.length; i++) cells.push(cellOf(raw[i]));
+        const raw = row.values;
+        const cells = rowCells(raw, spec.columns.length);
         const texts = cells.map((c) => c.text);
         if (!headerSeen) {
           headerSeen = true;
@@ -212,6 +180,7 @@ export async function runKindImport(spec: KindSpec<unknown>, ctx: JobContext): P
         if (counts.rows % 10_000 === 0) await repo.setCounts(db, jobId, counts);
       }
       if (!headerSeen) addError({ sheet: name, row: 1, column: '', reason: '缺少表头，请使用导入模板' }, null);
+      for (const ref of ws.merged) addError({ sheet: name, ...mergedError(ref, spec.columns) }, null);
     }
     if (!seen) addError({ sheet: spec.sheet, row: 0, column: '', reason: `缺少工作表“${spec.sheet}”，请使用导入模板` }, null);
     await stage(db, jobId, spec.sheet, batch.rows, batch.data, batch.values);
@@ -244,15 +213,7 @@ export async function runKindImport(spec: KindSpec<unknown>, ctx: JobContext): P
       await repo.setStatus(tx as unknown as Db, jobId, 'done', counts);
     });
   } catch (e) {
-    const pgErr = (e as { cause?: { code?: string } }).cause ?? (e as { code?: string });
-    let reason: string;
-    if (e instanceof TooManyRows) reason = `工作表“${e.message}”超过 ${importLimits.maxRows.toLocaleString('en-US')} 行，请拆分后分批导入`;
-    else if (e instanceof InflatedTooLarge) reason = `工作簿解压后超过 ${Math.round(e.limit / 1024 / 1024)} MB（文件异常或内容过多），未导入；请检查文件或拆分后分批导入`;
-    else if (pgErr.code === '23505') reason = '导入期间数据已被他人修改（如已有主联系人或重复登记），本次未写入，请重新导入';
-    else {
-      ctx.req.log.error({ err: e, jobId }, 'registry import failed');
-      reason = '无法读取工作簿：文件已损坏或不是 Excel 2007 及以上版本的 .xlsx 文件';
-    }
+    const reason = failureReason(e, ctx.req.log, jobId);
     try {
       addError({ sheet: '', row: 0, column: '', reason }, null);
       await flush();
