@@ -109,7 +109,7 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; config:
   }, async (req) => ({ data: await service.getJob(ctx(req), req.params.id) }));
 
   r.get('/:id/errors.xlsx', {
-    schema: { tags: ['imports'], summary: '导入错误清单（xlsx，含原行内容；下载记入审计）', params: idParams, response: { 200: z.unknown(), ...errorResponses } },
+    schema: { tags: ['imports'], summary: '导入错误清单（xlsx，含原行内容：上传者本人看到原值，其他有权查看者的身份证号、电话打码；下载记入审计）', params: idParams, response: { 200: z.unknown(), ...errorResponses } },
   }, async (req, reply) => {
     const { stream, filename } = await service.jobErrors(ctx(req), req.params.id);
     return reply.type(XLSX_TYPE).header('content-disposition', attachment(filename)).header('cache-control', 'no-store').send(stream);

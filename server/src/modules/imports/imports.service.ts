@@ -54,10 +54,11 @@ export async function getJob(ctx: Ctx, id: string): Promise<ImportJob> {
   return presentJob(await visibleJob(ctx, id));
 }
 
-/** The error list holds the uploaded rows (ID numbers included): each download is audited. */
+/** The error list holds the uploaded rows (ID numbers included, in full for the uploader only): each download is audited. */
 export async function jobErrors(ctx: Ctx, id: string): Promise<{ stream: PassThrough; filename: string }> {
   const job = await visibleJob(ctx, id);
-  await appendAudit(ctx.db, ctx.req, { action: 'import.errors_download', entityType: 'import_job', entityId: id, after: { errors: job.error_count } });
-  const stream = errorWorkbook(ctx.db, ctx.ring, id, (e) => ctx.req.log.error({ err: e }, 'import error list failed'));
+  const masked = job.created_by !== ctx.req.auth!.account.id;
+  await appendAudit(ctx.db, ctx.req, { action: 'import.errors_download', entityType: 'import_job', entityId: id, after: { errors: job.error_count, masked } });
+  const stream = errorWorkbook(ctx.db, ctx.ring, id, masked, (e) => ctx.req.log.error({ err: e }, 'import error list failed'));
   return { stream, filename: `导入错误-${job.file_name.replace(/\.xlsx$/i, '')}.xlsx` };
 }

@@ -190,6 +190,14 @@ describe('POST /api/v1/imports/households', () => {
     expect(errs.map((e) => e.slice(0, 3))).toEqual([['4', '住户', '村（社区）代码'], ['3', '居民', '身份证号']]);
     expect(errs[1]![3]).toContain('校验位');
     expect(errs[1]!.slice(4)).toContain(badId); // the original row values
+    // The project office may see the job, but not the residents' ID numbers and phones in full; each download audited.
+    const officeErrs = await errorRowsOf(t.app, s.office!, job.id);
+    expect(officeErrs.map((e) => e.slice(0, 4))).toEqual(errs.map((e) => e.slice(0, 4)));
+    expect(officeErrs[1]!.slice(4)).toContain(`${badId.slice(0, 3)}***********${badId.slice(-4)}`);
+    expect(JSON.stringify(officeErrs)).not.toContain(badId);
+    const audits = await t.database.db.execute<{ after: { masked: boolean } }>(sql`
+      SELECT after FROM audit_events WHERE action = 'import.errors_download' AND entity_id = ${job.id} ORDER BY id`);
+    expect(audits.rows.map((r) => r.after.masked)).toEqual([false, true]);
     const done = await importAs('secretary', await workbook(households.map((h, i) => [h[0], h[1], h[2].replace('导入测试', `修正${i}`), h[3], h[4]] as Household),
       sample(own).residents));
     expect(done).toMatchObject({ status: 'done', counts: { errors: 0, written: 10 } });

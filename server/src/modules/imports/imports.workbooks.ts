@@ -3,9 +3,11 @@ import { PassThrough } from 'node:stream';
 import type { Keyring } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { decrypt } from '../../lib/crypto.ts';
+import { maskIdNumber, maskPhone } from '../../lib/id-number.ts';
 import { cellText } from '../households/households.export.ts';
 import { HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, importLimits, NOTES_SHEET, RESIDENT_COLUMNS, RESIDENT_SHEET } from './imports.limits.ts';
 import * as repo from './imports.repo.ts';
+import { registryKinds } from './kinds/index.ts';
 
 const text = { numFmt: '@' };
 
@@ -40,8 +42,21 @@ export function householdTemplate(): PassThrough {
   return stream;
 }
 
-/** The error list of a job: 行, 工作表, 列, 原因 and the original row values; streamed in pages of 1,000. */
-export function errorWorkbook(db: Db, ring: Keyring, jobId: string, onError: (e: unknown) => void): PassThrough {
+/** Personal columns by header, wherever they appear: residents' ID numbers and phones, a business contact's phone. */
+const PERSONAL: Record<string, (v: string) => string> = { 身份证号: maskIdNumber, 户主身份证号: maskIdNumber, 电话: maskPhone, 联系电话: maskPhone };
+/** Sheet name → column index → mask, for every import's data sheets. */
+const personalColumns = new Map<string, Map<number, (v: string) => string>>(
+  [[HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS] as const, [RESIDENT_SHEET, RESIDENT_COLUMNS] as const,
+    ...Object.values(registryKinds).map((k) => [k.sheet, k.columns] as const)]
+    .map(([sheet, columns]) => [sheet, new Map(columns.flatMap((h, i) => (PERSONAL[h] ? [[i, PERSONAL[h]] as const] : [])))]),
+);
+
+/**
+ * The error list of a job: 行, 工作表, 列, 原因 and the original row values; streamed in pages of 1,000. `masked`: the
+ * uploader gets back what they typed (they need it to find their mistakes); anyone else allowed to see the job (the
+ * project office) gets ID numbers and phones masked, as in every list — the full values stay behind an audited reveal.
+ */
+export function errorWorkbook(db: Db, ring: Keyring, jobId: string, masked: boolean, onError: (e: unknown) => void): PassThrough {
   const stream = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: true });
   const ws = wb.addWorksheet('错误');
@@ -62,7 +77,11 @@ export function errorWorkbook(db: Db, ring: Keyring, jobId: string, onError: (e:
           const cells: Record<string, string | number> = {
             row: e.row || '', sheet: cellText(e.sheet), column: cellText(e.column), reason: cellText(e.reason),
           };
-          values.forEach((v, i) => { cells[`v${i}`] = cellText(v); });
+          const masks = masked ? personalColumns.get(e.sheet) : undefined;
+          values.forEach((v, i) => {
+            const mask = masks?.get(i);
+            cells[`v${i}`] = cellText(mask && v ? mask(v) : v);
+          });
           ws.addRow(cells).commit();
         }
         if (page.length < 1000) break;
