@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { readDownload } from '../src/download.ts';
 import { chooseOption } from './antd-select.ts';
 
 /** /orgs/:code/coverage — 联户覆盖: coverage numbers, 未联系对象 with one-click assignment, 智能分配. */
@@ -19,7 +20,14 @@ export class CoveragePage {
   readonly suggestionBoxes = () => this.suggestions().getByRole('listitem').getByRole('checkbox');
   readonly acceptButton = () => this.page.getByRole('button', { name: /采纳所选/ });
   readonly importLink = () => this.page.getByRole('link', { name: '批量导入联户关系' });
+  readonly rosterLink = () => this.page.getByRole('link', { name: '导出联户名册（Excel）' });
   readonly accepted = () => this.page.getByRole('status').filter({ hasText: /已采纳/ });
+
+  /** 导出联户名册: the downloaded file's name and bytes. */
+  async downloadRoster(): Promise<{ name: string; bytes: Buffer }> {
+    const [download] = await Promise.all([this.page.waitForEvent('download', { timeout: 60_000 }), this.rosterLink().click()]);
+    return { name: download.suggestedFilename(), bytes: await readDownload(download) };
+  }
 
   async open(code: string) {
     await this.page.goto(`/orgs/${encodeURIComponent(code)}/coverage`);

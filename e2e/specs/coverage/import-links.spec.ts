@@ -117,6 +117,17 @@ describe('a village secretary imports 联户关系 from Excel (phone)', () => {
     for (const h of heads) await expect.poll(() => cov.unlinkedRow(householdName(h)).count(), { timeout: 10_000 }).toBe(0);
   });
 
+  test('downloads 党员联户名册: both households under the member, names and addresses only (no ID numbers)', async () => {
+    const { name, bytes } = await new CoveragePage(s.page).downloadRoster();
+    expect(name).toMatch(/^党员联户名册-.*\.xlsx$/);
+    const wb = await readWorkbook(bytes);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['联户名册', '未联系对象']);
+    const rows: string[][] = [];
+    wb.getWorksheet('联户名册')!.eachRow((r) => { rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ''))); });
+    for (const h of heads) expect(rows.find((r) => r[6] === householdName(h))?.slice(2, 5)).toEqual([MEMBER, expect.any(String), '主联系人']);
+    expect(JSON.stringify(rows)).not.toContain(heads[0]!.idNumber);
+  });
+
   test('the businesses list and the village page lead to the imports of 企业商户 and 党员, phone-friendly', async () => {
     await new BusinessListPage(s.page).open(village);
     await s.page.getByRole('button', { name: 'Excel 导入' }).click();

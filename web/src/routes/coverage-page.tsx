@@ -45,9 +45,13 @@ export function CoveragePage() {
         />
       </nav>
       <Typography.Title level={3} id="coverage-title" style={{ margin: '8px 0 12px' }}>{c.name} · 联户覆盖</Typography.Title>
-      {org.data && canRegister(org.data) && (
-        <p style={{ margin: '0 0 12px' }}>
-          <Link to={`/orgs/${encodeURIComponent(c.code)}/import/links`} className="lx-tap" data-testid="import-links">批量导入联户关系</Link>
+      {org.data?.abilities.readRegistry && (
+        <p style={{ margin: '0 0 12px', display: 'flex', flexWrap: 'wrap', gap: 16, alignItems: 'center' }}>
+          {/* Names and addresses only (no ID numbers or residents' phones); the server audits each download. */}
+          <a href={`/api/v1/links/export.xlsx?org=${encodeURIComponent(c.code)}`} download className="lx-tap">导出联户名册（Excel）</a>
+          {canRegister(org.data) && (
+            <Link to={`/orgs/${encodeURIComponent(c.code)}/import/links`} className="lx-tap" data-testid="import-links">批量导入联户关系</Link>
+          )}
         </p>
       )}
       <Card size="small" style={{ marginBottom: 12 }}>

@@ -6,6 +6,8 @@ import {
   linkTransfer, memberList, memberListQuery, suggestions, suggestionsBody, transferResult, unlinkedList, unlinkedQuery,
 } from '@lianxin/contracts';
 import type { Db } from '../../db/client.ts';
+import { sendXlsx } from '../../lib/xlsx-export.ts';
+import { exportRoster } from './links.export.ts';
 import * as service from './links.service.ts';
 
 const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
@@ -24,6 +26,12 @@ export async function linkRoutes(app: FastifyInstance, opts: { db: Db }) {
     async (req) => service.list(ctx(req), req.query));
   r.post('/', { schema: { tags: ['links'], summary: '建立联户关系（已有主联系人时需 replaceReason）', body: linkCreate, response: { 201: linkItem, ...errorResponses } } },
     async (req, reply) => reply.code(201).send({ data: await service.create(ctx(req), req.body) }));
+  r.get('/export.xlsx', {
+    schema: { tags: ['links'], summary: '导出党员联户名册（xlsx：联户名册、未联系对象；不含身份证号和居民电话；记入审计）', querystring: coverageQuery, response: { 200: z.unknown(), ...errorResponses } },
+  }, async (req, reply) => {
+    const { stream, filename } = await exportRoster(ctx(req), req.query.org);
+    return sendXlsx(reply, stream, filename);
+  });
   r.post('/:id/end', { schema: { tags: ['links'], summary: '结束联户关系（记录日期与原因）', params: z.object({ id: z.uuid() }).strict(), body: linkEnd, response: { 200: linkItem, ...errorResponses } } },
     async (req) => ({ data: await service.end(ctx(req), req.params.id, req.body) }));
   r.post('/transfer', { schema: { tags: ['links'], summary: '党员调动/去世：全部联户关系移交给另一名党员', body: linkTransfer, response: { 200: transferResult, ...errorResponses } } },

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
 import { householdBody, residentBody } from '../../../test/factories.ts';
+import ExcelJS from '../../lib/exceljs.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};
@@ -210,5 +211,55 @@ describe('links and coverage: scopes', () => {
     expect((await req('secretary', 'POST', '/api/v1/links', { personId: m })).statusCode).toBe(400);
     expect((await req('secretary', 'POST', '/api/v1/links', { personId: m, householdId: hid, businessId: hid })).statusCode).toBe(400);
     expect((await req('secretary', 'GET', `/api/v1/coverage/unlinked?cursor=xyz`)).statusCode).toBe(400);
+  });
+});
+
+describe('GET /api/v1/links/export.xlsx (党员联户名册)', () => {
+  async function sheets(body: Buffer): Promise<Record<string, string[][]>> {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(body as unknown as ArrayBuffer);
+    const out: Record<string, string[][]> = {};
+    for (const ws of wb.worksheets) {
+      out[ws.name] = [];
+      ws.eachRow((row) => { out[ws.name]!.push(Array.from((row.values as unknown[]).slice(1), (v) => String(v ?? ''))); });
+    }
+    return out;
+  }
+
+  it('returns 200 with the village\'s current links and its unlinked constituents — names and addresses only, no ID numbers — audited', async () => {
+    const head = residentBody({ phone: '13877776666' });
+    const linked = await household('secretary', own, { address: '名册测试 1 号', residents: [head] });
+    await household('secretary', own, { address: '=名册测试 2 号' });
+    const m = await member(own, '名册党员');
+    await t.database.db.execute(sql`UPDATE people SET work_phone = '13911112222' WHERE id = ${m}`);
+    expect((await req('secretary', 'POST', '/api/v1/links', { personId: m, householdId: linked, startsOn: '2025-03-01' })).statusCode).toBe(201);
+    const res = await req('secretary', 'GET', `/api/v1/links/export.xlsx?org=${own}`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-disposition']).toContain(encodeURIComponent('党员联户名册'));
+    const book = await sheets(res.rawPayload);
+    expect(Object.keys(book)).toEqual(['联户名册', '未联系对象']);
+    expect(book['联户名册']![0]).toEqual(['序号', '村（社区）', '党员姓名', '党员工作电话', '联系类型', '对象类型', '户主（名称）', '地址', '网格', '联系起始日期']);
+    const row = book['联户名册']!.find((r) => r[7] === '名册测试 1 号');
+    expect(row?.slice(2)).toEqual(['名册党员', '13911112222', '主联系人', '住户', `${head.name}户`, '名册测试 1 号', '', '2025-03-01']);
+    const unlinked = book['未联系对象']!.find((r) => r[4]?.includes('名册测试 2 号'));
+    expect(unlinked?.[4]).toBe("'=名册测试 2 号"); // formula injection escaped
+    expect(book['未联系对象']!.some((r) => r[4] === '名册测试 1 号')).toBe(false);
+    const text = JSON.stringify(book);
+    expect(text).not.toContain(head.idNumber);
+    expect(text).not.toContain('13877776666');
+    // Only the caller's scope: every village in the file is the secretary's own.
+    const villages = new Set([...book['联户名册']!.slice(1), ...book['未联系对象']!.slice(1)].map((r) => r[1]));
+    expect(villages.size).toBe(1);
+    const audit = await t.database.db.execute<{ after: { org: string; links: number; unlinked: number } }>(sql`
+      SELECT after FROM audit_events WHERE action = 'link.export' ORDER BY id DESC LIMIT 1`);
+    expect(audit.rows[0]!.after).toMatchObject({ org: own, links: book['联户名册']!.length - 1, unlinked: book['未联系对象']!.length - 1 });
+  });
+
+  it('answers by scope: neighbour village 404 for the secretary, 200 for town and leader, 403 for member, department and admin', async () => {
+    expect((await req('secretary', 'GET', `/api/v1/links/export.xlsx?org=${neighbour}`)).statusCode).toBe(404);
+    expect((await req('town', 'GET', `/api/v1/links/export.xlsx?org=${neighbour}`)).statusCode).toBe(200);
+    expect((await req('leader', 'GET', `/api/v1/links/export.xlsx?org=${own}`)).statusCode).toBe(200);
+    for (const r of ['member', 'department', 'admin']) expect((await req(r, 'GET', `/api/v1/links/export.xlsx?org=${own}`)).statusCode, r).toBe(403);
+    expect((await req('secretary', 'GET', '/api/v1/links/export.xlsx?org=bad')).statusCode).toBe(400);
   });
 });
