@@ -8,6 +8,21 @@ import { canRegister } from '../features/households/household-abilities.ts';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 
+const navCardStyle = {
+  background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16,
+  justifyContent: 'space-between', gap: 8, boxSizing: 'border-box',
+} as const;
+
+/** One of the org's work areas (户籍, 企业商户, 联户覆盖 …) as a full-width tap target. */
+function NavCard({ to, title, extra = '›' }: { to: string; title: string; extra?: string }) {
+  return (
+    <Link to={to} className="lx-block-link" style={navCardStyle}>
+      <span style={{ fontSize: 16, fontWeight: 500 }}>{title}</span>
+      <Typography.Text type="secondary">{extra}</Typography.Text>
+    </Link>
+  );
+}
+
 export function OrgPage() {
   const { code = '' } = useParams();
   const me = useRouteLoaderData('shell') as Me;
@@ -21,12 +36,15 @@ export function OrgPage() {
 
   const o = org.data;
   const childRows = children.data?.pages.flatMap((p) => p.data) ?? [];
+  // A village (or grid) is not counted as its own 村（社区）; its 下级组织 are only worth a heading when it has grids.
+  const aboveVillage = o.level !== 'village' && o.level !== 'grid';
   const stats = [
-    { title: '下级组织', value: o.counts.children },
-    { title: '村（社区）', value: o.counts.villages },
+    ...(aboveVillage || o.counts.children > 0 ? [{ title: '下级组织', value: o.counts.children }] : []),
+    ...(aboveVillage ? [{ title: '村（社区）', value: o.counts.villages }] : []),
     { title: '党员', value: o.counts.members },
     { title: '户数', value: o.counts.households },
   ];
+  const at = (path: string) => `/orgs/${encodeURIComponent(o.code)}/${path}`;
 
   return (
     <article aria-labelledby="org-title">
@@ -57,58 +75,23 @@ export function OrgPage() {
         ))}
       </Row>
       {o.abilities.readPeople && (o.level === 'village' || o.level === 'town') && (
-        <Link
-          to={`/orgs/${encodeURIComponent(o.code)}/households`}
-          className="lx-block-link"
-          style={{ background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16, justifyContent: 'space-between', gap: 8, boxSizing: 'border-box' }}
-        >
-          <span style={{ fontSize: 16, fontWeight: 500 }}>户籍 · 住户和居民登记</span>
-          <Typography.Text type="secondary">{o.counts.households} 户 ›</Typography.Text>
-        </Link>
+        <NavCard to={at('households')} title="户籍 · 住户和居民登记" extra={`${o.counts.households} 户 ›`} />
       )}
       {o.abilities.readRegistry && (o.level === 'village' || o.level === 'town') && (
-        <Link
-          to={`/orgs/${encodeURIComponent(o.code)}/businesses`}
-          className="lx-block-link"
-          style={{ background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16, justifyContent: 'space-between', gap: 8, boxSizing: 'border-box' }}
-        >
-          <span style={{ fontSize: 16, fontWeight: 500 }}>企业商户 · 企业、商户和班组登记</span>
-          <Typography.Text type="secondary">›</Typography.Text>
-        </Link>
+        <NavCard to={at('businesses')} title="企业商户 · 企业、商户和班组登记" />
       )}
       {o.abilities.readCoverage && ['zone', 'town', 'village', 'grid'].includes(o.level) && (
-        <Link
-          to={`/orgs/${encodeURIComponent(o.code)}/coverage`}
-          className="lx-block-link"
-          style={{ background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16, justifyContent: 'space-between', gap: 8, boxSizing: 'border-box' }}
-        >
-          <span style={{ fontSize: 16, fontWeight: 500 }}>联户覆盖 · 党员联系住户情况</span>
-          <Typography.Text type="secondary">›</Typography.Text>
-        </Link>
+        <NavCard to={at('coverage')} title="联户覆盖 · 党员联系住户情况" />
       )}
       {o.level === 'village' && o.abilities.readCoverage && (
-        <Link
-          to={`/orgs/${encodeURIComponent(o.code)}/link-map`}
-          className="lx-block-link"
-          style={{ background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16, justifyContent: 'space-between', gap: 8, boxSizing: 'border-box' }}
-        >
-          <span style={{ fontSize: 16, fontWeight: 500 }}>联户示意图 · 联系卡打印</span>
-          <Typography.Text type="secondary">›</Typography.Text>
-        </Link>
+        <NavCard to={at('link-map')} title="联户示意图 · 联系卡打印" />
       )}
       {canRegister(o) && (
-        <Link
-          to={`/orgs/${encodeURIComponent(o.code)}/import/members`}
-          className="lx-block-link"
-          style={{ background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16, justifyContent: 'space-between', gap: 8, boxSizing: 'border-box' }}
-        >
-          <span style={{ fontSize: 16, fontWeight: 500 }}>党员名册 · Excel 导入党员和志愿者</span>
-          <Typography.Text type="secondary">›</Typography.Text>
-        </Link>
+        <NavCard to={at('import/members')} title="党员导入 · Excel 导入党员和志愿者" />
       )}
-      <Typography.Title level={4}>下级组织</Typography.Title>
+      {(aboveVillage || o.counts.children > 0) && <Typography.Title level={4}>下级组织</Typography.Title>}
       {o.counts.children === 0 ? (
-        <Empty description="没有下级组织" />
+        aboveVillage && <Empty description="没有下级组织" />
       ) : children.isError ? (
         <Alert type="error" showIcon title="加载失败" description={children.error.message} />
       ) : (
