@@ -16,6 +16,7 @@ export class HouseholdPage {
   readonly revealReason = () => this.revealDialog().getByLabel('查看原因');
   readonly revealConfirm = () => this.revealDialog().getByRole('button', { name: '确认查看' });
   readonly revealedValue = () => this.revealDialog().getByTestId('revealed-value');
+  readonly callLink = () => this.revealDialog().getByRole('link', { name: /^拨打/ });
   readonly revealClose = () => this.revealDialog().getByRole('button', { name: '关闭', exact: true }).last();
   readonly editButton = () => this.page.getByRole('button', { name: '编辑住户信息' });
   readonly addResidentButton = () => this.page.getByRole('button', { name: '添加成员' });

@@ -10,6 +10,7 @@ export class OrgPage {
   readonly childLink = (name: string) => this.page.getByRole('link', { name });
   readonly coverageLink = () => this.page.getByRole('link', { name: /^联户覆盖/ });
   readonly householdsLink = () => this.page.getByRole('link', { name: /^户籍/ });
+  readonly myHouseholdsLink = () => this.page.getByRole('link', { name: /^我联系的住户/ });
   readonly linkMapLink = () => this.page.getByRole('link', { name: /^联户示意图/ });
   readonly statistic = (title: string) => this.page.locator('.ant-statistic').filter({ hasText: title });
 

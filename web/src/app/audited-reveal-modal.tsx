@@ -7,6 +7,8 @@ export interface RevealRequest {
   fieldName: string;
   placeholder: string;
   reveal: (reason: string) => Promise<string | null>;
+  /** A phone: once shown, offer 拨打 (a tel: link), which is why a member in the field reveals it. */
+  callable?: boolean;
 }
 
 /**
@@ -70,14 +72,16 @@ export function AuditedRevealModal({ request, onClose }: { request: RevealReques
           <Typography.Paragraph style={{ fontSize: 14 }}>{fieldName}：</Typography.Paragraph>
           <Typography.Paragraph
             data-testid="revealed-value"
+            className="lx-copyable"
             copyable={value ? { text: value, tooltips: ['复制', '已复制'] } : false}
             style={{ fontSize: 22, fontWeight: 600, letterSpacing: 1, fontVariantNumeric: 'tabular-nums' }}
           >
             {value ?? '未登记'}
           </Typography.Paragraph>
           <Typography.Paragraph type="secondary" style={{ fontSize: 14 }}>本次查看已记录。关闭后号码将重新隐藏。</Typography.Paragraph>
-          <div style={{ textAlign: 'right' }}>
-            <Button type="primary" onClick={close}>关闭</Button>
+          <div style={{ display: 'flex', gap: 8, justifyContent: 'flex-end' }}>
+            {request?.callable && value && <Button type="primary" href={`tel:${value.replace(/[^\d+]/g, '')}`}>拨打 {value}</Button>}
+            <Button type={request?.callable && value ? 'default' : 'primary'} onClick={close}>关闭</Button>
           </div>
         </div>
       )}

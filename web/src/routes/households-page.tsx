@@ -34,15 +34,18 @@ export function HouseholdsPage() {
   const filtered = Boolean(filters.q || filters.tag || filters.away);
   const anySynthetic = rows.some((r) => r.synthetic);
   const showVillage = o.level !== 'village';
+  // A member reads only the households linked to them now (the server filters): the page is theirs, not the village's.
+  const linkedOnly = !o.abilities.readRegistry;
+  const pageName = linkedOnly ? '我联系的住户' : '户籍';
 
   return (
     <article aria-labelledby="households-title">
       {anySynthetic && !me.demo && (
         <Alert type="warning" showIcon title="演示数据" description="列表中的住户为演示数据，并非真实人员信息。" style={{ marginBottom: 12 }} />
       )}
-      <OrgBreadcrumb org={o} trail={[{ label: '户籍' }]} />
+      <OrgBreadcrumb org={o} trail={[{ label: pageName }]} />
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
-        <Typography.Title level={3} id="households-title" style={{ margin: 0 }}>{o.shortName || o.name} · 户籍</Typography.Title>
+        <Typography.Title level={3} id="households-title" style={{ margin: 0 }}>{o.shortName || o.name} · {pageName}</Typography.Title>
         {canRegister(o) && (
           <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
             <Button onClick={() => navigate(`/orgs/${encodeURIComponent(o.code)}/households/import`)}>Excel 导入</Button>
@@ -87,7 +90,9 @@ export function HouseholdsPage() {
           ? '正在加载…'
           : filtered
             ? `找到 ${rows.length}${list.hasNextPage ? '+' : ''} 户`
-            : `共 ${o.counts.households} 户${list.hasNextPage ? `，已显示 ${rows.length} 户` : ''}`}
+            : linkedOnly
+              ? `您联系 ${rows.length}${list.hasNextPage ? '+' : ''} 户`
+              : `共 ${o.counts.households} 户${list.hasNextPage ? `，已显示 ${rows.length} 户` : ''}`}
       </Typography.Paragraph>
       {list.isError ? (
         <Alert type="error" showIcon title="加载失败" description={list.error.message} />
@@ -97,7 +102,7 @@ export function HouseholdsPage() {
             bordered
             style={{ background: '#fff' }}
             loading={list.isPending}
-            locale={{ emptyText: <Empty description={filtered ? '没有符合条件的住户' : '还没有登记住户'} /> }}
+            locale={{ emptyText: <Empty description={filtered ? '没有符合条件的住户' : linkedOnly ? '您目前没有联系的住户' : '还没有登记住户'} /> }}
             dataSource={rows}
             renderItem={(h) => (
               <List.Item key={h.id} style={{ padding: '4px 12px' }}>

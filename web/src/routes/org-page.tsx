@@ -75,7 +75,9 @@ export function OrgPage() {
         ))}
       </Row>
       {o.abilities.readPeople && (o.level === 'village' || o.level === 'town') && (
-        <NavCard to={at('households')} title="户籍 · 住户和居民登记" extra={`${o.counts.households} 户 ›`} />
+        o.abilities.readRegistry
+          ? <NavCard to={at('households')} title="户籍 · 住户和居民登记" extra={`${o.counts.households} 户 ›`} />
+          : <NavCard to={at('households')} title="我联系的住户 · 走访时查看和联系" />
       )}
       {o.abilities.readRegistry && (o.level === 'village' || o.level === 'town') && (
         <NavCard to={at('businesses')} title="企业商户 · 企业、商户和班组登记" />

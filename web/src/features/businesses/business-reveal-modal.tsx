@@ -8,6 +8,7 @@ export function BusinessRevealModal({ target, onClose }: { target: { id: string;
     fieldName: '联系电话',
     placeholder: '如：安全生产检查需联系负责人',
     reveal: (reason: string) => revealContactPhone(target.id, reason),
+    callable: true,
   };
   return <AuditedRevealModal request={request} onClose={onClose} />;
 }

@@ -14,8 +14,9 @@ export function RevealModal({ target, onClose }: { target: RevealTarget | null; 
   const request = target && {
     subject: target.resident.name,
     fieldName: fieldNames[target.field],
-    placeholder: '如：核对低保申请材料',
+    placeholder: target.field === 'phone' ? '如：走访前电话联系' : '如：核对低保申请材料',
     reveal: async (reason: string) => (await revealResident(target.resident.id, { field: target.field, reason })).value,
+    callable: target.field === 'phone',
   };
   return <AuditedRevealModal request={request} onClose={onClose} />;
 }
