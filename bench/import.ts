@@ -73,6 +73,7 @@ const rs = wb.addWorksheet('居民');
 rs.addRow(['户编号', '姓名', '性别', '出生日期', '身份证号', '电话', '与户主关系', '在外范围', '在外地点']).commit();
 const hhCopy: string[] = [];
 const resCopy: string[] = [];
+const heads: string[] = []; // each household's head ID number, for the links workbook
 for (let i = 0; i < N; i++) {
   const key = `H${i}`;
   const village = villages[i % villages.length]!;
@@ -85,6 +86,7 @@ for (let i = 0; i < N; i++) {
   const birth = `19${40 + (i % 50)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
   const area = `4190${String(10 + Math.floor(i / 499) % 90).padStart(2, '0')}`;
   const head = makeIdNumber(area, birth, i % 499, 'M');
+  heads.push(head);
   const spouse = makeIdNumber(area, birth, i % 499, 'F');
   rs.addRow([key, `户主${i}`, '男', birth, head, '13800000000', '户主', '', '']).commit();
   resCopy.push(`${key}\t户主${i}\tM\t${birth}\t${head}\t户主\n`);
@@ -144,6 +146,19 @@ const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
 const csrf = ((await login.json()) as { data: { csrfToken: string } }).data.csrfToken;
 const api = async (url: string) => ((await (await fetch(`${base}${url}`, { headers: { cookie } })).json()) as { data: typeof job }).data;
 const workbookBytes = readFileSync(file);
+/** Uploads a workbook to /api/v1/imports/<kind> and polls the job until it ends. */
+async function importThroughApi(kind: string, body: Buffer): Promise<typeof job> {
+  const up = await fetch(`${base}/api/v1/imports/${kind}?fileName=bench.xlsx`, {
+    method: 'POST', body: new Uint8Array(body), headers: { cookie, 'x-csrf-token': csrf, 'content-type': XLSX_TYPE },
+  });
+  if (up.status !== 202) throw new Error(`${kind} upload: ${up.status} ${await up.text()}`);
+  let j = ((await up.json()) as { data: typeof job }).data;
+  while (j.status !== 'done' && j.status !== 'failed') {
+    await new Promise((r) => setTimeout(r, 200));
+    j = await api(`/api/v1/imports/${j.id}`);
+  }
+  return j;
+}
 const rssBefore = memory('VmRSS');
 const runs: { copyMs: number; importMs: number; ratio: number; phases: Record<string, number> }[] = [];
 let job: { id: string; status: string; counts: { written: number } } = { id: '', status: 'queued', counts: { written: 0 } };
@@ -156,16 +171,8 @@ for (let run = 0; run < RUNS; run++) {
   const copyMs = performance.now() - tc;
   c.release();
   const ti = performance.now();
-  const up = await fetch(`${base}/api/v1/imports/households?fileName=bench.xlsx`, {
-    method: 'POST', body: workbookBytes, headers: { cookie, 'x-csrf-token': csrf, 'content-type': XLSX_TYPE },
-  });
-  if (up.status !== 202) throw new Error(`upload: ${up.status} ${await up.text()}`);
-  job = ((await up.json()) as { data: typeof job }).data;
+  job = await importThroughApi('households', workbookBytes);
   const id = job.id;
-  while (job.status !== 'done' && job.status !== 'failed') {
-    await new Promise((r) => setTimeout(r, 200));
-    job = await api(`/api/v1/imports/${id}`);
-  }
   const importMs = performance.now() - ti;
   if (job.status !== 'done') {
     const errs = await fetch(`${base}/api/v1/imports/${id}/errors.xlsx`, { headers: { cookie } });
@@ -185,6 +192,44 @@ const mid = byRatio[Math.floor(byRatio.length / 2)]!; // the median run (odd RUN
 const importMs = mid.importMs;
 const copyMs = mid.copyMs;
 const peak = memory('VmHWM');
+
+// Links through the registry-kind runner (imports/kinds): every household of the last run gets a primary member —
+// the go-live load of a whole area. Members are created first (one per 10 households of a village); the workbook names
+// each household by its head's ID number and the member by name. One run beside a COPY of the same rows.
+let links: { rows: number; importMs: number; copyMs: number; ratio: number; peakRssMB: number; status: string } | null = null;
+if (process.env.BENCH_LINKS !== '0') {
+  const perVillage = Math.ceil(N / villages.length);
+  await database.pool.query(`
+    INSERT INTO people (org_id, kind, name, sex)
+    SELECT o.id, 'member', '基准党员' || g, 'M' FROM orgs o, generate_series(1, $2::int) g WHERE o.code = ANY($1::text[])`,
+  [villages, Math.ceil(perVillage / 10)]);
+  const lf = path.join(dir, 'links.xlsx');
+  const lwb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: lf, useSharedStrings: false });
+  const ls = lwb.addWorksheet('联户关系');
+  ls.addRow(['村（社区）代码', '户主身份证号', '统一社会信用代码', '党员姓名', '党员工作电话', '联系类型', '更换原因']).commit();
+  const linkCopy: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const village = villages[i % villages.length]!;
+    const member = `基准党员${1 + Math.floor(Math.floor(i / villages.length) / 10)}`;
+    ls.addRow([village, heads[i]!, '', member, '', '主联系人', '']).commit();
+    linkCopy.push(`${village}\t${heads[i]}\t${member}\t主联系人\n`);
+  }
+  ls.commit();
+  await lwb.commit();
+  await database.pool.query('CREATE TABLE bench_l (village text, id text, member text, role text)');
+  const c = await database.pool.connect();
+  const tc = performance.now();
+  await pipeline(Readable.from(linkCopy), c.query(copyFrom('COPY bench_l FROM STDIN')));
+  const lCopyMs = performance.now() - tc;
+  c.release();
+  writeFileSync(`/proc/${server.pid}/clear_refs`, '5'); // resets VmHWM: the links import's own peak
+  const ti = performance.now();
+  const lj = await importThroughApi('links', readFileSync(lf));
+  const lImportMs = performance.now() - ti;
+  links = { rows: N, importMs: Math.round(lImportMs), copyMs: Math.round(lCopyMs), ratio: +(lCopyMs / lImportMs).toFixed(3), peakRssMB: Math.round(memory('VmHWM') / 1048576), status: lj.status };
+  console.log(`links: ${JSON.stringify(links)} ${JSON.stringify(lj.counts)}`);
+  if (lj.status !== 'done') throw new Error(`links import failed: ${JSON.stringify(lj)}`);
+}
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
 const phases = mid.phases;
@@ -201,7 +246,7 @@ const result = {
   copy: { ms: Math.round(copyMs), rowsPerSec: Math.round(rows / (copyMs / 1000)) },
   importOverCopy: +mid.ratio.toFixed(3),
   runs: runs.map((r) => ({ importMs: Math.round(r.importMs), copyMs: Math.round(r.copyMs), importOverCopy: +r.ratio.toFixed(3) })),
-  peakRssMB: Math.round(peak / 1048576), rssBeforeMB: Math.round(rssBefore / 1048576),
+  peakRssMB: Math.round(peak / 1048576), rssBeforeMB: Math.round(rssBefore / 1048576), links,
   phasesMs: phases,
 };
 const phaseNotes: Record<string, string> = {
@@ -212,6 +257,7 @@ const phaseNotes: Record<string, string> = {
   read: 'whole read: parse + rows + staging',
   crossCheck: 'ANALYZE staging; unknown 户编号, duplicate IDs in the file and against the database; 户主 counts',
   merge: 'INSERT … SELECT into households and residents; org_rollups',
+  analyze: 'ANALYZE households, residents inside the merge transaction (statistics include the new rows)',
   coverageAuditCommit: 'coverage rollups of the villages, audit event, job status, COMMIT',
   total: 'the job, from validating to done',
 };
@@ -226,6 +272,7 @@ const md = [
   `| raw COPY of the same rows into bare tables (baseline, same run) | ${result.copy.ms} | ${result.copy.rowsPerSec} |`,
   '',
   `Import ÷ COPY throughput, median of ${RUNS} paired runs: ${(result.importOverCopy * 100).toFixed(1)}% (target ≥ 30%; runs: ${result.runs.map((r) => `${(r.importOverCopy * 100).toFixed(1)}%`).join(', ')}). Peak RSS of the server process (its own process; kernel high-water mark over all runs): ${result.peakRssMB} MB (target < 1 GB; ${result.rssBeforeMB} MB before the first upload).`,
+  ...(links ? ['', `Links (联户关系, registry-kind runner, one run): ${links.rows} rows imported in ${links.importMs} ms, COPY of the same rows ${links.copyMs} ms — ${(links.ratio * 100).toFixed(1)}% of COPY; server peak RSS during it ${links.peakRssMB} MB.`] : []),
   '',
   'Phases of the job (wall clock, ms):',
   '',

@@ -326,6 +326,11 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
     await jobDb.transaction(async (tx) => {
       const r = await repo.mergeStaging(c, todayInShanghai(), ids.residents);
       phase('merge');
+      // Statistics that include the rows just written (ANALYZE in the transaction counts its own inserts). Until
+      // autovacuum came by, the planner took them for absent: a links import right after a large household import
+      // joined residents by nested loops (20,000 rows: 30 s instead of 0.2 s, measured).
+      await c.query('ANALYZE households; ANALYZE residents');
+      phase('analyze');
       await recomputeCoverage(tx, r.orgIds, await targetLoad(tx));
       await appendAudit(tx, ctx.req, {
         action: 'household.import', entityType: 'import_job', entityId: jobId,

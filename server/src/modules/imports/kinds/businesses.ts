@@ -22,6 +22,7 @@ export const businessesKind: KindSpec<State> = {
   widths: { 3: 28, 4: 32, 5: 22, 6: 22 },
   templateName: '企业商户导入',
   auditAction: 'business.import',
+  analyze: ['businesses'],
   notes: [
     `在“${BUSINESS_SHEET}”表每家企业、商户或班组填一行。类型填“企业”“商户”（或“个体工商户”）“班组”。`,
     '村（社区）代码为 12 位统计用区划代码，只能导入本人管辖范围内的村（社区）；网格代码可不填，填写时须属于该村（社区）。',

@@ -63,6 +63,7 @@ export const linksKind: KindSpec<State> = {
   widths: { 1: 22, 2: 22 },
   templateName: '党员联户关系导入',
   auditAction: 'link.import',
+  analyze: ['links'],
   notes: [
     `在“${LINK_SHEET}”表每条联户关系填一行。村（社区）代码为 12 位统计用区划代码，只能导入本人管辖范围内的村（社区）。`,
     '联系住户时填写该户户主的身份证号（文本格式）；联系企业、商户时填写其统一社会信用代码；两者填且只填一项。联系对象须已登记在该村（社区）。',

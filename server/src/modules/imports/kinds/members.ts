@@ -22,6 +22,7 @@ export const membersKind: KindSpec<State> = {
   columns: MEMBER_COLUMNS,
   templateName: '党员导入',
   auditAction: 'person.import',
+  analyze: ['people'],
   notes: [
     `在“${MEMBER_SHEET}”表每人填一行。村（社区）代码为 12 位统计用区划代码，只能导入本人管辖范围内的村（社区）。`,
     '性别填“男”或“女”；出生年份填 4 位年份（如 1975）；工作电话为公开的联系电话（印在联系卡上），可不填。',
