@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Keyring } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
+import { uniqueAs409 } from '../../lib/unique-violation.ts';
 import { decrypt, encrypt } from '../../lib/crypto.ts';
 import { maskPhone } from '../../lib/id-number.ts';
 import { initials } from '../../lib/pinyin.ts';
@@ -91,15 +92,7 @@ async function checkCreditCode(ctx: Ctx, tx: Db, code: string, except?: string):
 }
 
 /** A concurrent import that registered the same code (the unique index, not our lock, caught it) is 409, not 500. */
-async function guardCreditCode<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    const pgErr = (e as { cause?: { code?: string; constraint?: string } }).cause ?? (e as { code?: string; constraint?: string });
-    if (pgErr.code === '23505' && pgErr.constraint === 'businesses_credit_code_live_key') throw errors.conflict('该统一社会信用代码已登记');
-    throw e;
-  }
-}
+const guardCreditCode = <T>(fn: () => Promise<T>) => uniqueAs409('businesses_credit_code_live_key', '该统一社会信用代码已登记', fn);
 
 /** Masked snapshot for audit before/after: the audit log must not become a second copy of the contact phone. */
 function auditView(b: Partial<BusinessCreate>) {

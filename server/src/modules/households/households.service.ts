@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { Keyring } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
+import { uniqueAs409 } from '../../lib/unique-violation.ts';
 import { decrypt, encrypt, keyedHash } from '../../lib/crypto.ts';
 import { idNumberBirthDate, idNumberSex, isValidIdNumber, maskIdNumber } from '../../lib/id-number.ts';
 import { initials } from '../../lib/pinyin.ts';
@@ -102,15 +103,7 @@ async function resolveGrid(db: Db, gridCode: string | null | undefined, villageP
 }
 
 /** Unique-index violations from a concurrent registration of the same ID number become 409, not 500. */
-async function guardDuplicates<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    const pgErr = (e as { cause?: { code?: string; constraint?: string } }).cause ?? (e as { code?: string; constraint?: string });
-    if (pgErr.code === '23505' && pgErr.constraint === 'residents_id_hash_key') throw errors.conflict('该身份证号码已登记');
-    throw e;
-  }
-}
+const guardDuplicates = <T>(fn: () => Promise<T>) => uniqueAs409('residents_id_hash_key', '该身份证号码已登记', fn);
 
 async function duplicateConflict(ctx: Ctx, ids: string[], exceptResident?: string): Promise<void> {
   const hashes = ids.map((id) => keyedHash(ctx.ring, id));
