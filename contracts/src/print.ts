@@ -13,7 +13,8 @@ export const publicCard = z.object({
     village: z.string(),
     town: z.string().nullable(),
     branch: z.string().nullable(),
-    member: z.object({ name: z.string(), workPhone: z.string().nullable() }).nullable(),
+    /** `title`: 联户党员, or 联户志愿者 (积极分子, 非党干部) when a helper holds the link. */
+    member: z.object({ name: z.string(), workPhone: z.string().nullable(), title: z.string() }).nullable(),
     issuedOn: z.string(),
   }),
 });

@@ -28,7 +28,7 @@ export function PublicCardPage() {
           <Typography.Paragraph type="secondary" style={{ marginBottom: 4 }}>{[card.data.town, card.data.village].filter(Boolean).join(' ')}</Typography.Paragraph>
           {card.data.member ? (
             <>
-              <Typography.Paragraph style={{ fontSize: 16, marginBottom: 4 }}>您的联户党员</Typography.Paragraph>
+              <Typography.Paragraph style={{ fontSize: 16, marginBottom: 4 }}>您的{card.data.member.title}</Typography.Paragraph>
               <Typography.Title level={2} style={{ marginTop: 0 }}>{card.data.member.name}</Typography.Title>
               {card.data.member.workPhone ? (
                 <Button type="primary" size="large" block href={`tel:${card.data.member.workPhone.replace(/[^\d+]/g, '')}`}>
@@ -47,7 +47,7 @@ export function PublicCardPage() {
         </Card>
       )}
       <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 14 }}>
-        有困难、有诉求，请直接联系您的联户党员。事项办理情况查询将随“诉求办理”功能开放。
+        有困难、有诉求，请直接联系您的{card.isSuccess && card.data.member ? card.data.member.title : '联户党员'}。事项办理情况查询将随“诉求办理”功能开放。
       </Typography.Paragraph>
     </main>
   );

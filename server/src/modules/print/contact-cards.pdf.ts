@@ -2,7 +2,8 @@ import QRCode from 'qrcode';
 import { ascent, fitText, textWidth } from '../../lib/print-font.ts';
 import { newPdf, pdfBuffer } from './print.render.ts';
 
-export interface CardContent { constituent: string; address: string; member: string; workPhone: string | null; branch: string; url: string }
+/** `memberTitle`: 联户党员, or 联户志愿者 etc. for a helper holding the link (print.service.ts holderTitle). */
+export interface CardContent { constituent: string; address: string; member: string; memberTitle: string; workPhone: string | null; branch: string; url: string }
 
 // 名片 size 90 × 54 mm (GB/T 13316 common card), 2 × 4 per A4 portrait page with a title line and page numbers.
 const MM = 72 / 25.4;
@@ -57,7 +58,7 @@ function drawCard(doc: PDFKit.PDFDocument, c: CardContent, x: number, y: number)
   row('联系对象：', c.constituent);
   line(doc, fitText(c.address, textW, 9), x + PAD, top - 3, 9, false, '#595959');
   top += 12;
-  row('联户党员：', c.member, true);
+  row(`${c.memberTitle}：`, c.member, true);
   row('工作电话：', c.workPhone ?? '请联系村党支部');
   line(doc, fitText(c.branch, textW, 9), x + PAD, top + 2, 9);
   line(doc, '有事找党员，扫码看联系方式', x + PAD, y + CARD.h - PAD - 9, 8, false, '#595959');

@@ -19,19 +19,20 @@ export async function orgByCode(db: Db, code: string): Promise<VillageRow | null
 export type MapRow = {
   kind: 'household' | 'enterprise' | 'shop' | 'team'; label: string; address: string;
   grid_code: string | null; grid_name: string | null; grid_sort: number | null; person_id: string | null; person_name: string | null; work_phone: string | null;
+  person_kind: 'member' | 'helper' | null; helper_kind: string | null;
 };
 
 export async function mapRows(db: Db, villageId: string): Promise<MapRow[]> {
   const { rows } = await db.execute<MapRow>(sql`
     SELECT 'household' AS kind, h.head_name || '户' AS label, h.address, g.code AS grid_code, g.short_name AS grid_name, g.sort_key AS grid_sort,
-           p.id AS person_id, p.name AS person_name, p.work_phone
+           p.id AS person_id, p.name AS person_name, p.work_phone, p.kind AS person_kind, p.helper_kind
     FROM households h
     LEFT JOIN orgs g ON g.id = h.grid_id
     LEFT JOIN links l ON l.household_id = h.id AND l.role = 'primary' AND l.ends_on IS NULL
     LEFT JOIN people p ON p.id = l.person_id
     WHERE h.org_id = ${villageId} AND h.removed_at IS NULL
     UNION ALL
-    SELECT b.kind, b.name, b.address, g.code, g.short_name, g.sort_key, p.id, p.name, p.work_phone
+    SELECT b.kind, b.name, b.address, g.code, g.short_name, g.sort_key, p.id, p.name, p.work_phone, p.kind, p.helper_kind
     FROM businesses b
     LEFT JOIN orgs g ON g.id = b.grid_id
     LEFT JOIN links l ON l.business_id = b.id AND l.role = 'primary' AND l.ends_on IS NULL
@@ -42,7 +43,7 @@ export async function mapRows(db: Db, villageId: string): Promise<MapRow[]> {
 
 export type CardRow = {
   household_id: string | null; business_id: string | null; label: string; address: string;
-  person_name: string | null; work_phone: string | null;
+  person_name: string | null; work_phone: string | null; person_kind: 'member' | 'helper' | null; helper_kind: string | null;
 };
 
 /** Constituents of the village to print cards for: all live ones with a primary link, or just the ones asked for. */
@@ -50,13 +51,14 @@ export async function cardConstituents(db: Db, villageId: string, only: { househ
   const hh = only ? (only.households.length ? sql`AND h.id IN (${sql.join(only.households.map((i) => sql`${i}::uuid`), sql`, `)})` : sql`AND false`) : sql``;
   const bz = only ? (only.businesses.length ? sql`AND b.id IN (${sql.join(only.businesses.map((i) => sql`${i}::uuid`), sql`, `)})` : sql`AND false`) : sql``;
   const { rows } = await db.execute<CardRow>(sql`
-    SELECT h.id AS household_id, NULL::uuid AS business_id, h.head_name || '户' AS label, h.address, p.name AS person_name, p.work_phone
+    SELECT h.id AS household_id, NULL::uuid AS business_id, h.head_name || '户' AS label, h.address, p.name AS person_name, p.work_phone,
+           p.kind AS person_kind, p.helper_kind
     FROM households h
     LEFT JOIN links l ON l.household_id = h.id AND l.role = 'primary' AND l.ends_on IS NULL
     LEFT JOIN people p ON p.id = l.person_id
     WHERE h.org_id = ${villageId} AND h.removed_at IS NULL ${hh} ${only ? sql`` : sql`AND l.id IS NOT NULL`}
     UNION ALL
-    SELECT NULL, b.id, b.name, b.address, p.name, p.work_phone
+    SELECT NULL, b.id, b.name, b.address, p.name, p.work_phone, p.kind, p.helper_kind
     FROM businesses b
     LEFT JOIN links l ON l.business_id = b.id AND l.role = 'primary' AND l.ends_on IS NULL
     LEFT JOIN people p ON p.id = l.person_id
@@ -84,14 +86,14 @@ export async function reissueCards(tx: Db, cards: { householdId: string | null; 
 
 export type PublicCardRow = {
   revoked_at: string | null; issued_at: string; village: string; town: string | null; branch: string | null;
-  person_name: string | null; work_phone: string | null;
+  person_name: string | null; work_phone: string | null; person_kind: 'member' | 'helper' | null; helper_kind: string | null;
 };
 
 /** What a card's QR opens: the constituent's *current* primary member (the card may be older than a reassignment). */
 export async function publicCard(db: Db, cardId: string): Promise<PublicCardRow | null> {
   const { rows } = await db.execute<PublicCardRow>(sql`
     SELECT c.revoked_at::text, c.issued_at::text, v.short_name AS village, t.short_name AS town, v.party_name AS branch,
-           p.name AS person_name, p.work_phone
+           p.name AS person_name, p.work_phone, p.kind AS person_kind, p.helper_kind
     FROM contact_cards c
     LEFT JOIN households h ON h.id = c.household_id
     LEFT JOIN businesses b ON b.id = c.business_id

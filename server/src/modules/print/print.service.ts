@@ -20,6 +20,14 @@ export interface Ctx { db: Db; ring: Keyring; grants: Grant[]; req: FastifyReque
 const zh = new Intl.Collator('zh-Hans-CN', { numeric: true });
 const NO_GRID = '未划分网格';
 
+/**
+ * What the public documents call whoever holds a constituent's primary link: 联户党员 for a party member; a helper
+ * (志愿者, 积极分子, 非党干部 — people.helper_kind) is never posted or printed as a party member.
+ */
+export function holderTitle(kind: 'member' | 'helper' | null, helperKind: string | null): string {
+  return kind === 'helper' ? `联户${helperKind || '志愿者'}` : '联户党员';
+}
+
 /** 2026年11月24日 in Asia/Shanghai (../shared/ARCHITECTURE.md: show times in Asia/Shanghai). */
 export function chineseDate(at: Date = new Date()): string {
   const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric' })
@@ -55,6 +63,7 @@ export async function linkMapContent(ctx: Ctx, code: string, gridCode?: string):
   const anyGrid = rows.some((r) => r.grid_name);
   const grids = new Map<string, { sort: number; grid: MapGrid; byPerson: Map<string, MapGrid['members'][number]> }>();
   const people = new Set<string>();
+  const helpers = new Set<string>();
   let hh = 0, hhLinked = 0, bz = 0, bzLinked = 0;
   for (const r of rows) {
     const name = anyGrid ? (r.grid_name ?? NO_GRID) : '全村';
@@ -65,9 +74,10 @@ export async function linkMapContent(ctx: Ctx, code: string, gridCode?: string):
     if (!r.person_id) { g.grid.unlinked++; continue; }
     if (isHousehold) hhLinked++; else bzLinked++;
     g.grid.linked++;
-    people.add(r.person_id);
+    (r.person_kind === 'helper' ? helpers : people).add(r.person_id);
     let m = g.byPerson.get(r.person_id);
-    if (!m) g.byPerson.set(r.person_id, (m = { name: r.person_name!, workPhone: r.work_phone, items: [] }));
+    const holder = r.person_kind === 'helper' ? `${r.person_name!}（${r.helper_kind || '志愿者'}）` : r.person_name!;
+    if (!m) g.byPerson.set(r.person_id, (m = { name: holder, workPhone: r.work_phone, items: [] }));
     m.items.push(`${r.label}　${shortAddress(r.address, v)}`);
   }
   const ordered = [...grids.values()].sort((a, b) => a.sort - b.sort || zh.compare(a.grid.name, b.grid.name));
@@ -84,7 +94,7 @@ export async function linkMapContent(ctx: Ctx, code: string, gridCode?: string):
       title: `${v.short_name}${gridName ?? ''}党群连心工程联户示意图`,
       unit: v.party_name ?? `${v.town_name ?? ''}${v.short_name}`,
       dateText: chineseDate(),
-      summary: `${gridCount ? `网格 ${gridCount} 个　` : ''}联户党员 ${people.size} 名　已联系住户 ${hhLinked}/${hh} 户　企业商户 ${bzLinked}/${bz} 家`,
+      summary: `${gridCount ? `网格 ${gridCount} 个　` : ''}联户党员 ${people.size} 名${helpers.size ? `　志愿者等 ${helpers.size} 名` : ''}　已联系住户 ${hhLinked}/${hh} 户　企业商户 ${bzLinked}/${bz} 家`,
       grids: ordered.map((g) => g.grid),
     },
   };
@@ -125,7 +135,8 @@ export async function contactCards(ctx: Ctx, code: string, body: z.infer<typeof 
     });
     return renderCardsPdf(
       rows.map((r, i) => ({
-        constituent: r.label, address: shortAddress(r.address, v), member: r.person_name!, workPhone: r.work_phone, branch,
+        constituent: r.label, address: shortAddress(r.address, v), member: r.person_name!, memberTitle: holderTitle(r.person_kind, r.helper_kind),
+        workPhone: r.work_phone, branch,
         url: `${base}/c/${signCardToken(ctx.ring, ids[i]!)}`,
       })),
       v.party_name ?? v.short_name, chineseDate(),
@@ -144,7 +155,7 @@ export async function publicCard(db: Db, ring: Keyring, token: string): Promise<
     village: row.village,
     town: row.town,
     branch: row.branch,
-    member: active && row.person_name ? { name: row.person_name, workPhone: row.work_phone } : null,
+    member: active && row.person_name ? { name: row.person_name, workPhone: row.work_phone, title: holderTitle(row.person_kind, row.helper_kind) } : null,
     issuedOn: chineseDate(new Date(row.issued_at)),
   };
 }

@@ -229,3 +229,29 @@ describe('contact cards (联系卡)', () => {
     expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
   });
 });
+
+describe('a helper (志愿者) holding a link', () => {
+  it('is posted and printed as 联户志愿者, never as 联户党员: map box and summary, card, and the page its QR opens', async () => {
+    const { rows: [helper] } = await t.database.db.execute<{ id: string }>(sql`
+      INSERT INTO people (org_id, kind, name, sex, work_phone, helper_kind)
+      SELECT id, 'helper', '丙志愿', 'F', '0391-6669999', '志愿者' FROM orgs WHERE code = ${neighbour} RETURNING id`);
+    const hh = await req('town', 'POST', '/api/v1/households', householdBody(neighbour, { address: '邻村 1组 1号', residents: [residentBody({ name: '孙志联' })] }));
+    expect(hh.statusCode, hh.body).toBe(201);
+    const link = await req('town', 'POST', '/api/v1/links', { personId: helper!.id, householdId: hh.json().data.id });
+    expect(link.statusCode, link.body).toBe(201);
+
+    const map = await req('town', 'GET', `/api/v1/orgs/${neighbour}/link-map.pdf`);
+    expect(map.statusCode, map.body).toBe(200);
+    const mapText = (await readPdf(map.rawPayload)).text;
+    expect(mapText).toContain('丙志愿（志愿者）');
+    expect(mapText).toMatch(/联户党员 0 名\s*志愿者等 1 名/);
+
+    const cards = await req('town', 'POST', `/api/v1/orgs/${neighbour}/contact-cards`, { households: [hh.json().data.id] });
+    expect(cards.statusCode, cards.body).toBe(200);
+    const pdf = await readPdf(cards.rawPayload);
+    expect(pdf.text).toContain('联户志愿者');
+    expect(pdf.text).not.toContain('联户党员');
+    const open = await req(null, 'GET', `/api/v1/public/cards/${tokenOf(pdf.pages.flatMap((p) => p.links)[0]!)}`);
+    expect(open.json().data.member).toEqual({ name: '丙志愿', workPhone: '0391-6669999', title: '联户志愿者' });
+  });
+});
