@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, setupTestApp, type TestApp } from '../../../test/app.ts';
+import { householdBody, residentBody } from '../../../test/factories.ts';
 import { mergeOrgs, moveOrg, renameOrg, treeAsOf } from './orgs.restructure.ts';
 
 let t: TestApp;
@@ -77,5 +78,42 @@ describe('org restructuring with effective dates', () => {
     // One index scan: either a plain Index Scan, or a Bitmap Index Scan with its Heap Scan — never two indexes combined.
     expect(plan.match(/Index Scan/g)).toHaveLength(1);
     expect(plan).not.toMatch(/Seq Scan|Append|Sort|BitmapAnd|BitmapOr/);
+  });
+});
+
+describe('merging villages carries the registry and coverage', () => {
+  it('moves households, businesses and active links to the survivor, keeps ended links with the old village, and the survivor\'s coverage counts them', async () => {
+    const office = await login(t.app, 'office');
+    const call = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
+      t.app.inject({ method, url, payload: payload as object, headers: { cookie: office.cookie, 'x-csrf-token': office.csrf } });
+    const [into, from] = (await villagesOf(WULONGKOU)).slice(0, 2) as [string, string];
+    const { rows: [m] } = await t.database.db.execute<{ id: string }>(sql`
+      INSERT INTO people (org_id, kind, name, sex) SELECT id, 'member', '合并党员', 'M' FROM orgs WHERE code = ${from} RETURNING id`);
+    const hh = await call('POST', '/api/v1/households', householdBody(from, { residents: [residentBody()] }));
+    expect(hh.statusCode, hh.body).toBe(201);
+    const biz = await call('POST', '/api/v1/businesses', { kind: 'shop', orgCode: from, name: '合并小卖部', address: '合并路 1 号' });
+    expect(biz.statusCode, biz.body).toBe(201);
+    expect((await call('POST', '/api/v1/links', { personId: m!.id, householdId: hh.json().data.id, startsOn: '2025-01-01' })).statusCode).toBe(201);
+    const old = await call('POST', '/api/v1/links', { personId: m!.id, businessId: biz.json().data.id, startsOn: '2025-01-01' });
+    expect((await call('POST', `/api/v1/links/${old.json().data.id}/end`, { reason: 'other' })).statusCode).toBe(200);
+    const before = (await call('GET', `/api/v1/coverage?org=${into}`)).json().data;
+    const absorbed = (await call('GET', `/api/v1/coverage?org=${from}`)).json().data;
+    const total = (c: { households: { linked: number; unlinked: number } }) => c.households.linked + c.households.unlinked;
+
+    await mergeOrgs(t.database.db, null, from, into, day(0));
+
+    const after = (await call('GET', `/api/v1/coverage?org=${into}`)).json().data;
+    expect(total(absorbed)).toBeGreaterThanOrEqual(1);
+    expect(total(after)).toBe(total(before) + total(absorbed));
+    expect(after.households.linked).toBe(before.households.linked + absorbed.households.linked);
+    expect(after.shops.unlinked).toBe(before.shops.unlinked + absorbed.shops.unlinked);
+    expect(absorbed.shops.unlinked).toBeGreaterThanOrEqual(1);
+    const { rows } = await t.database.db.execute<{ what: string; org: string }>(sql`
+      SELECT 'business' AS what, o.code AS org FROM businesses b JOIN orgs o ON o.id = b.org_id WHERE b.id = ${biz.json().data.id}
+      UNION ALL SELECT 'active link', o.code FROM links l JOIN orgs o ON o.id = l.org_id WHERE l.household_id = ${hh.json().data.id} AND l.ends_on IS NULL
+      UNION ALL SELECT 'ended link', o.code FROM links l JOIN orgs o ON o.id = l.org_id WHERE l.id = ${old.json().data.id}`);
+    expect(Object.fromEntries(rows.map((r) => [r.what, r.org]))).toEqual({ business: into, 'active link': into, 'ended link': from });
+    const list = (await call('GET', `/api/v1/businesses?org=${into}&q=${encodeURIComponent('合并小卖部')}`)).json().data;
+    expect(list).toHaveLength(1);
   });
 });

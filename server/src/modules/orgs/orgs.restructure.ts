@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import { likePrefix } from '../../lib/paths.ts';
+import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
 
 /**
  * Restructuring keeps history: the current version of every affected org is copied into org_history with its
@@ -67,7 +68,8 @@ export async function moveOrg(db: Db, actor: Actor, code: string, toParentCode: 
 
 /**
  * Merge `fromCode` into `intoCode`: the absorbed org ends on `on` (its row stays, so past statistics keep their
- * owner), its children move under the survivor, and its current people and households move to the survivor.
+ * owner), its children move under the survivor, and its current people, households, businesses and active links move
+ * to the survivor, whose coverage is recomputed.
  */
 export async function mergeOrgs(db: Db, actor: Actor, fromCode: string, intoCode: string, on: string): Promise<void> {
   await db.transaction(async (tx) => {
@@ -81,11 +83,17 @@ export async function mergeOrgs(db: Db, actor: Actor, fromCode: string, intoCode
     await tx.execute(sql`UPDATE orgs SET valid_to = ${on}::date, merged_into_id = ${into.id}, updated_at = now() WHERE id = ${from.id}`);
     await tx.execute(sql`UPDATE people SET org_id = ${into.id} WHERE org_id = ${from.id}`);
     await tx.execute(sql`UPDATE households SET org_id = ${into.id} WHERE org_id = ${from.id}`);
+    await tx.execute(sql`UPDATE businesses SET org_id = ${into.id} WHERE org_id = ${from.id}`);
+    // Current links follow their constituents; ended ones keep the org they were made in (history keeps its owner).
+    await tx.execute(sql`UPDATE links SET org_id = ${into.id} WHERE org_id = ${from.id} AND ends_on IS NULL`);
     await tx.execute(sql`
       INSERT INTO org_rollups (org_id, members, households, updated_at)
       SELECT ${into.id}::uuid, coalesce(sum(members), 0), coalesce(sum(households), 0), now() FROM org_rollups WHERE org_id IN (${into.id}, ${from.id})
       ON CONFLICT (org_id) DO UPDATE SET members = excluded.members, households = excluded.households, updated_at = now()`);
     await tx.execute(sql`UPDATE org_rollups SET members = 0, households = 0, updated_at = now() WHERE org_id = ${from.id}`);
+    // Coverage is summed over current orgs only: the survivor's row must now count what it absorbed.
+    await tx.execute(sql`DELETE FROM coverage_rollups WHERE org_id = ${from.id}`);
+    await recomputeCoverage(tx, [into.id], await targetLoad(tx));
     await appendAudit(tx, null, { actor, action: 'org.merge', entityType: 'org', entityId: fromCode, before: { path: from.path }, after: { into: intoCode, on } });
   });
 }
