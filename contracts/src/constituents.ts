@@ -6,7 +6,14 @@ import { orgCode } from './orgs.ts';
 export const idNumber = z.string().trim().toUpperCase().regex(/^\d{17}[\dX]$/, '身份证号码应为18位');
 /** Mainland mobile numbers (11 digits, 1[3-9]…) or landlines with area code (0391-1234567). */
 export const phone = z.string().trim().regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, '电话号码格式不正确');
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+/** YYYY-MM-DD naming a day that exists (2025-02-30 is refused here, not by the database as a 500). */
+export const isoDate = z.string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: '日期格式应为 YYYY-MM-DD', abort: true })
+  .refine((s) => {
+    const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+    const t = new Date(Date.UTC(y, m - 1, d));
+    return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+  }, '日期不存在');
 
 export const sexes = ['M', 'F'] as const;
 export const relations = ['户主', '配偶', '子', '女', '父亲', '母亲', '孙子', '孙女', '儿媳', '女婿', '兄弟姐妹', '其他'] as const;
@@ -110,6 +117,13 @@ export const householdUpdate = z
 export type HouseholdUpdate = z.infer<typeof householdUpdate>;
 
 export const residentUpdate = residentInput.partial().strict();
+
+/**
+ * 注销住户: the whole household leaves the register (全户迁出, 户销…). `on` is the date its residents left (default
+ * today); the reason is kept on every resident and in the audit.
+ */
+export const householdRemoveBody = z.object({ on: isoDate.optional(), reason: inputText(2, 100, '请填写注销原因') }).strict();
+export const householdRemoveResult = z.object({ data: z.object({ id: z.string(), residentsLeft: z.number().int(), linksEnded: z.number().int() }) });
 export type ResidentUpdate = z.infer<typeof residentUpdate>;
 
 export const revealBody = z

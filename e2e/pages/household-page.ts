@@ -61,6 +61,23 @@ export class HouseholdPage {
     await this.revealDialog().waitFor({ state: 'hidden' });
   }
 
+  readonly removeButton = () => this.page.getByRole('button', { name: '注销住户' });
+  readonly removeDialog = () => this.page.getByRole('dialog', { name: /^注销 / });
+
+  /** 注销住户: picks the reason, adds the note, confirms, and waits for the server's answer (and the page to leave). */
+  async remove(reason: string, note: string): Promise<number> {
+    await this.removeButton().click();
+    await this.removeDialog().waitFor();
+    await this.settled();
+    await this.removeDialog().getByRole('radio', { name: reason }).check();
+    await this.removeDialog().getByLabel(/说明|具体原因/).fill(note);
+    const answer = this.page.waitForResponse((r) => /\/api\/v1\/households\/[^/]+\/remove$/.test(new URL(r.url()).pathname));
+    await this.removeDialog().getByRole('button', { name: '确认注销' }).click();
+    const res = await answer;
+    if (res.ok()) await this.page.waitForURL(/\/orgs\/[^/]+\/households/);
+    return res.status();
+  }
+
   readonly editDrawer = () => this.page.getByRole('dialog', { name: '编辑住户信息' });
   readonly residentDrawer = () => this.page.getByRole('dialog', { name: /添加家庭成员|编辑成员/ });
   readonly leaveButton = (name: string) => this.page.getByRole('button', { name: `${name}迁出或死亡` });

@@ -13,6 +13,7 @@ export class HouseholdsPage {
   readonly row = (text: string | RegExp) => this.rows().filter({ hasText: text });
   readonly newButton = () => this.page.getByRole('button', { name: '新增住户' });
   readonly loadMore = () => this.page.getByRole('button', { name: '加载更多' });
+  readonly removedNotice = () => this.page.getByRole('status').filter({ hasText: '已注销' });
 
   async open(orgCode: string) {
     await this.page.goto(`/orgs/${encodeURIComponent(orgCode)}/households`);

@@ -114,7 +114,23 @@ describe('a village secretary registers a household', () => {
     await list.searchFor(head.name);
     // The result list refreshes after the URL changes: wait for the row rather than counting a stale page.
     await list.row(address).first().waitFor();
-    expect(await list.row(address).count()).toBe(1);
+    await expect.poll(() => list.row(address).count(), { timeout: 10_000 }).toBe(1);
+  });
+
+  test('注销住户 (全户迁出): back on the list it says so, the household is gone, and its ID numbers can be registered again', async () => {
+    const list = new HouseholdsPage(s.page);
+    await list.openRow(address);
+    const page = new HouseholdPage(s.page);
+    await page.waitForLoaded();
+    await page.remove('全户迁出', '迁往郑州');
+    await list.removedNotice().waitFor();
+    expect(await list.removedNotice().textContent()).toContain(`已注销 ${head.name}户`);
+    await list.searchFor(head.name);
+    await expect.poll(() => list.row(address).count(), { timeout: 10_000 }).toBe(0);
+    const form = new HouseholdNewPage(s.page);
+    await form.open(village);
+    await form.fill({ address: `${address}（迁回）`, residents: [{ name: head.name, idNumber: head.idNumber }] });
+    expect(await form.save()).toBe(201);
   });
 });
 

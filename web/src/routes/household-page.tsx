@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Breadcrumb, Button, Card, Descriptions, Empty, Grid, Skeleton, Table, Tag, Typography } from 'antd';
-import { Link, useParams, useRouteLoaderData } from 'react-router';
+import { Link, useNavigate, useParams, useRouteLoaderData } from 'react-router';
 import type { Me, Resident } from '@lianxin/contracts';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { ConstituentLinks } from '../features/coverage/constituent-links.tsx';
@@ -10,6 +10,7 @@ import { awayScopeLabels, sexLabels } from '../features/households/household-lab
 import { householdQuery } from '../features/households/household-queries.ts';
 import { HouseholdTags } from '../features/households/household-tags.tsx';
 import { LeaveModal } from '../features/households/leave-modal.tsx';
+import { RemoveHouseholdModal } from '../features/households/remove-household-modal.tsx';
 import { ResidentDrawer } from '../features/households/resident-drawer.tsx';
 import { RevealModal, type RevealTarget } from '../features/households/reveal-modal.tsx';
 import { ContactCardButton } from '../features/print/contact-card-button.tsx';
@@ -28,6 +29,8 @@ export function HouseholdPage() {
   const [residentDrawer, setResidentDrawer] = useState<{ resident: Resident | null } | null>(null);
   const [leaving, setLeaving] = useState<Resident | null>(null);
   const [reveal, setReveal] = useState<RevealTarget | null>(null);
+  const [removing, setRemoving] = useState(false);
+  const navigate = useNavigate();
 
   if (household.isPending) return <Skeleton active />;
   if (household.isError) {
@@ -83,6 +86,7 @@ export function HouseholdPage() {
           <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
             <Button onClick={() => setEditOpen(true)}>编辑住户信息</Button>
             <ContactCardButton orgCode={h.orgCode} households={[h.id]} label="打印联系卡" fileName={`${h.headName}户联系卡.pdf`} />
+            <Button danger onClick={() => setRemoving(true)}>注销住户</Button>
           </div>
         )}
       </div>
@@ -151,6 +155,14 @@ export function HouseholdPage() {
         <ResidentDrawer householdId={h.id} resident={residentDrawer.resident} open onClose={() => setResidentDrawer(null)} />
       )}
       <LeaveModal resident={leaving} onClose={() => setLeaving(null)} />
+      {canUpdate && (
+        <RemoveHouseholdModal
+          household={h}
+          open={removing}
+          onClose={() => setRemoving(false)}
+          onRemoved={() => navigate(`/orgs/${encodeURIComponent(h.orgCode)}/households`, { replace: true, state: { removed: `${h.headName}户` } })}
+        />
+      )}
       <RevealModal target={reveal} onClose={() => setReveal(null)} />
     </article>
   );

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Empty, Input, List, Select, Skeleton, Tag, Typography } from 'antd';
-import { Link, useNavigate, useParams, useRouteLoaderData } from 'react-router';
+import { Link, useLocation, useNavigate, useParams, useRouteLoaderData } from 'react-router';
 import type { Me } from '@lianxin/contracts';
 import { useFilterParams } from '../app/use-filter-params.ts';
 import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
@@ -21,6 +21,7 @@ export function HouseholdsPage() {
     away: params.get('away') === 'true' || params.get('away') === 'false' ? (params.get('away') as 'true' | 'false') : undefined,
   };
   const org = useQuery(orgQuery(code));
+  const removed = (useLocation().state as { removed?: string } | null)?.removed;
   const tags = useQuery(tagsQuery);
   const list = useInfiniteQuery({ ...householdListQuery(code, filters), enabled: org.isSuccess && org.data.abilities.readPeople });
 
@@ -44,6 +45,7 @@ export function HouseholdsPage() {
         <Alert type="warning" showIcon title="演示数据" description="列表中的住户为演示数据，并非真实人员信息。" style={{ marginBottom: 12 }} />
       )}
       <OrgBreadcrumb org={o} trail={[{ label: pageName }]} />
+      {removed && <Alert role="status" type="success" showIcon title={`已注销 ${removed}`} style={{ margin: '8px 0' }} />}
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
         <Typography.Title level={3} id="households-title" style={{ margin: 0 }}>{o.shortName || o.name} · {pageName}</Typography.Title>
         {canRegister(o) && (

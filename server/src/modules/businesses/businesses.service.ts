@@ -192,6 +192,10 @@ export async function remove(ctx: Ctx, id: string, reason: string): Promise<stri
     await tx.execute(sql`
       UPDATE links SET ends_on = greatest(starts_on, ${todayInShanghai()}::date), end_reason = 'constituent_left'
       WHERE ends_on IS NULL AND business_id IN (${sql.join(removed.map((r) => sql`${r}::uuid`), sql`, `)})`);
+    // Its 联系卡 would keep opening a page for a business that is gone: void them (the QR then says 已作废).
+    await tx.execute(sql`
+      UPDATE contact_cards SET revoked_at = now()
+      WHERE revoked_at IS NULL AND business_id IN (${sql.join(removed.map((r) => sql`${r}::uuid`), sql`, `)})`);
     await recomputeCoverage(tx, [row.org_id], await targetLoad(tx));
     return removed;
   });

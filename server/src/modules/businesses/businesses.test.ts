@@ -347,6 +347,7 @@ describe('PATCH, reveal and remove', () => {
     }
     const keep = await enterprise(own);
     const other = (await post('secretary', { kind: 'team', orgCode: own, parentId: keep, name: '维修班', address: '园区' })).json().data.id;
+    await t.database.db.execute(sql`INSERT INTO contact_cards (business_id) VALUES (${id}), (${teams[0]}), (${other})`);
     expect((await req('leader', 'POST', `/api/v1/businesses/${id}/remove`, { reason: '企业注销' })).statusCode).toBe(403);
     expect((await req('secretary', 'POST', `/api/v1/businesses/${id}/remove`, { reason: '' })).statusCode).toBe(400);
     const res = await req('secretary', 'POST', `/api/v1/businesses/${id}/remove`, { reason: '企业注销' });
@@ -357,6 +358,10 @@ describe('PATCH, reveal and remove', () => {
     expect((await req('secretary', 'POST', `/api/v1/businesses/${id}/remove`, { reason: '再次' })).statusCode).toBe(404);
     const { rows } = await t.database.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM businesses WHERE id IN (${sql.join([id, ...teams].map((x) => sql`${x}`), sql`, `)}) AND removed_at IS NOT NULL`);
     expect(rows[0]!.n).toBe(3);
+    // Their 联系卡 are void; the kept enterprise's team's card is not.
+    const { rows: live } = await t.database.db.execute<{ business_id: string }>(sql`
+      SELECT business_id FROM contact_cards WHERE revoked_at IS NULL AND business_id IN (${id}, ${teams[0]}, ${other})`);
+    expect(live.map((r) => r.business_id)).toEqual([other]);
     const audit = await t.database.db.execute<{ entity_id: string; after: { reason: string } }>(sql`
       SELECT entity_id, after FROM audit_events WHERE action = 'business.remove' AND (entity_id = ${id} OR after->>'cascadeFrom' = ${id})`);
     expect(audit.rows.map((r) => r.entity_id).sort()).toEqual([id, ...teams].sort());

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  errorBody, householdCreate, inputText, orgCode, householdItem, householdList, householdListQuery, householdUpdate, isoDate, residentInput,
+  errorBody, householdCreate, inputText, orgCode, householdItem, householdList, householdListQuery, householdRemoveBody, householdRemoveResult,
+  householdUpdate, isoDate, residentInput,
   residentUpdate, revealBody, revealResult, tagList,
 } from '@lianxin/contracts';
 import type { Config } from '../../config.ts';
@@ -53,6 +54,10 @@ export async function householdRoutes(app: FastifyInstance, opts: { db: Db; conf
   r.patch('/:id', {
     schema: { tags: ['households'], summary: '修改住户（地址、标签、网格）', params: idParams, body: householdUpdate, response: { 200: householdItem, ...errorResponses } },
   }, async (req) => ({ data: await service.update(ctx(req), req.params.id, req.body) }));
+
+  r.post('/:id/remove', {
+    schema: { tags: ['households'], summary: '注销住户（全户迁出等；成员记为迁出，联户关系结束，联系卡作废；保留记录，记入审计）', params: idParams, body: householdRemoveBody, response: { 200: householdRemoveResult, ...errorResponses } },
+  }, async (req) => ({ data: await service.remove(ctx(req), req.params.id, req.body.on, req.body.reason) }));
 
   r.post('/:id/residents', {
     schema: { tags: ['households'], summary: '添加家庭成员', params: idParams, body: residentInput, response: { 201: householdItem, ...errorResponses } },

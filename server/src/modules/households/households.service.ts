@@ -212,6 +212,39 @@ export async function update(ctx: Ctx, id: string, body: HouseholdUpdate): Promi
   return get(ctx, id);
 }
 
+/**
+ * 注销住户 (全户迁出, 户销…): the household leaves the register but stays on record (removed_at; links and matters keep
+ * pointing at it). Its living residents leave on `on` with the reason — which frees their ID numbers for a registration
+ * elsewhere —, its active links end (constituent_left), its contact card is revoked, and the village's counts and
+ * coverage follow, all in one transaction; audited.
+ */
+export async function remove(ctx: Ctx, id: string, on: string | undefined, reason: string): Promise<{ id: string; residentsLeft: number; linksEnded: number }> {
+  const row = await load(ctx, id);
+  assertCan(ctx.grants, 'write', row.org_path);
+  const today = todayInShanghai();
+  const day = on ?? today;
+  if (day > today) throw errors.validation('注销日期不能晚于今天', [{ path: 'on', message: '注销日期不能晚于今天' }]);
+  return ctx.db.transaction(async (tx) => {
+    const { rows } = await tx.execute<{ id: string }>(sql`
+      UPDATE households SET removed_at = now(), updated_at = now() WHERE id = ${id} AND removed_at IS NULL RETURNING id`);
+    if (!rows.length) throw errors.notFound(); // removed meanwhile
+    const left = await tx.execute<{ id: string }>(sql`
+      UPDATE residents SET left_on = ${day}::date, left_reason = ${reason} WHERE household_id = ${id} AND left_on IS NULL RETURNING id`);
+    const ended = await tx.execute<{ id: string }>(sql`
+      UPDATE links SET ends_on = greatest(starts_on, ${today}::date), end_reason = 'constituent_left'
+      WHERE household_id = ${id} AND ends_on IS NULL RETURNING id`);
+    await tx.execute(sql`UPDATE contact_cards SET revoked_at = now() WHERE household_id = ${id} AND revoked_at IS NULL`);
+    await repo.bumpRollup(tx, row.org_id, -1);
+    await recomputeCoverage(tx, [row.org_id], await targetLoad(tx));
+    const result = { id, residentsLeft: left.rows.length, linksEnded: ended.rows.length };
+    await appendAudit(tx, ctx.req, {
+      action: 'household.remove', entityType: 'household', entityId: id,
+      before: { address: row.address, headName: row.head_name }, after: { on: day, reason, ...result },
+    });
+    return result;
+  });
+}
+
 export async function addResident(ctx: Ctx, householdId: string, body: ResidentInput): Promise<Household> {
   const row = await load(ctx, householdId);
   assertCan(ctx.grants, 'write', row.org_path);

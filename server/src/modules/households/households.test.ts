@@ -303,3 +303,52 @@ describe('GET /api/v1/tags', () => {
     expect(res.json().data.map((x: { code: string }) => x.code)).toEqual(expect.arrayContaining(['低保', '特困', '残疾', '独居老人', '留守儿童', '重病']));
   });
 });
+
+describe('POST /api/v1/households/:id/remove (注销住户)', () => {
+  it('returns 200: residents leave with the reason (their ID numbers free to register elsewhere), links end, the card is revoked, counts and coverage follow, audited; then 404', async () => {
+    const { res, body } = await create('secretary', own);
+    expect(res.statusCode, res.body).toBe(201);
+    const id = res.json().data.id;
+    const { rows: [m] } = await t.database.db.execute<{ id: string }>(sql`
+      INSERT INTO people (org_id, kind, name, sex) SELECT id, 'member', '注销测试党员', 'M' FROM orgs WHERE code = ${own} RETURNING id`);
+    expect((await req('secretary', 'POST', '/api/v1/links', { personId: m!.id, householdId: id })).statusCode).toBe(201);
+    await t.database.db.execute(sql`INSERT INTO contact_cards (household_id) VALUES (${id})`);
+    const before = { org: (await req('office', 'GET', `/api/v1/orgs/${own}`)).json().data.counts.households, cov: (await req('secretary', 'GET', `/api/v1/coverage?org=${own}`)).json().data };
+
+    const gone = await req('secretary', 'POST', `/api/v1/households/${id}/remove`, { on: '2026-01-15', reason: '全户迁出（迁往郑州）' });
+    expect(gone.statusCode, gone.body).toBe(200);
+    expect(gone.json().data).toEqual({ id, residentsLeft: body.residents.length, linksEnded: 1 });
+    expect((await req('secretary', 'GET', `/api/v1/households/${id}`)).statusCode).toBe(404);
+    expect((await req('secretary', 'POST', `/api/v1/households/${id}/remove`, { reason: '再次注销' })).statusCode).toBe(404);
+    const { rows: residents } = await t.database.db.execute<{ left_on: string; left_reason: string }>(sql`
+      SELECT left_on::text, left_reason FROM residents WHERE household_id = ${id}`);
+    expect(residents.every((r) => r.left_on === '2026-01-15' && r.left_reason === '全户迁出（迁往郑州）')).toBe(true);
+    const { rows: [link] } = await t.database.db.execute<{ end_reason: string; ends_on: string | null }>(sql`
+      SELECT end_reason, ends_on::text FROM links WHERE household_id = ${id}`);
+    expect(link).toMatchObject({ end_reason: 'constituent_left' });
+    expect(link!.ends_on).not.toBeNull();
+    const { rows: cards } = await t.database.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM contact_cards WHERE household_id = ${id} AND revoked_at IS NULL`);
+    expect(cards[0]!.n).toBe(0);
+    expect((await req('office', 'GET', `/api/v1/orgs/${own}`)).json().data.counts.households).toBe(before.org - 1);
+    const cov = (await req('secretary', 'GET', `/api/v1/coverage?org=${own}`)).json().data;
+    expect(cov.households.linked).toBe(before.cov.households.linked - 1);
+    // The family registers again in the town they moved to: their ID numbers are free.
+    const again = await req('town', 'POST', '/api/v1/households', { ...body, orgCode: neighbour });
+    expect(again.statusCode, again.body).toBe(201);
+    const audit = await t.database.db.execute<{ after: { reason: string; residentsLeft: number } }>(sql`
+      SELECT after FROM audit_events WHERE action = 'household.remove' AND entity_id = ${id}`);
+    expect(audit.rows[0]!.after).toMatchObject({ reason: '全户迁出（迁往郑州）', residentsLeft: body.residents.length });
+  });
+
+  it('answers by scope and input: leader, member, department 403; neighbour village 404; no reason, a future or non-existent date 400; nothing changes', async () => {
+    const { res } = await create('secretary', own);
+    const id = res.json().data.id;
+    for (const r of ['leader', 'member', 'department']) expect((await req(r, 'POST', `/api/v1/households/${id}/remove`, { reason: '全户迁出' })).statusCode, r).toBe(r === 'member' ? 404 : 403);
+    const theirs = (await create('town', neighbour)).res.json().data.id;
+    expect((await req('secretary', 'POST', `/api/v1/households/${theirs}/remove`, { reason: '全户迁出' })).statusCode).toBe(404);
+    expect((await req('secretary', 'POST', `/api/v1/households/${id}/remove`, {})).statusCode).toBe(400);
+    expect((await req('secretary', 'POST', `/api/v1/households/${id}/remove`, { reason: '全户迁出', on: '2999-01-01' })).statusCode).toBe(400);
+    expect((await req('secretary', 'POST', `/api/v1/households/${id}/remove`, { reason: '全户迁出', on: '2025-02-30' })).statusCode).toBe(400);
+    expect((await req('secretary', 'GET', `/api/v1/households/${id}`)).statusCode).toBe(200);
+  });
+});

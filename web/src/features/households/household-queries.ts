@@ -67,6 +67,17 @@ export const updateResident = (id: string, body: ResidentUpdate) =>
 export const residentLeave = (id: string, body: { on: string; reason: string }) =>
   api<{ data: Household }>(`/api/v1/residents/${encodeURIComponent(id)}/leave`, { method: 'POST', body }).then(data);
 
+/** 注销住户: the household leaves the register; lists, coverage and the org's counts refetch. */
+export async function removeHousehold(id: string, body: { on: string; reason: string }) {
+  const r = await api<{ data: { id: string; residentsLeft: number; linksEnded: number } }>(
+    `/api/v1/households/${encodeURIComponent(id)}/remove`, { method: 'POST', body });
+  // Cached lists would show the household again until their refetch: drop them rather than mark them stale.
+  queryClient.removeQueries({ queryKey: householdQuery(id).queryKey });
+  queryClient.removeQueries({ queryKey: ['households'] });
+  await Promise.all(['coverage', 'org', 'links'].map((k) => queryClient.invalidateQueries({ queryKey: [k] })));
+  return r.data;
+}
+
 /** The full value is returned to the caller only: never put it in the query cache. */
 export const revealResident = (id: string, body: { field: 'idNumber' | 'phone'; reason: string }) =>
   api<{ data: { field: 'idNumber' | 'phone'; value: string | null } }>(`/api/v1/residents/${encodeURIComponent(id)}/reveal`, { method: 'POST', body }).then((r) => r.data);
