@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { chooseOption } from './antd-select.ts';
 
 /** /orgs/:code/households — a village's (or town's) household list. */
 export class HouseholdsPage {
@@ -13,6 +14,14 @@ export class HouseholdsPage {
   readonly row = (text: string | RegExp) => this.rows().filter({ hasText: text });
   readonly newButton = () => this.page.getByRole('button', { name: '新增住户' });
   readonly loadMore = () => this.page.getByRole('button', { name: '加载更多' });
+  /** Picks an option of a filter select (按联户情况筛选, 按联户党员筛选, 按网格筛选, …) and waits for the list. */
+  async filterBy(label: string, option: string) {
+    const before = this.page.url();
+    await chooseOption(this.page, this.page.getByRole('search', { name: '筛选住户' }), label, option);
+    await this.page.waitForURL((u) => u.toString() !== before);
+    await this.waitForLoaded();
+  }
+
   readonly removedNotice = () => this.page.getByRole('status').filter({ hasText: '已注销' });
 
   async open(orgCode: string) {

@@ -117,8 +117,19 @@ describe('a village secretary registers a household', () => {
     await expect.poll(() => list.row(address).count(), { timeout: 10_000 }).toBe(1);
   });
 
+  test('filters by 联户情况: the new household is among 未联系, not among 已联系', async () => {
+    const list = new HouseholdsPage(s.page);
+    await list.filterBy('按联户情况筛选', '未联系');
+    expect(new URL(s.page.url()).searchParams.get('unlinked')).toBe('true');
+    await expect.poll(() => list.row(address).count(), { timeout: 10_000 }).toBe(1);
+    await list.filterBy('按联户情况筛选', '已联系');
+    await expect.poll(() => list.row(address).count(), { timeout: 10_000 }).toBe(0);
+  });
+
   test('注销住户 (全户迁出): back on the list it says so, the household is gone, and its ID numbers can be registered again', async () => {
     const list = new HouseholdsPage(s.page);
+    await list.open(village);
+    await list.searchFor(head.name);
     await list.openRow(address);
     const page = new HouseholdPage(s.page);
     await page.waitForLoaded();

@@ -8,7 +8,8 @@ import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { canRegister } from '../features/households/household-abilities.ts';
 import { householdListQuery, tagsQuery, type HouseholdFilters } from '../features/households/household-queries.ts';
 import { HouseholdTags } from '../features/households/household-tags.tsx';
-import { orgQuery } from '../features/orgs/org-queries.ts';
+import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
+import { MemberPicker } from '../features/coverage/member-picker.tsx';
 
 export function HouseholdsPage() {
   const { code = '' } = useParams();
@@ -19,11 +20,17 @@ export function HouseholdsPage() {
     q: params.get('q')?.trim() || undefined,
     tag: params.get('tag') || undefined,
     away: params.get('away') === 'true' || params.get('away') === 'false' ? (params.get('away') as 'true' | 'false') : undefined,
+    grid: params.get('grid') || undefined,
+    unlinked: params.get('unlinked') === 'true' || params.get('unlinked') === 'false' ? (params.get('unlinked') as 'true' | 'false') : undefined,
+    member: params.get('member') || undefined,
   };
   const org = useQuery(orgQuery(code));
   const removed = (useLocation().state as { removed?: string } | null)?.removed;
   const tags = useQuery(tagsQuery);
   const list = useInfiniteQuery({ ...householdListQuery(code, filters), enabled: org.isSuccess && org.data.abilities.readPeople });
+  // A village's grids (its children), for the 网格 filter; towns list their villages' households without it.
+  const isVillage = org.data?.level === 'village';
+  const grids = useInfiniteQuery({ ...childrenQuery(code), enabled: isVillage && (org.data?.counts.children ?? 0) > 0 });
 
   if (org.isPending) return <Skeleton active />;
   if (org.isError || !org.data.abilities.readPeople) {
@@ -32,7 +39,8 @@ export function HouseholdsPage() {
 
   const o = org.data;
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
-  const filtered = Boolean(filters.q || filters.tag || filters.away);
+  const filtered = Boolean(filters.q || filters.tag || filters.away || filters.grid || filters.unlinked || filters.member);
+  const gridOptions = (grids.data?.pages.flatMap((p) => p.data) ?? []).filter((g) => g.level === 'grid');
   const anySynthetic = rows.some((r) => r.synthetic);
   const showVillage = o.level !== 'village';
   // A member reads only the households linked to them now (the server filters): the page is theirs, not the village's.
@@ -86,6 +94,42 @@ export function HouseholdsPage() {
             ]}
           />
         </div>
+        {!linkedOnly && (
+          <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
+            <Select
+              aria-label="按联户情况筛选"
+              style={{ flex: 1, minWidth: 140 }}
+              value={filters.member ? '' : (filters.unlinked ?? '')}
+              disabled={Boolean(filters.member)}
+              onChange={(v: string) => setFilter('unlinked', v || undefined)}
+              options={[
+                { value: '', label: '联户：不限' },
+                { value: 'true', label: '未联系' },
+                { value: 'false', label: '已联系' },
+              ]}
+            />
+            {isVillage && (
+              <MemberPicker
+                org={code}
+                label="按联户党员筛选"
+                placeholder="联户党员：不限"
+                value={filters.member}
+                onChange={(id) => setFilter('member', id)}
+                onClear={() => setFilter('member', undefined)}
+                style={{ flex: 1, minWidth: 140 }}
+              />
+            )}
+            {gridOptions.length > 0 && (
+              <Select
+                aria-label="按网格筛选"
+                style={{ flex: 1, minWidth: 140 }}
+                value={filters.grid ?? ''}
+                onChange={(v: string) => setFilter('grid', v || undefined)}
+                options={[{ value: '', label: '网格：不限' }, ...gridOptions.map((g) => ({ value: g.code, label: g.name }))]}
+              />
+            )}
+          </div>
+        )}
       </div>
       <Typography.Paragraph type="secondary" aria-live="polite" style={{ fontSize: 14 }} data-testid="household-count">
         {list.isPending

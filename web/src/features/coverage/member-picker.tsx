@@ -11,6 +11,8 @@ export function MemberPicker({
   label,
   exclude,
   style,
+  onClear,
+  placeholder = '选择党员',
 }: {
   org: string;
   value: string | undefined;
@@ -18,6 +20,9 @@ export function MemberPicker({
   label: string;
   exclude?: string;
   style?: React.CSSProperties;
+  /** Given: the choice can be cleared (a list filter), and this is called when it is. */
+  onClear?: () => void;
+  placeholder?: string;
 }) {
   const members = useQuery(membersQuery(org));
   const options = (members.data ?? [])
@@ -37,10 +42,11 @@ export function MemberPicker({
   return (
     <Select
       aria-label={label}
-      placeholder="选择党员"
+      placeholder={placeholder}
       loading={members.isPending}
       value={value}
-      onChange={onChange}
+      allowClear={onClear !== undefined}
+      onChange={(v: string | undefined) => (v === undefined ? onClear?.() : onChange(v))}
       options={options}
       notFoundContent={members.isError ? '加载失败' : '没有党员'}
       style={{ minWidth: 0, ...style }}

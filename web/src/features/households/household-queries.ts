@@ -15,6 +15,11 @@ export interface HouseholdFilters {
   q?: string;
   tag?: string;
   away?: 'true' | 'false';
+  grid?: string;
+  /** 'true': no active primary link (未联系); 'false': linked. */
+  unlinked?: 'true' | 'false';
+  /** A member's id: the households linked to them now. */
+  member?: string;
 }
 
 export const tagsQuery = queryOptions({
@@ -25,12 +30,15 @@ export const tagsQuery = queryOptions({
 
 export const householdListQuery = (org: string, f: HouseholdFilters) =>
   infiniteQueryOptions({
-    queryKey: ['households', org, f.q ?? '', f.tag ?? '', f.away ?? ''],
+    queryKey: ['households', org, f.q ?? '', f.tag ?? '', f.away ?? '', f.grid ?? '', f.unlinked ?? '', f.member ?? ''],
     queryFn: ({ pageParam, signal }) => {
       const qs = new URLSearchParams({ org, limit: '50' });
       if (f.q) qs.set('q', f.q);
       if (f.tag) qs.set('tag', f.tag);
       if (f.away) qs.set('away', f.away);
+      if (f.grid) qs.set('grid', f.grid);
+      if (f.unlinked) qs.set('unlinked', f.unlinked);
+      if (f.member) qs.set('member', f.member);
       if (pageParam) qs.set('cursor', pageParam);
       return api<{ data: HouseholdSummary[]; nextCursor: string | null }>(`/api/v1/households?${qs}`, { signal });
     },
