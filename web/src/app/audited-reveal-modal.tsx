@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Typography } from 'antd';
+import { useSubmit } from './use-submit.ts';
 
 export interface RevealRequest {
   /** Whose value, for the title: 查看 <subject> 的完整<fieldName>. */
@@ -18,8 +19,7 @@ export interface RevealRequest {
  */
 export function AuditedRevealModal({ request, onClose }: { request: RevealRequest | null; onClose: () => void }) {
   const [value, setValue] = useState<string | null | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit('查看失败，请稍后再试');
   const [form] = Form.useForm<{ reason: string }>();
 
   function close() {
@@ -29,18 +29,9 @@ export function AuditedRevealModal({ request, onClose }: { request: RevealReques
     onClose();
   }
 
-  async function onFinish({ reason }: { reason: string }) {
-    if (!request) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setValue(await request.reveal(reason.trim()));
-    } catch (e) {
-      setError(e instanceof Error ? e.message : '查看失败，请稍后再试');
-    } finally {
-      setBusy(false);
-    }
-  }
+  const onFinish = ({ reason }: { reason: string }) => run(async () => {
+    if (request) setValue(await request.reveal(reason.trim()));
+  });
 
   const fieldName = request?.fieldName ?? '';
   return (

@@ -77,9 +77,10 @@ export async function exportRoster(ctx: Ctx, code: string | undefined) {
 
   // Written in the background: the response streams while the cursor is read; a failure ends the stream with an error.
   void (async () => {
-    const client = await (ctx.db as Db & { $client: pg.Pool }).$client.connect();
+    let client: pg.PoolClient | null = null;
     const counts = { links: 0, unlinked: 0 };
     try {
+      client = await (ctx.db as Db & { $client: pg.Pool }).$client.connect();
       await client.query('BEGIN READ ONLY'); // a cursor lives in a transaction; one snapshot for both sheets
       await each(client, roster, (r: RosterRow) => {
         counts.links++;
@@ -105,11 +106,11 @@ export async function exportRoster(ctx: Ctx, code: string | undefined) {
       await appendAudit(ctx.db, ctx.req, { action: 'link.export', entityType: 'org', after: { org: code ?? null, ...counts } });
       await wb.commit();
     } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
+      await client?.query('ROLLBACK').catch(() => {});
       ctx.req.log.error({ err: e }, 'link roster export failed');
       stream.destroy(e as Error);
     } finally {
-      client.release();
+      client?.release();
     }
   })();
   return { stream, filename: `党员联户名册-${orgName}-${today}.xlsx` };

@@ -1,6 +1,6 @@
-import { useState } from 'react';
 import { Alert, Button, Form, Input, Modal } from 'antd';
 import { saveFile } from '../../api/api-client.ts';
+import { useSubmit } from '../../app/use-submit.ts';
 
 /**
  * 导出完整号码: the export with full contact phones needs a reason and is audited (server:
@@ -9,8 +9,7 @@ import { saveFile } from '../../api/api-client.ts';
  */
 export function BusinessExportModal({ open, url, onClose }: { open: boolean; url: string; onClose: () => void }) {
   const [form] = Form.useForm<{ reason: string }>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useSubmit('导出失败，请稍后再试');
 
   function close() {
     setError(null);
@@ -18,25 +17,17 @@ export function BusinessExportModal({ open, url, onClose }: { open: boolean; url
     onClose();
   }
 
-  async function onFinish({ reason }: { reason: string }) {
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await fetch(`${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams({ full: 'true', reason: reason.trim() })}`, { credentials: 'same-origin' });
-      if (!res.ok) {
-        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-        throw new Error(body?.error?.message ?? (res.status === 403 ? '没有导出完整号码的权限' : '导出失败，请稍后再试'));
-      }
-      const blob = await res.blob();
-      const name = /filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1];
-      saveFile(blob, name ? decodeURIComponent(name) : '企业商户名单.xlsx');
-      close();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : '导出失败，请稍后再试');
-    } finally {
-      setBusy(false);
+  const onFinish = ({ reason }: { reason: string }) => run(async () => {
+    const res = await fetch(`${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams({ full: 'true', reason: reason.trim() })}`, { credentials: 'same-origin' });
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+      throw new Error(body?.error?.message ?? (res.status === 403 ? '没有导出完整号码的权限' : '导出失败，请稍后再试'));
     }
-  }
+    const blob = await res.blob();
+    const name = /filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+    saveFile(blob, name ? decodeURIComponent(name) : '企业商户名单.xlsx');
+    close();
+  });
 
   return (
     <Modal open={open} title="导出完整联系电话" onCancel={close} destroyOnHidden footer={null}>

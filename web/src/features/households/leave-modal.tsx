@@ -1,6 +1,6 @@
-import { useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Radio } from 'antd';
 import type { Resident } from '@lianxin/contracts';
+import { useSubmit } from '../../app/use-submit.ts';
 import { residentLeave } from './household-queries.ts';
 
 interface Values {
@@ -12,25 +12,16 @@ interface Values {
 /** 迁出 / 死亡 (the server keeps reason ≤ 100 characters, so 其他：… leaves 90 for the detail): the resident stops being listed from that date; the record itself stays for history. */
 export function LeaveModal({ resident, onClose }: { resident: Resident | null; onClose: () => void }) {
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit('保存失败');
   const reason = Form.useWatch('reason', form);
   const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
-  async function onFinish(v: Values) {
+  const onFinish = (v: Values) => run(async () => {
     if (!resident) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const text = v.reason === '其他' && v.detail?.trim() ? `其他：${v.detail.trim()}` : v.reason;
-      await residentLeave(resident.id, { on: v.on, reason: text });
-      onClose();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : '保存失败');
-    } finally {
-      setBusy(false);
-    }
-  }
+    const text = v.reason === '其他' && v.detail?.trim() ? `其他：${v.detail.trim()}` : v.reason;
+    await residentLeave(resident.id, { on: v.on, reason: text });
+    onClose();
+  });
 
   return (
     <Modal open={resident !== null} title={resident ? `${resident.name} 迁出/死亡登记` : ''} onCancel={onClose} footer={null} destroyOnHidden>

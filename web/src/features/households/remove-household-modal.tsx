@@ -1,6 +1,6 @@
-import { useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Radio } from 'antd';
 import type { Household } from '@lianxin/contracts';
+import { useSubmit } from '../../app/use-submit.ts';
 import { removeHousehold } from './household-queries.ts';
 
 interface Values {
@@ -17,24 +17,15 @@ export function RemoveHouseholdModal({ household, open, onClose, onRemoved }: {
   household: Household; open: boolean; onClose: () => void; onRemoved: () => void;
 }) {
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit('注销失败');
   const reason = Form.useWatch('reason', form);
   const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
-  async function onFinish(v: Values) {
-    setBusy(true);
-    setError(null);
-    try {
-      const detail = v.detail?.trim();
-      await removeHousehold(household.id, { on: v.on, reason: detail ? `${v.reason}：${detail}` : v.reason });
-      onRemoved();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : '注销失败');
-    } finally {
-      setBusy(false);
-    }
-  }
+  const onFinish = (v: Values) => run(async () => {
+    const detail = v.detail?.trim();
+    await removeHousehold(household.id, { on: v.on, reason: detail ? `${v.reason}：${detail}` : v.reason });
+    onRemoved();
+  });
 
   return (
     <Modal open={open} title={`注销 ${household.headName}户`} onCancel={onClose} footer={null} destroyOnHidden>
