@@ -9,6 +9,7 @@ import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { BusinessExportModal } from '../features/businesses/business-export-modal.tsx';
 import { kindColors, kindLabels, kindOptions } from '../features/businesses/business-labels.ts';
 import { businessListQuery, exportUrl, type BusinessFilters } from '../features/businesses/business-queries.ts';
+import { LinkedFilter } from '../features/coverage/linked-filter.tsx';
 import { canRegister } from '../features/households/household-abilities.ts';
 import { orgQuery } from '../features/orgs/org-queries.ts';
 
@@ -82,17 +83,7 @@ export function BusinessListPage() {
             onChange={(v: string) => setFilter('kind', v || undefined)}
             options={[{ value: '', label: '全部类型' }, ...kindOptions]}
           />
-          <Select
-            aria-label="按联户情况筛选"
-            style={{ flex: 1, minWidth: 0 }}
-            value={filters.unlinked ?? ''}
-            onChange={(v: string) => setFilter('unlinked', v || undefined)}
-            options={[
-              { value: '', label: '联户：不限' },
-              { value: 'false', label: '已联户' },
-              { value: 'true', label: '未联户' },
-            ]}
-          />
+          <LinkedFilter value={filters.unlinked} onChange={(v) => setFilter('unlinked', v)} />
         </div>
       </div>
       <Typography.Paragraph type="secondary" aria-live="polite" style={{ fontSize: 14 }} data-testid="business-count">

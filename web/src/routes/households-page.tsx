@@ -9,6 +9,7 @@ import { canRegister } from '../features/households/household-abilities.ts';
 import { householdListQuery, tagsQuery, type HouseholdFilters } from '../features/households/household-queries.ts';
 import { HouseholdTags } from '../features/households/household-tags.tsx';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
+import { LinkedFilter } from '../features/coverage/linked-filter.tsx';
 import { MemberPicker } from '../features/coverage/member-picker.tsx';
 
 export function HouseholdsPage() {
@@ -96,17 +97,10 @@ export function HouseholdsPage() {
         </div>
         {!linkedOnly && (
           <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
-            <Select
-              aria-label="按联户情况筛选"
-              style={{ flex: 1, minWidth: 140 }}
-              value={filters.member ? '' : (filters.unlinked ?? '')}
+            <LinkedFilter
+              value={filters.member ? undefined : filters.unlinked}
               disabled={Boolean(filters.member)}
-              onChange={(v: string) => setFilter('unlinked', v || undefined)}
-              options={[
-                { value: '', label: '联户：不限' },
-                { value: 'true', label: '未联系' },
-                { value: 'false', label: '已联系' },
-              ]}
+              onChange={(v) => setFilter('unlinked', v)}
             />
             {isVillage && (
               <MemberPicker
