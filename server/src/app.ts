@@ -36,16 +36,25 @@ export const defaultWebDist = path.resolve(path.dirname(fileURLToPath(import.met
 /** Builds the API and web server. Never listens: main.ts does, tests use app.inject. */
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { config, database } = opts;
+  const trusted = config.trustProxy;
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: BODY_LIMIT,
-    trustProxy: config.production,
+    // request.ip (rate limits, lockout, audit, sessions) comes from X-Forwarded-For only when LIANXIN_TRUST_PROXY names the proxy.
+    // Fastify 5 ignores a numeric hop count (it cannot check the peer); a hop count here means the operator has made the
+    // proxy the only way in (README), so trust exactly that many hops.
+    trustProxy: typeof trusted === 'number' ? (_addr: string, hop: number) => hop < trusted : trusted,
     genReqId: () => crypto.randomUUID(),
     routerOptions: { maxParamLength: 200 },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // API answers carry personal data (registry detail, reveals, exports, the public card's member phone): no browser or
+  // proxy may keep a copy. A route that wants caching sets its own Cache-Control, which this leaves alone.
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
 
   await app.register(helmet, {
     contentSecurityPolicy: {

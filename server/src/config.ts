@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -18,9 +19,17 @@ const keyring = z.object({
 }).refine((k) => k.current in k.keys, '`current` 必须是 keys 中的一个');
 export type Keyring = z.infer<typeof keyring>;
 
+/**
+ * Which proxies may tell us the client's address (X-Forwarded-For), passed to Fastify's `trustProxy`: `false` (the
+ * socket's address is the client's; a forged header is ignored), a hop count, or the proxies' addresses/CIDRs.
+ */
+export type TrustProxy = false | number | string[];
+
 export interface Config {
   port: number;
+  /** Interface to listen on: 127.0.0.1 outside production (the demo password is published), 0.0.0.0 in production. */
   host: string;
+  trustProxy: TrustProxy;
   dataDir: string;
   databaseUrl: string | null;
   production: boolean;
@@ -31,9 +40,12 @@ export interface Config {
   sessionIdleMinutes: number;
   /** Hours after login after which a session ends regardless of activity. */
   sessionAbsoluteHours: number;
-  /** Failed logins before an account is locked, and for how long. */
+  /** Failed logins of one username from one address before pauses begin (then 1, 2, 4 … minutes). */
   lockoutThreshold: number;
+  /** The longest pause, in minutes. */
   lockoutMinutes: number;
+  /** Failed logins of one username across all addresses before addresses it has not logged in from are paused too. */
+  lockoutAccountThreshold: number;
   /** Login attempts per IP per minute (@fastify/rate-limit). */
   loginRatePerMinute: number;
   webDist: string | null;
@@ -58,6 +70,29 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: s
     return fallback;
   }
   return n;
+}
+
+/** proxy-addr's names for address ranges, accepted beside literal addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = entries.filter((e) => {
+    if (PROXY_RANGE_NAMES.has(e)) return false;
+    const [ip, bits, extra] = e.split('/');
+    const family = isIP(ip ?? '');
+    if (!family || extra !== undefined) return true;
+    return bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  if (bad.length || !entries.length) {
+    problems.push(`LIANXIN_TRUST_PROXY must be false, a hop count (1) or the proxies' addresses/CIDRs (10.0.0.1,10.1.0.0/16), got "${raw}"`
+      + (value === 'true' ? ' — "true" would trust any client\'s X-Forwarded-For' : ''));
+    return false;
+  }
+  return entries;
 }
 
 /** Development secrets live in DATA_DIR so restarts keep sessions and encrypted data readable. */
@@ -135,7 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const config: Config = {
     port,
-    host: env.HOST || '0.0.0.0',
+    // Outside production the demo accounts share a published password: reachable from this machine only unless HOST says otherwise.
+    host: env.HOST || (production ? '0.0.0.0' : '127.0.0.1'),
+    trustProxy: trustProxy(env.LIANXIN_TRUST_PROXY, problems),
     dataDir,
     databaseUrl,
     production,
@@ -146,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteHours: int(env, 'LIANXIN_SESSION_ABSOLUTE_HOURS', 24 * 7, problems),
     lockoutThreshold: int(env, 'LIANXIN_LOCKOUT_THRESHOLD', 5, problems),
     lockoutMinutes: int(env, 'LIANXIN_LOCKOUT_MINUTES', 15, problems),
+    lockoutAccountThreshold: int(env, 'LIANXIN_LOCKOUT_ACCOUNT_THRESHOLD', 50, problems),
     loginRatePerMinute: int(env, 'LIANXIN_LOGIN_RATE_PER_MINUTE', 20, problems),
     webDist: env.LIANXIN_WEB_DIST ?? null,
     importRetentionDays: int(env, 'LIANXIN_IMPORT_RETENTION_DAYS', 30, problems),

@@ -5,6 +5,7 @@ import { runMigrations } from './db/migrate.ts';
 import { seedBase } from './seed/index.ts';
 import { generateDemo } from './seed/demo/generate.ts';
 import { failInterruptedJobs, purgeFinishedJobs } from './modules/imports/imports.repo.ts';
+import { purgeStaleThrottles } from './modules/auth/auth.repo.ts';
 
 /** config → database (embedded or URL) → migrate → first-start seed → buildApp → listen; stops cleanly on signals. */
 async function main(): Promise<void> {
@@ -40,10 +41,12 @@ async function main(): Promise<void> {
     // One app process runs imports (in-process queue): anything still "running" in the database died with a previous process.
     const interrupted = await failInterruptedJobs(database.db);
     if (interrupted) log(`marked ${interrupted} interrupted import job(s) as failed; nothing of them was written`);
-    // Retention of import jobs and their error rows: at boot and then every 6 hours (unref: never keeps the process up).
+    // Retention of import jobs and their error rows, and of spent login-failure counts: at boot and then every 6 hours
+    // (unref: never keeps the process up).
     const purge = async () => {
       const n = await purgeFinishedJobs(database.db, config.importRetentionDays);
       if (n) log(`deleted ${n} import job(s) finished more than ${config.importRetentionDays} days ago, with their error rows`);
+      await purgeStaleThrottles(database.db);
     };
     await purge();
     setInterval(() => { purge().catch((e: unknown) => log(`import retention failed: ${String(e)}`)); }, 6 * 3600_000).unref();
@@ -57,7 +60,8 @@ async function main(): Promise<void> {
     }
     app = await buildApp({ config, database, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
     const address = await app.listen({ port: config.port, host: config.host });
-    log(`ready in ${Date.now() - t0} ms at ${address.replace('0.0.0.0', 'localhost')}  (API docs: /api/docs)`);
+    log(`ready in ${Date.now() - t0} ms at ${address.replace('0.0.0.0', 'localhost')}  (API docs: /api/docs)`
+      + (config.host === '127.0.0.1' ? '; this machine only (HOST=0.0.0.0 opens it to the network)' : ''));
     if (config.demoPassword) {
       const shown = config.demoPassword === DEMO_PASSWORD_DEFAULT ? config.demoPassword : '(LIANXIN_DEMO_PASSWORD)';
       log(`log in at http://localhost:${config.port}/login as office | town | secretary | member | department | leader | admin, password ${shown}`);

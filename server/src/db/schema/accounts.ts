@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { orgs } from './orgs.ts';
 import { people } from './people.ts';
 
@@ -11,8 +11,6 @@ export const accounts = pgTable(
     displayName: text('display_name').notNull(),
     passwordHash: text('password_hash').notNull(),
     personId: uuid('person_id').references(() => people.id),
-    failedLogins: integer('failed_logins').notNull().default(0),
-    lockedUntil: timestamp('locked_until', { withTimezone: true }),
     disabled: boolean('disabled').notNull().default(false),
     /** Demo accounts use LIANXIN_DEMO_PASSWORD and are refused in production. */
     demo: boolean('demo').notNull().default(false),
@@ -49,4 +47,20 @@ export const sessions = pgTable(
     userAgent: text('user_agent'),
   },
   (t) => [index('sessions_account_idx').on(t.accountId)],
+);
+
+/**
+ * Failed logins per (username as typed, lower-cased; client address) and per username across all addresses (ip '*').
+ * Keyed by the name, never by the account, so unknown names are throttled exactly like real ones (see auth.service.ts).
+ */
+export const loginThrottles = pgTable(
+  'login_throttles',
+  {
+    username: text('username').notNull(),
+    ip: text('ip').notNull(),
+    failures: integer('failures').notNull(),
+    blockedUntil: timestamp('blocked_until', { withTimezone: true }),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.username, t.ip] }), index('login_throttles_last_failure_idx').on(t.lastFailureAt)],
 );

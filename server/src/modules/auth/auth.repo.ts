@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 
 export type AccountRow = {
@@ -6,33 +6,62 @@ export type AccountRow = {
   username: string;
   display_name: string;
   password_hash: string;
-  failed_logins: number;
-  locked_until: Date | null;
   disabled: boolean;
   demo: boolean;
 };
 
 export async function findAccountByUsername(db: Db, username: string): Promise<AccountRow | null> {
   const { rows } = await db.execute<AccountRow>(sql`
-    SELECT id, username, display_name, password_hash, failed_logins, locked_until, disabled, demo
+    SELECT id, username, display_name, password_hash, disabled, demo
     FROM accounts WHERE lower(username) = lower(${username})`);
   return rows[0] ?? null;
 }
 
-export async function recordFailure(db: Db, id: string, threshold: number, lockMinutes: number): Promise<{ failed_logins: number; locked_until: Date | null }> {
-  // One statement: concurrent failures cannot both read the old count.
-  const { rows } = await db.execute<{ failed_logins: number; locked_until: Date | null }>(sql`
-    UPDATE accounts SET
-      failed_logins = failed_logins + 1,
-      locked_until = CASE WHEN failed_logins + 1 >= ${threshold}
-                          THEN now() + make_interval(mins => ${lockMinutes}) ELSE locked_until END
-    WHERE id = ${id}
-    RETURNING failed_logins, locked_until`);
+/** The account-wide row of login_throttles: failures of a name from every address together. */
+export const ALL_ADDRESSES = '*';
+
+/**
+ * When logins of this name from this address are paused, or null. The account-wide pause spares addresses this name
+ * has logged in from in the last 30 days (their sessions' ip), so distributed guessing cannot lock the official out of
+ * their own office. An unknown name has no sessions: it is paused everywhere, as a real name is for an attacker.
+ */
+export async function pausedUntil(db: Db, name: string, ip: string): Promise<Date | null> {
+  const { rows } = await db.execute<{ until: Date | null }>(sql`
+    SELECT max(t.blocked_until) AS until FROM login_throttles t
+    WHERE t.username = ${name} AND t.blocked_until > now()
+      AND (t.ip = ${ip} OR (t.ip = ${ALL_ADDRESSES} AND NOT EXISTS (
+        SELECT 1 FROM sessions s JOIN accounts a ON a.id = s.account_id
+        WHERE lower(a.username) = ${name} AND s.ip = ${ip} AND s.created_at > now() - interval '30 days')))`);
+  const until = rows[0]?.until;
+  return until ? new Date(until) : null;
+}
+
+/**
+ * Counts one failure of `name` from `ip` (or ALL_ADDRESSES). From the threshold on, each failure pauses the key for
+ * 1, 2, 4 … minutes, at most maxMinutes; a key without failures for a day starts again from zero. One statement:
+ * concurrent failures cannot both read the old count.
+ */
+export async function recordFailure(db: Db, name: string, ip: string, threshold: number, maxMinutes: number): Promise<{ failures: number; blocked_until: Date | null }> {
+  const failures = sql`CASE WHEN t.last_failure_at < now() - interval '1 day' THEN 1 ELSE t.failures + 1 END`;
+  const pause = (n: SQL) => sql`CASE WHEN ${n} >= ${threshold}::int
+    THEN now() + make_interval(secs => least(${maxMinutes}::int * 60, 60 * power(2, least(${n} - ${threshold}::int, 20)))) END`;
+  const { rows } = await db.execute<{ failures: number; blocked_until: Date | null }>(sql`
+    INSERT INTO login_throttles AS t (username, ip, failures, blocked_until) VALUES (${name}, ${ip}, 1, ${pause(sql`1`)})
+    ON CONFLICT (username, ip) DO UPDATE SET
+      failures = ${failures}, blocked_until = ${pause(failures)}, last_failure_at = now()
+    RETURNING failures, blocked_until`);
   return rows[0]!;
 }
 
-export async function resetFailures(db: Db, id: string): Promise<void> {
-  await db.execute(sql`UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ${id}`);
+/** A successful login clears its own address's count; the account-wide count fades on its own (a day without failures). */
+export async function clearFailures(db: Db, name: string, ip: string): Promise<void> {
+  await db.execute(sql`DELETE FROM login_throttles WHERE username = ${name} AND ip = ${ip}`);
+}
+
+/** Counts untouched for a day are spent (recordFailure would restart them): deleted with the other retention work. */
+export async function purgeStaleThrottles(db: Db): Promise<number> {
+  const r = await db.execute(sql`DELETE FROM login_throttles WHERE last_failure_at < now() - interval '1 day'`);
+  return r.rowCount ?? 0;
 }
 
 export async function insertSession(

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, setupTestApp, TEST_DEMO_PASSWORD, type TestApp } from '../../../test/app.ts';
 
 let t: TestApp;
-beforeAll(async () => { t = await setupTestApp({ lockoutThreshold: 3, loginRatePerMinute: 1000 }); });
+beforeAll(async () => { t = await setupTestApp({ lockoutThreshold: 3, lockoutAccountThreshold: 8, loginRatePerMinute: 1000 }); });
 afterAll(async () => { await t.close(); });
 
 async function auditActions(username: string): Promise<string[]> {
@@ -41,21 +41,6 @@ describe('POST /api/v1/auth/login', () => {
     expect(res.json().error.message).toBe('用户名或密码错误');
   });
 
-  it('returns 429 and locks the account after the threshold of failures, even with the right password', async () => {
-    for (let i = 0; i < 3; i++) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'department', password: 'bad' } });
-      expect(r.statusCode).toBe(401);
-    }
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'department', password: TEST_DEMO_PASSWORD } });
-    expect(res.statusCode).toBe(429);
-    expect(res.json().error).toMatchObject({ id: 'rate_limited', details: { lockedUntil: expect.any(String) } });
-    // Once the lock expires the right password works again and the counter resets.
-    await t.database.db.execute(sql`UPDATE accounts SET locked_until = now() - interval '1 second' WHERE username = 'department'`);
-    await login(t.app, 'department');
-    const { rows } = await t.database.db.execute<{ failed_logins: number }>(sql`SELECT failed_logins FROM accounts WHERE username = 'department'`);
-    expect(rows[0]!.failed_logins).toBe(0);
-  });
-
   it('returns 400 validation_error for unknown fields, wrong types and overlong strings', async () => {
     for (const payload of [{ username: 'a', password: 'b', admin: true }, { username: 1, password: 'b' }, { username: 'a'.repeat(65), password: 'b' }]) {
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload });
@@ -71,6 +56,89 @@ describe('POST /api/v1/auth/login', () => {
     const big = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ username: 'x', password: 'y'.repeat(100_000) }) });
     expect(big.statusCode).toBe(413);
     expect(big.json().error.id).toBe('payload_too_large');
+  });
+});
+
+describe('login throttle (LIANXIN_LOCKOUT_*)', () => {
+  function attempt(username: string, password: string, remoteAddress: string) {
+    return t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress });
+  }
+  const answer = (r: { statusCode: number; json(): { error: { id: string; message: string } } }) =>
+    ({ status: r.statusCode, id: r.json().error.id, message: r.json().error.message });
+  async function pauseSeconds(username: string, ip: string): Promise<number> {
+    const { rows } = await t.database.db.execute<{ s: number }>(sql`
+      SELECT extract(epoch FROM blocked_until - now())::float8 AS s FROM login_throttles WHERE username = ${username} AND ip = ${ip}`);
+    return rows[0]!.s;
+  }
+
+  it('answers a real and an unknown username alike at every step: 401 up to the threshold, then the same 429 — also for the right password', async () => {
+    const real: unknown[] = [];
+    const unknown: unknown[] = [];
+    for (let i = 0; i < 5; i++) {
+      real.push(answer(await attempt('department', `bad-${i}`, '198.51.100.1')));
+      unknown.push(answer(await attempt('no-such-official', `bad-${i}`, '198.51.100.2')));
+    }
+    expect(real).toEqual(unknown);
+    expect(real.map((a) => (a as { status: number }).status)).toEqual([401, 401, 401, 429, 429]);
+    expect(real[3]).toEqual({ status: 429, id: 'rate_limited', message: '登录失败次数过多，请 1 分钟后再试。忘记密码请联系系统管理员。' });
+    const right = await attempt('department', TEST_DEMO_PASSWORD, '198.51.100.1');
+    expect(answer(right)).toEqual(real[3]);
+    expect(JSON.stringify(right.json())).not.toMatch(/锁定|lockedUntil/);
+  });
+
+  it('pauses only the attacker\'s address: the official logs in (200) from their own address while the attacker\'s gets 429', async () => {
+    for (let i = 0; i < 3; i++) expect((await attempt('leader', 'guess', '203.0.113.9')).statusCode).toBe(401);
+    expect((await attempt('leader', TEST_DEMO_PASSWORD, '203.0.113.9')).statusCode).toBe(429);
+    expect((await attempt('leader', TEST_DEMO_PASSWORD, '198.51.100.7')).statusCode).toBe(200);
+  });
+
+  it('doubles the pause with each further failure after it ends (1, 2, 4 … minutes) up to LIANXIN_LOCKOUT_MINUTES, and a success clears it', async () => {
+    const ip = '198.51.100.3';
+    const seen: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      await t.database.db.execute(sql`UPDATE login_throttles SET blocked_until = now() - interval '1 second' WHERE username = 'member' AND ip = ${ip}`);
+      expect((await attempt('member', 'guess', ip)).statusCode).toBe(401);
+      if (i >= 2) seen.push(Math.round((await pauseSeconds('member', ip)) / 60));
+    }
+    expect(seen).toEqual([1, 2, 4, 8, 15]);
+    const paused = await attempt('member', TEST_DEMO_PASSWORD, ip);
+    expect(paused.statusCode).toBe(429);
+    expect(paused.json().error.details.retryAfterSeconds).toBeGreaterThan(14 * 60);
+    await t.database.db.execute(sql`UPDATE login_throttles SET blocked_until = now() - interval '1 second' WHERE username = 'member' AND ip = ${ip}`);
+    expect((await attempt('member', TEST_DEMO_PASSWORD, ip)).statusCode).toBe(200);
+    // Cleared: the next wrong password is the first of a new count, not a 15-minute pause.
+    expect((await attempt('member', 'guess', ip)).statusCode).toBe(401);
+    expect((await attempt('member', TEST_DEMO_PASSWORD, ip)).statusCode).toBe(200);
+  });
+
+  it('pauses a name guessed from many addresses (LIANXIN_LOCKOUT_ACCOUNT_THRESHOLD) for new addresses only: the address it logged in from still gets 200', async () => {
+    await login(t.app, 'admin'); // from 127.0.0.1, the official's usual address in this test
+    for (let i = 0; i < 8; i++) {
+      expect((await attempt('admin', 'guess', `192.0.2.${i + 1}`)).statusCode).toBe(401);
+      expect((await attempt('nobody-here', 'guess', `192.0.2.${i + 1}`)).statusCode).toBe(401);
+    }
+    const fresh = answer(await attempt('admin', TEST_DEMO_PASSWORD, '192.0.2.100'));
+    expect(fresh.status).toBe(429);
+    expect(answer(await attempt('nobody-here', 'guess', '192.0.2.100'))).toEqual(fresh);
+    await login(t.app, 'admin');
+  });
+
+  it('spends one argon2 verification on an unknown name as on a real one (median times within 2×)', async () => {
+    const time = async (username: string, ip: string) => {
+      const t0 = performance.now();
+      expect((await attempt(username, 'guess', ip)).statusCode).toBe(401);
+      return performance.now() - t0;
+    };
+    const real: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      real.push(await time('town', `198.18.0.${i + 1}`));
+      unknown.push(await time('no-such-town', `198.18.1.${i + 1}`));
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
+    const ratio = median(real) / median(unknown);
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
   });
 });
 

@@ -176,6 +176,8 @@ describe('contact cards (联系卡)', () => {
     const open = await req(null, 'GET', `/api/v1/public/cards/${tokenOf(links[0]!)}`);
     expect(open.statusCode, open.body).toBe(200);
     expect(open.json().data).toMatchObject({ status: 'active', village: own.name, member: { name: '甲党员', workPhone: '0391-6661234' } });
+    // The member's phone on a card that can be revoked: never kept in a browser's or proxy's cache.
+    expect(open.headers['cache-control']).toBe('no-store');
     expect(open.body).not.toContain('王大明');
 
     const { rows } = await t.database.db.execute<{ after: { households: number } }>(sql`
