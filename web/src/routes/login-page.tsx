@@ -8,7 +8,7 @@ import { login, safeNext } from '../auth/auth-queries.ts';
 export function LoginPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const [error, setError] = useState<{ message: string; locked: boolean } | null>(null);
+  const [error, setError] = useState<{ message: string; throttled: boolean } | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
   async function onFinish(values: LoginBody) {
@@ -18,8 +18,9 @@ export function LoginPage() {
       await login({ username: values.username.trim(), password: values.password });
       navigate(safeNext(params.get('next')), { replace: true });
     } catch (e) {
-      // The server's message is already in Chinese (wrong password, account locked until …, too many attempts).
-      setError({ message: e instanceof Error ? e.message : '登录失败，请稍后再试', locked: isApiError(e, 'rate_limited') });
+      // The server's message is already in Chinese: 用户名或密码错误, or — once an address has failed too often with a
+      // name — 登录失败次数过多，请 N 分钟后再试 (the same words whether or not the name exists).
+      setError({ message: e instanceof Error ? e.message : '登录失败，请稍后再试', throttled: isApiError(e, 'rate_limited') });
     } finally {
       setSubmitting(false);
     }
@@ -36,9 +37,9 @@ export function LoginPage() {
         {error && (
           <Alert
             role="alert"
-            type={error.locked ? 'warning' : 'error'}
+            type={error.throttled ? 'warning' : 'error'}
             showIcon
-            title={error.locked ? '暂时无法登录' : '登录失败'}
+            title={error.throttled ? '暂时无法登录' : '登录失败'}
             description={error.message}
             style={{ marginBottom: 16 }}
           />
