@@ -17,7 +17,10 @@ export async function findAccountByUsername(db: Db, username: string): Promise<A
   return rows[0] ?? null;
 }
 
-/** The account-wide row of login_throttles: failures of a name from every address together. */
+/**
+ * Throttles are keyed by lower(name) in SQL, exactly as findAccountByUsername matches names, so no spelling of a name
+ * that reaches an account can escape its count. The account-wide row: failures of a name from every address together.
+ */
 export const ALL_ADDRESSES = '*';
 
 /**
@@ -28,10 +31,10 @@ export const ALL_ADDRESSES = '*';
 export async function pausedUntil(db: Db, name: string, ip: string): Promise<Date | null> {
   const { rows } = await db.execute<{ until: Date | null }>(sql`
     SELECT max(t.blocked_until) AS until FROM login_throttles t
-    WHERE t.username = ${name} AND t.blocked_until > now()
+    WHERE t.username = lower(${name}) AND t.blocked_until > now()
       AND (t.ip = ${ip} OR (t.ip = ${ALL_ADDRESSES} AND NOT EXISTS (
         SELECT 1 FROM sessions s JOIN accounts a ON a.id = s.account_id
-        WHERE lower(a.username) = ${name} AND s.ip = ${ip} AND s.created_at > now() - interval '30 days')))`);
+        WHERE lower(a.username) = lower(${name}) AND s.ip = ${ip} AND s.created_at > now() - interval '30 days')))`);
   const until = rows[0]?.until;
   return until ? new Date(until) : null;
 }
@@ -46,7 +49,7 @@ export async function recordFailure(db: Db, name: string, ip: string, threshold:
   const pause = (n: SQL) => sql`CASE WHEN ${n} >= ${threshold}::int
     THEN now() + make_interval(secs => least(${maxMinutes}::int * 60, 60 * power(2, least(${n} - ${threshold}::int, 20)))) END`;
   const { rows } = await db.execute<{ failures: number; blocked_until: Date | null }>(sql`
-    INSERT INTO login_throttles AS t (username, ip, failures, blocked_until) VALUES (${name}, ${ip}, 1, ${pause(sql`1`)})
+    INSERT INTO login_throttles AS t (username, ip, failures, blocked_until) VALUES (lower(${name}), ${ip}, 1, ${pause(sql`1`)})
     ON CONFLICT (username, ip) DO UPDATE SET
       failures = ${failures}, blocked_until = ${pause(failures)}, last_failure_at = now()
     RETURNING failures, blocked_until`);
@@ -55,7 +58,7 @@ export async function recordFailure(db: Db, name: string, ip: string, threshold:
 
 /** A successful login clears its own address's count; the account-wide count fades on its own (a day without failures). */
 export async function clearFailures(db: Db, name: string, ip: string): Promise<void> {
-  await db.execute(sql`DELETE FROM login_throttles WHERE username = ${name} AND ip = ${ip}`);
+  await db.execute(sql`DELETE FROM login_throttles WHERE username = lower(${name}) AND ip = ${ip}`);
 }
 
 /** Counts untouched for a day are spent (recordFailure would restart them): deleted with the other retention work. */

@@ -14,7 +14,8 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2);
 }
 
-// Verified when the username is unknown, so response time does not reveal which usernames exist.
+// Verified when the username is unknown, so response time does not reveal which usernames exist. Started by the first
+// login of either kind, so not even the first unknown name pays for making it.
 let dummyHash: Promise<string> | null = null;
 
 export interface LoginResult {
@@ -27,25 +28,24 @@ export interface LoginResult {
  * Failed logins pause the *name from one address* (LIANXIN_LOCKOUT_THRESHOLD failures, then 1, 2, 4 … up to
  * LIANXIN_LOCKOUT_MINUTES), and the name from addresses it has never logged in from once
  * LIANXIN_LOCKOUT_ACCOUNT_THRESHOLD failures came from everywhere together — so an attacker pauses themselves, not the
- * official at their own address. Everything is keyed by the name as typed, never by whether an account has it: unknown
- * and real names answer the same status and words at every step, and both pay one argon2 verification per attempt
- * (a paused attempt pays none, for either). Decision and trade-offs: docs/ARCHITECTURE.md, Decisions → Lockout.
+ * official at their own address. Everything is keyed by the name (lower-cased, as accounts are matched), never by
+ * whether an account has it: unknown and real names answer the same status and words at every step, and both pay one
+ * argon2 verification per attempt (a paused attempt pays none, for either). Decision and trade-offs: docs/ARCHITECTURE.md, Decisions → Lockout.
  */
 export async function login(db: Db, config: Config, req: FastifyRequest, username: string, password: string): Promise<LoginResult> {
   dummyHash ??= hashPassword('not-a-real-password');
-  const name = username.toLowerCase();
-  const paused = await repo.pausedUntil(db, name, req.ip);
+  const paused = await repo.pausedUntil(db, username, req.ip);
   if (paused) {
     await appendAudit(db, req, { action: 'auth.login_failed', entityType: 'account', after: { username, reason: 'paused', pausedUntil: paused }, actor: null });
-    const minutes = Math.max(1, Math.ceil((paused.getTime() - Date.now()) / 60_000));
-    throw errors.rateLimited(`登录失败次数过多，请 ${minutes} 分钟后再试。忘记密码请联系系统管理员。`, { retryAfterSeconds: Math.ceil((paused.getTime() - Date.now()) / 1000) });
+    const seconds = Math.max(1, Math.ceil((paused.getTime() - Date.now()) / 1000));
+    throw errors.rateLimited(`登录失败次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试。忘记密码请联系系统管理员。`, { retryAfterSeconds: seconds });
   }
   const found = await repo.findAccountByUsername(db, username);
   const account = found && !found.disabled && !(found.demo && config.production) ? found : null;
   const ok = await verify(account?.password_hash ?? await dummyHash, password).catch(() => false);
   if (!account || !ok) {
-    const f = await repo.recordFailure(db, name, req.ip, config.lockoutThreshold, config.lockoutMinutes);
-    await repo.recordFailure(db, name, repo.ALL_ADDRESSES, config.lockoutAccountThreshold, config.lockoutMinutes);
+    const f = await repo.recordFailure(db, username, req.ip, config.lockoutThreshold, config.lockoutMinutes);
+    await repo.recordFailure(db, username, repo.ALL_ADDRESSES, config.lockoutAccountThreshold, config.lockoutMinutes);
     await appendAudit(db, req, {
       action: 'auth.login_failed', entityType: 'account', entityId: account?.id,
       after: { username, reason: account ? 'bad_password' : 'unknown_or_disabled', failures: f.failures, pausedUntil: f.blocked_until }, actor: null,
@@ -57,7 +57,7 @@ export async function login(db: Db, config: Config, req: FastifyRequest, usernam
   const expiresAt = new Date(now + config.sessionAbsoluteHours * 3_600_000);
   const idleExpiresAt = new Date(Math.min(now + config.sessionIdleMinutes * 60_000, expiresAt.getTime()));
   await db.transaction(async (tx) => {
-    await repo.clearFailures(tx, name, req.ip);
+    await repo.clearFailures(tx, username, req.ip);
     await repo.insertSession(tx, {
       id: sha256(token), accountId: account.id, csrfToken: randomToken(24), idleExpiresAt, expiresAt,
       ip: req.ip, userAgent: req.headers['user-agent']?.slice(0, 300) ?? null,

@@ -86,6 +86,11 @@ describe('login throttle (LIANXIN_LOCKOUT_*)', () => {
     expect(JSON.stringify(right.json())).not.toMatch(/锁定|lockedUntil/);
   });
 
+  it('counts every spelling of a name that reaches the account together: OFFICE, Office, office → 429', async () => {
+    for (const name of ['OFFICE', 'Office', 'office']) expect((await attempt(name, 'guess', '198.51.100.9')).statusCode).toBe(401);
+    expect((await attempt('oFFICE', TEST_DEMO_PASSWORD, '198.51.100.9')).statusCode).toBe(429);
+  });
+
   it('pauses only the attacker\'s address: the official logs in (200) from their own address while the attacker\'s gets 429', async () => {
     for (let i = 0; i < 3; i++) expect((await attempt('leader', 'guess', '203.0.113.9')).statusCode).toBe(401);
     expect((await attempt('leader', TEST_DEMO_PASSWORD, '203.0.113.9')).statusCode).toBe(429);
