@@ -15,6 +15,7 @@ import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
 import {
   AWAY_SCOPES, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, importLimits, NOTES_SHEET, RESIDENT_COLUMNS, RESIDENT_SHEET,
 } from './imports.limits.ts';
+import { oneMergeAtATime } from './imports.merge.ts';
 import * as repo from './imports.repo.ts';
 import { sealer, sealHere, SealWorker } from './imports.seal.ts';
 import { type Cell, failureReason, MERGED_HINT, mergedError, PHONE, rowCells, TooManyRows } from './imports.cells.ts';
@@ -323,7 +324,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
     }
     await repo.setStatus(db, jobId, 'merging', counts);
     const jobDb = drizzle(c, { schema });
-    await jobDb.transaction(async (tx) => {
+    await oneMergeAtATime(() => jobDb.transaction(async (tx) => {
       const r = await repo.mergeStaging(c, todayInShanghai(), ids.residents);
       phase('merge');
       // Statistics that include the rows just written (ANALYZE in the transaction counts its own inserts). Until
@@ -341,7 +342,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
       counts.residents = r.residents;
       publish(); // before "done" can be seen (again, complete, at the end)
       await repo.setStatus(tx, jobId, 'done', counts);
-    });
+    }));
     phase('coverageAuditCommit');
   } catch (e) {
     const reason = failureReason(e, ctx.req.log, jobId);
