@@ -28,6 +28,17 @@ export function cellOf(v: XValue): Cell {
   return { text: '', error: '无法识别的单元格内容' };
 }
 
+/**
+ * A row's values as kept with its errors (encrypted, for the error list): each cell's first 1,000 characters. A cell
+ * may hold 32,767: kept whole, the 1,000 error rows held before a flush came to ~440 MB, and a small upload of
+ * repeated text could fill the database with hundreds of MB of it. No column accepts more than a few hundred
+ * characters, so the kept part still shows what was typed.
+ */
+export function keptValues(texts: string[]): string[] {
+  const KEPT = 1000;
+  return texts.some((x) => x.length > KEPT) ? texts.map((x) => (x.length > KEPT ? `${x.slice(0, KEPT)}…` : x)) : texts;
+}
+
 /** The first `n` cells of a row (`values` is 1-based and sparse, as the reader yields it). */
 export function rowCells(values: XValue[], n: number): Cell[] {
   const out: Cell[] = [];

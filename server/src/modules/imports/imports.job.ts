@@ -18,7 +18,7 @@ import {
 import { oneMergeAtATime } from './imports.merge.ts';
 import * as repo from './imports.repo.ts';
 import { sealer, sealHere, SealWorker } from './imports.seal.ts';
-import { type Cell, failureReason, MERGED_HINT, mergedError, PHONE, rowCells, TooManyRows } from './imports.cells.ts';
+import { type Cell, failureReason, keptValues, MERGED_HINT, mergedError, PHONE, rowCells, TooManyRows } from './imports.cells.ts';
 import { readSheets } from './imports.xlsx-reader.ts';
 import { listEntries } from './imports.zip.ts';
 
@@ -94,7 +94,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
   let pendingErrors: repo.ErrorRow[] = [];
   const addError = (e: Omit<repo.ErrorRow, 'valuesEnc'>, values: string[] | null) => {
     counts.errors++;
-    pendingErrors.push({ ...e, valuesEnc: values ? seal(JSON.stringify(values)) : null });
+    pendingErrors.push({ ...e, valuesEnc: values ? seal(JSON.stringify(keptValues(values))) : null });
   };
   const flushErrors = async () => { const e = pendingErrors; pendingErrors = []; await repo.insertErrors(db, jobId, e); };
   let client: pg.PoolClient | null = null;

@@ -13,7 +13,7 @@ import { recomputeCoverage, targetLoad } from '../../links/coverage.repo.ts';
 import { importLimits, NOTES_SHEET } from '../imports.limits.ts';
 import { oneMergeAtATime } from '../imports.merge.ts';
 import * as repo from '../imports.repo.ts';
-import { failureReason, MERGED_HINT, mergedError, rowCells, TooManyRows } from '../imports.cells.ts';
+import { failureReason, keptValues, MERGED_HINT, mergedError, rowCells, TooManyRows } from '../imports.cells.ts';
 import { readSheets, type XValue } from '../imports.xlsx-reader.ts';
 import { listEntries } from '../imports.zip.ts';
 
@@ -119,7 +119,7 @@ export async function runKindImport(spec: KindSpec<unknown>, ctx: JobContext): P
   const { db, ring, jobId } = ctx;
   const counts = { rows: 0, validated: 0, errors: 0, written: 0, households: 0, residents: 0 };
   let pending: repo.ErrorRow[] = [];
-  const seal = (texts: string[]) => encrypt(ring, JSON.stringify(texts));
+  const seal = (texts: string[]) => encrypt(ring, JSON.stringify(keptValues(texts)));
   const addError = (e: Omit<repo.ErrorRow, 'valuesEnc'>, valuesEnc: string | null) => { counts.errors++; pending.push({ ...e, valuesEnc }); };
   const flush = async () => { const e = pending; pending = []; await repo.insertErrors(db, jobId, e); };
   try {
