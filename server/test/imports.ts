@@ -89,15 +89,16 @@ export function rawZip(entries: { name: string; deflated: Buffer; declared?: num
 
 /**
  * A workbook of one sheet, written by hand so that its sheet XML (`sheetXml`: raw deflate, e.g. from deflatedRepeat)
- * and the sizes its headers declare can be anything; `sharedStrings` likewise when given.
+ * and the sizes its headers declare can be anything; `sharedStrings` and `styles` likewise when given.
  */
-export function handMadeWorkbook(sheet: string, sheetXml: Buffer, o: { declared?: number; sharedStrings?: Buffer } = {}): Buffer {
+export function handMadeWorkbook(sheet: string, sheetXml: Buffer, o: { declared?: number; sharedStrings?: Buffer; styles?: Buffer } = {}): Buffer {
   const xml = (s: string) => deflateRawSync(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${s}`);
   return rawZip([
     { name: '[Content_Types].xml', deflated: xml('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>') },
     { name: 'xl/workbook.xml', deflated: xml(`<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>`) },
     { name: 'xl/_rels/workbook.xml.rels', deflated: xml('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>') },
     ...(o.sharedStrings ? [{ name: 'xl/sharedStrings.xml', deflated: o.sharedStrings, declared: o.declared }] : []),
+    ...(o.styles ? [{ name: 'xl/styles.xml', deflated: o.styles, declared: o.declared }] : []),
     { name: 'xl/worksheets/sheet1.xml', deflated: sheetXml, declared: o.declared },
   ]);
 }

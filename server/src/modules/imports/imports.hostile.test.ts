@@ -117,6 +117,25 @@ describe('POST /api/v1/imports/households with a hostile workbook', () => {
   });
 });
 
+describe('POST /api/v1/imports/households with tag soup', () => {
+  it('ends within seconds for 2 MB of unclosed <c> in one row and 2 MB of "<a" in styles.xml (patterns once scanned to the end of the text from every tag: quadratic)', async () => {
+    const cells = handMadeWorkbook('住户', deflatedRepeat([
+      { text: `${SHEET_OPEN}${headerRowXml(HOUSEHOLD_COLUMNS)}<row r="2">` }, { text: '<c>'.repeat(100_000), times: 7 }, { text: '</row></sheetData></worksheet>' },
+    ]));
+    const styles = handMadeWorkbook('住户', deflatedRepeat([{ text: `${SHEET_OPEN}</sheetData></worksheet>` }]), {
+      styles: deflatedRepeat([{ text: '<styleSheet>' }, { text: '<a'.repeat(100_000), times: 10 }]),
+    });
+    for (const body of [cells, styles]) {
+      const { job, ms, slowestHealthz } = await watch('secretary', await upload('secretary', 'households', body));
+      // Read to the end: no rows with values, so the file fails for its missing sheet, not for its size.
+      expect(job.status).toBe('failed');
+      expect((await errorRowsOf(t.app, s.secretary!, job.id)).map((r) => r[3])).toContain('缺少工作表“居民”，请使用导入模板');
+      expect(ms).toBeLessThan(5000);
+      expect(slowestHealthz).toBeLessThan(1000);
+    }
+  });
+});
+
 describe('POST /api/v1/imports/links with a hostile workbook', () => {
   it('fails within seconds naming 联户关系 row 2 for the 503 MB cell with no </row> (the registry kinds read through the same reader)', async () => {
     const { job, ms } = await watch('secretary', await upload('secretary', 'links', endlessCell(LINK_SHEET, linksKind.columns)));
