@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { importLimits } from './imports.limits.ts';
-import type { XValue } from './imports.xlsx-reader.ts';
+import { Oversized, type XValue } from './imports.xlsx-reader.ts';
 import { InflatedTooLarge } from './imports.zip.ts';
 
 /**
@@ -28,6 +28,17 @@ export function cellOf(v: XValue): Cell {
   return { text: '', error: '无法识别的单元格内容' };
 }
 
+/**
+ * A row's values as kept with its errors (encrypted, for the error list): each cell's first 1,000 characters. A cell
+ * may hold 32,767: kept whole, the 1,000 error rows held before a flush came to ~440 MB, and a small upload of
+ * repeated text could fill the database with hundreds of MB of it. No column accepts more than a few hundred
+ * characters, so the kept part still shows what was typed.
+ */
+export function keptValues(texts: string[]): string[] {
+  const KEPT = 1000;
+  return texts.some((x) => x.length > KEPT) ? texts.map((x) => (x.length > KEPT ? `${x.slice(0, KEPT)}…` : x)) : texts;
+}
+
 /** The first `n` cells of a row (`values` is 1-based and sparse, as the reader yields it). */
 export function rowCells(values: XValue[], n: number): Cell[] {
   const out: Cell[] = [];
@@ -45,10 +56,31 @@ export function mergedError(ref: string, columns: readonly string[]): { row: num
 /** A sheet over the row limit (the job stops reading at once). */
 export class TooManyRows extends Error {}
 
+const number = (n: number) => n.toLocaleString('en-US');
+const ANEW = '请在 Excel 中打开检查后另存，再重新导入';
+
+/** A workbook past one of the reader's bounds: which sheet and row, and that nothing was imported. */
+function oversizedReason(e: Oversized): string {
+  const where = `工作表“${e.sheet}”第 ${number(e.row)} 行`;
+  switch (e.what) {
+    case 'cell':
+      return `${e.sheet ? where : '工作簿中'}有单元格超过 ${number(importLimits.maxCellChars)} 个字符（Excel 单元格的上限），文件异常，未导入；${ANEW}`;
+    case 'row':
+      return `${where}过长或没有结束（超过 ${Math.round(importLimits.maxRowChars / 1024 / 1024)} MB 或超过 16,384 列），文件异常，未导入；${ANEW}`;
+    case 'rows':
+      return `工作表“${e.sheet}”超过 Excel 的 1,048,576 行（第 ${number(e.row)} 行），文件异常，未导入；${ANEW}`;
+    case 'sheet':
+      return `工作表“${e.sheet}”中有超过 ${Math.round(importLimits.maxRowChars / 1024 / 1024)} MB 不属于任何一行的内容，文件已损坏或不是由 Excel 保存的，未导入；${ANEW}`;
+    default:
+      return `工作簿的组成部分 ${e.sheet} 异常或过大，文件已损坏或不是由 Excel 保存的，未导入；${ANEW}`;
+  }
+}
+
 /** Why a job failed as a whole, in words for the uploader; unexpected failures are logged. */
 export function failureReason(e: unknown, log: FastifyBaseLogger, jobId: string): string {
   const pgErr = (e as { cause?: { code?: string; constraint?: string } }).cause ?? (e as { code?: string; constraint?: string });
   if (e instanceof TooManyRows) return `工作表“${e.message}”超过 ${importLimits.maxRows.toLocaleString('en-US')} 行，请拆分后分批导入`;
+  if (e instanceof Oversized) return oversizedReason(e);
   if (e instanceof InflatedTooLarge) {
     return `工作簿解压后超过 ${Math.round(e.limit / 1024 / 1024).toLocaleString('en-US')} MB（文件异常或内容过多），未导入；请检查文件或拆分后分批导入`;
   }

@@ -15,9 +15,10 @@ import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
 import {
   AWAY_SCOPES, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, importLimits, NOTES_SHEET, RESIDENT_COLUMNS, RESIDENT_SHEET,
 } from './imports.limits.ts';
+import { oneMergeAtATime } from './imports.merge.ts';
 import * as repo from './imports.repo.ts';
 import { sealer, sealHere, SealWorker } from './imports.seal.ts';
-import { type Cell, failureReason, MERGED_HINT, mergedError, PHONE, rowCells, TooManyRows } from './imports.cells.ts';
+import { type Cell, failureReason, keptValues, MERGED_HINT, mergedError, PHONE, rowCells, TooManyRows } from './imports.cells.ts';
 import { readSheets } from './imports.xlsx-reader.ts';
 import { listEntries } from './imports.zip.ts';
 
@@ -93,7 +94,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
   let pendingErrors: repo.ErrorRow[] = [];
   const addError = (e: Omit<repo.ErrorRow, 'valuesEnc'>, values: string[] | null) => {
     counts.errors++;
-    pendingErrors.push({ ...e, valuesEnc: values ? seal(JSON.stringify(values)) : null });
+    pendingErrors.push({ ...e, valuesEnc: values ? seal(JSON.stringify(keptValues(values))) : null });
   };
   const flushErrors = async () => { const e = pendingErrors; pendingErrors = []; await repo.insertErrors(db, jobId, e); };
   let client: pg.PoolClient | null = null;
@@ -323,7 +324,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
     }
     await repo.setStatus(db, jobId, 'merging', counts);
     const jobDb = drizzle(c, { schema });
-    await jobDb.transaction(async (tx) => {
+    await oneMergeAtATime(() => jobDb.transaction(async (tx) => {
       const r = await repo.mergeStaging(c, todayInShanghai(), ids.residents);
       phase('merge');
       // Statistics that include the rows just written (ANALYZE in the transaction counts its own inserts). Until
@@ -341,7 +342,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
       counts.residents = r.residents;
       publish(); // before "done" can be seen (again, complete, at the end)
       await repo.setStatus(tx, jobId, 'done', counts);
-    });
+    }));
     phase('coverageAuditCommit');
   } catch (e) {
     const reason = failureReason(e, ctx.req.log, jobId);

@@ -13,6 +13,26 @@ export const importLimits = {
    * full sheets at the row limit with long addresses stay well under this.
    */
   maxInflatedBytes: 512 * 1024 * 1024,
+  /**
+   * Characters of one cell's value: Excel's own limit (it cannot save more), so a longer cell is a crafted file. A
+   * 503-million-character cell once ran the reader for 7 minutes at 3.1 GB before failing on the string's length.
+   */
+  maxCellChars: 32_767,
+  /**
+   * Characters of sheet XML the reader holds while waiting for a row's end (one row, or what precedes the first row
+   * or follows the last one). Excel's widest possible row of empty styled cells is ~0.5 M characters, ten full
+   * 32,767-character cells ~0.4 M: a row that has not ended by 4 M is refused as soon as it passes, not read on.
+   */
+  maxRowChars: 4 * 1024 * 1024,
+  /**
+   * Inflated bytes of each of workbook.xml, its relationships and styles.xml (read whole; a few KB to a few MB in
+   * real files), and characters held of shared strings while waiting for a tag's end.
+   */
+  maxPartBytes: 16 * 1024 * 1024,
+  /** Characters of all shared strings together (held for the whole job; 300,000 rows use ~15 M). */
+  maxSharedChars: 64 * 1024 * 1024,
+  /** Jobs running at once in this process, and at most one of them per uploader (imports.service.ts). */
+  concurrentJobs: 2,
 };
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -11,25 +11,58 @@ import { assertCanImport, canSeeJob } from './imports.policy.ts';
 import { presentJob } from './imports.presenter.ts';
 import * as repo from './imports.repo.ts';
 import type { Upload } from './imports.upload.ts';
+import { importLimits } from './imports.limits.ts';
 import { errorWorkbook } from './imports.workbooks.ts';
 import { runKindImport, type KindSpec } from './kinds/run.ts';
 
 export interface Ctx { db: Db; ring: Keyring; req: FastifyRequest }
 
 /**
- * Jobs run one at a time, in this process, in upload order: validation is CPU-bound (encryption, pinyin) and the
- * merge takes row locks, so parallel jobs would only compete. `idle()` lets the app wait for them on close.
+ * Jobs run in this process, at most `importLimits.concurrentJobs` (2) at a time and at most one per uploader, otherwise
+ * in upload order. One at a time, a single uploader's large (or hostile) workbook held up every other import in the
+ * zone; now it holds one slot, and the next uploader's job starts beside it. Not more: validation is CPU-bound
+ * (encryption, pinyin; 2 cores), and merges take their turn anyway (`oneMergeAtATime`, imports.job.ts). Each job's
+ * memory and time are bounded by the reader (imports.xlsx-reader.ts). `idle()` lets the app wait for them on close.
  */
-let queue: Promise<void> = Promise.resolve();
-export function idle(): Promise<void> { return queue; }
+interface Waiting { uploader: string; run: () => Promise<void> }
+const waiting: Waiting[] = [];
+const runningFor = new Set<string>(); // uploaders with a running job
+const running = new Set<Promise<void>>();
+
+function pump(): void {
+  while (runningFor.size < importLimits.concurrentJobs) {
+    const i = waiting.findIndex((w) => !runningFor.has(w.uploader));
+    if (i < 0) return;
+    const [next] = waiting.splice(i, 1);
+    runningFor.add(next!.uploader);
+    const job: Promise<void> = next!.run().finally(() => {
+      runningFor.delete(next!.uploader);
+      running.delete(job);
+      pump();
+    });
+    running.add(job);
+  }
+}
+
+function enqueue(ctx: Ctx, upload: Upload, run: () => Promise<void>): void {
+  upload.owned = true;
+  waiting.push({
+    uploader: ctx.req.auth!.account.id,
+    run: () => run()
+      .catch((e: unknown) => { ctx.req.log.error({ err: e }, 'import job crashed'); })
+      .finally(() => rm(upload.path, { force: true })),
+  });
+  pump();
+}
+
+export async function idle(): Promise<void> {
+  while (running.size || waiting.length) await Promise.all(running);
+}
 
 export async function startHouseholdImport(ctx: Ctx, upload: Upload, fileName: string): Promise<ImportJob> {
   const scope = assertCanImport(ctx.req.auth!.grants);
   const job = await repo.insertJob(ctx.db, { kind: 'households', createdBy: ctx.req.auth!.account.id, orgScope: scope, fileName });
-  upload.owned = true;
-  queue = queue.then(() => runHouseholdImport({ db: ctx.db, ring: ctx.ring, req: ctx.req, jobId: job.id, filePath: upload.path, scope }))
-    .catch((e: unknown) => { ctx.req.log.error({ err: e }, 'import job crashed'); })
-    .finally(() => rm(upload.path, { force: true }));
+  enqueue(ctx, upload, () => runHouseholdImport({ db: ctx.db, ring: ctx.ring, req: ctx.req, jobId: job.id, filePath: upload.path, scope }));
   return presentJob(job);
 }
 
@@ -37,10 +70,7 @@ export async function startHouseholdImport(ctx: Ctx, upload: Upload, fileName: s
 export async function startKindImport(ctx: Ctx, spec: KindSpec<unknown>, upload: Upload, fileName: string): Promise<ImportJob> {
   const scope = assertCanImport(ctx.req.auth!.grants);
   const job = await repo.insertJob(ctx.db, { kind: spec.kind, createdBy: ctx.req.auth!.account.id, orgScope: scope, fileName });
-  upload.owned = true;
-  queue = queue.then(() => runKindImport(spec, { db: ctx.db, ring: ctx.ring, req: ctx.req, jobId: job.id, filePath: upload.path, scope }))
-    .catch((e: unknown) => { ctx.req.log.error({ err: e }, 'import job crashed'); })
-    .finally(() => rm(upload.path, { force: true }));
+  enqueue(ctx, upload, () => runKindImport(spec, { db: ctx.db, ring: ctx.ring, req: ctx.req, jobId: job.id, filePath: upload.path, scope }));
   return presentJob(job);
 }
 

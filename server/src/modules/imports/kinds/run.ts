@@ -11,8 +11,9 @@ import { within } from '../../auth/scope.ts';
 import { todayInShanghai } from '../../households/households.presenter.ts';
 import { recomputeCoverage, targetLoad } from '../../links/coverage.repo.ts';
 import { importLimits, NOTES_SHEET } from '../imports.limits.ts';
+import { oneMergeAtATime } from '../imports.merge.ts';
 import * as repo from '../imports.repo.ts';
-import { failureReason, MERGED_HINT, mergedError, rowCells, TooManyRows } from '../imports.cells.ts';
+import { failureReason, keptValues, MERGED_HINT, mergedError, rowCells, TooManyRows } from '../imports.cells.ts';
 import { readSheets, type XValue } from '../imports.xlsx-reader.ts';
 import { listEntries } from '../imports.zip.ts';
 
@@ -118,7 +119,7 @@ export async function runKindImport(spec: KindSpec<unknown>, ctx: JobContext): P
   const { db, ring, jobId } = ctx;
   const counts = { rows: 0, validated: 0, errors: 0, written: 0, households: 0, residents: 0 };
   let pending: repo.ErrorRow[] = [];
-  const seal = (texts: string[]) => encrypt(ring, JSON.stringify(texts));
+  const seal = (texts: string[]) => encrypt(ring, JSON.stringify(keptValues(texts)));
   const addError = (e: Omit<repo.ErrorRow, 'valuesEnc'>, valuesEnc: string | null) => { counts.errors++; pending.push({ ...e, valuesEnc }); };
   const flush = async () => { const e = pending; pending = []; await repo.insertErrors(db, jobId, e); };
   try {
@@ -210,7 +211,7 @@ export async function runKindImport(spec: KindSpec<unknown>, ctx: JobContext): P
       return;
     }
     await repo.setStatus(db, jobId, 'merging', counts);
-    await db.transaction(async (tx) => {
+    await oneMergeAtATime(() => db.transaction(async (tx) => {
       const r = await spec.merge(tx, jobId, { accountId: ctx.req.auth!.account.id, today: todayInShanghai() });
       // Statistics that include the rows just written (ANALYZE inside the transaction counts its own inserts): without
       // them the coverage recompute below joined 20,000 new links by nested loops — 4.1 of a 6 s import (measured) —
@@ -220,7 +221,7 @@ export async function runKindImport(spec: KindSpec<unknown>, ctx: JobContext): P
       await appendAudit(tx, ctx.req, { action: spec.auditAction, entityType: 'import_job', entityId: jobId, after: { written: r.written, villages: r.orgIds.length, ...r.after } });
       counts.written = r.written;
       await repo.setStatus(tx as unknown as Db, jobId, 'done', counts);
-    });
+    }));
   } catch (e) {
     const reason = failureReason(e, ctx.req.log, jobId);
     try {
