@@ -15,6 +15,8 @@ export const publicCard = z.object({
     branch: z.string().nullable(),
     /** `title`: 联户党员, or 联户志愿者 (积极分子, 非党干部) when a helper holds the link. */
     member: z.object({ name: z.string(), workPhone: z.string().nullable(), title: z.string() }).nullable(),
+    /** The branch's published contact number (the village's, else its town's): whom to call when the card is void or no one is assigned. */
+    branchPhone: z.string().nullable(),
     issuedOn: z.string(),
   }),
 });

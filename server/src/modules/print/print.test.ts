@@ -189,9 +189,18 @@ describe('contact cards (联系卡)', () => {
     const again = await req('secretary', 'POST', `/api/v1/orgs/${own.code}/contact-cards`, { households: [linked[1]] });
     const newToken = tokenOf((await readPdf(again.rawPayload)).pages[0]!.links[0]!);
     expect(newToken).not.toBe(oldToken);
+    await t.database.db.execute(sql`UPDATE orgs SET public_phone = '0391-6610001' WHERE code = ${own.code}`);
     const old = await req(null, 'GET', `/api/v1/public/cards/${oldToken}`);
     expect(old.statusCode).toBe(200);
-    expect(old.json().data).toMatchObject({ status: 'revoked', member: null });
+    // A void card still says whom to call: the branch's published number, never a member's.
+    expect(old.json().data).toMatchObject({ status: 'revoked', member: null, branchPhone: '0391-6610001' });
+    expect((await req(null, 'GET', `/api/v1/public/cards/${newToken}`)).json().data).toMatchObject({ status: 'active', branchPhone: '0391-6610001' });
+    // Without a number of its own, the village's town office line is shown; with none at all, nothing.
+    await t.database.db.execute(sql`UPDATE orgs SET public_phone = NULL WHERE code = ${own.code}`);
+    await t.database.db.execute(sql`UPDATE orgs SET public_phone = '0391-6620000' WHERE code = ${KEJING}`);
+    expect((await req(null, 'GET', `/api/v1/public/cards/${oldToken}`)).json().data.branchPhone).toBe('0391-6620000');
+    await t.database.db.execute(sql`UPDATE orgs SET public_phone = NULL WHERE code = ${KEJING}`);
+    expect((await req(null, 'GET', `/api/v1/public/cards/${oldToken}`)).json().data.branchPhone).toBeNull();
 
     const reassign = await req('secretary', 'POST', '/api/v1/links', { personId: m2, householdId: linked[1], replaceReason: 'reassigned' });
     expect(reassign.statusCode, reassign.body).toBe(201);
@@ -254,4 +263,41 @@ describe('a helper (志愿者) holding a link', () => {
     const open = await req(null, 'GET', `/api/v1/public/cards/${tokenOf(pdf.pages.flatMap((p) => p.links)[0]!)}`);
     expect(open.json().data.member).toEqual({ name: '丙志愿', workPhone: '0391-6669999', title: '联户志愿者' });
   });
+});
+
+describe('演示数据 on printed documents made from demo data', () => {
+  it('marks every page of the map (PDF and SVG) and of the cards when a constituent or member is synthetic, and never real ones', async () => {
+    // Real data (registered through the API): no mark anywhere.
+    const realMap = await readPdf((await req('secretary', 'GET', `/api/v1/orgs/${own.code}/link-map.pdf`)).rawPayload);
+    expect(realMap.text).not.toContain('演示数据');
+    expect((await req('secretary', 'GET', `/api/v1/orgs/${own.code}/link-map.svg`)).body).not.toContain('演示数据');
+    const realCards = await readPdf((await req('secretary', 'POST', `/api/v1/orgs/${own.code}/contact-cards`, { households: [linked[0]] })).rawPayload);
+    expect(realCards.text).not.toContain('演示数据');
+    expect(realCards.title).not.toContain('演示数据');
+
+    // A village with demo data (as the demo generator writes it: synthetic households and members).
+    const { rows: [v] } = await t.database.db.execute<{ id: string; code: string }>(sql`
+      SELECT v.id, v.code FROM orgs v JOIN orgs p ON p.id = v.parent_id WHERE p.code = ${KEJING} ORDER BY v.sort_key OFFSET 3 LIMIT 1`);
+    await t.database.db.execute(sql`
+      WITH m AS (
+        INSERT INTO people (org_id, kind, name, sex, work_phone, synthetic)
+        SELECT ${v!.id}, 'member', '演示党员' || i, 'M', '0391-6670000', true FROM generate_series(1, 20) i RETURNING id, name),
+      h AS (
+        INSERT INTO households (org_id, address, head_name, head_initials, synthetic)
+        SELECT ${v!.id}, '演示路 ' || i || '号', '演示户主' || i, '', true FROM generate_series(1, 400) i RETURNING id, head_name)
+      INSERT INTO links (person_id, household_id, role, org_id, starts_on, synthetic)
+      SELECT m.id, h.id, 'primary', ${v!.id}, '2024-01-01', true
+      FROM h JOIN m ON m.name = '演示党员' || (1 + (substr(h.head_name, 5)::int - 1) / 20)`);
+    const map = await readPdf((await req('town', 'GET', `/api/v1/orgs/${v!.code}/link-map.pdf`)).rawPayload);
+    expect(map.pages.length).toBeGreaterThan(1);
+    for (const p of map.pages) expect(p.text).toContain('演示数据');
+    expect(map.title).toContain('演示数据');
+    for (const p of map.pages) expect(Math.min(...p.sizes)).toBeGreaterThanOrEqual(10.5);
+    expect((await req('town', 'GET', `/api/v1/orgs/${v!.code}/link-map.svg`)).body).toContain('演示数据');
+    const cards = await req('town', 'POST', `/api/v1/orgs/${v!.code}/contact-cards`, {});
+    expect(cards.statusCode, cards.body).toBe(200);
+    const pdf = await readPdf(cards.rawPayload);
+    expect(pdf.pages).toHaveLength(50);
+    for (const p of pdf.pages) expect(p.text).toContain('演示数据');
+  }, 60_000);
 });
