@@ -91,6 +91,22 @@ describe('link map (联户示意图)', () => {
     expect(res.body).not.toContain('13900001111');
   });
 
+  it('returns the map\'s content as JSON (a list per member by grid, for phones): the sheet\'s names and work phones only, scoped like the sheet', async () => {
+    const res = await req('member', 'GET', `/api/v1/orgs/${own.code}/link-map`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const map = res.json().data;
+    expect(map).toMatchObject({ title: `${own.name}党群连心工程联户示意图`, synthetic: false });
+    const byGrid = Object.fromEntries(map.grids.map((g: { name: string; members: { name: string; workPhone: string | null; items: string[] }[] }) => [g.name, g.members]));
+    expect(byGrid['东片']).toEqual([{ name: '甲党员', workPhone: '0391-6661234', items: expect.arrayContaining([expect.stringMatching(/^王大明户　3组/), expect.stringMatching(/^李小红户　3组/)]) }]);
+    expect(byGrid['西片'].map((m: { name: string }) => m.name)).toEqual(['乙党员']);
+    expect(map.grids.find((g: { name: string }) => g.name === '西片').unlinked).toBe(1);
+    for (const secret of [...ID_NUMBERS, '13900001111', '低保', '钱未联']) expect(res.body).not.toContain(secret);
+    expect((await req('member', 'GET', `/api/v1/orgs/${neighbour}/link-map`)).statusCode).toBe(404);
+    expect((await req('secretary', 'GET', `/api/v1/orgs/${own.code}/link-map?grid=${encodeURIComponent(gA)}`)).json().data.grids.map((g: { name: string }) => g.name)).toEqual(['东片']);
+    expect((await req(null, 'GET', `/api/v1/orgs/${own.code}/link-map`)).statusCode).toBe(401);
+  });
+
   it('prints one grid\'s poster with ?grid=, and answers 404 for a grid of another village', async () => {
     const res = await req('secretary', 'GET', `/api/v1/orgs/${own.code}/link-map.pdf?grid=${encodeURIComponent(gA)}`);
     expect(res.statusCode, res.body).toBe(200);
