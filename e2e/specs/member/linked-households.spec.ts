@@ -24,7 +24,7 @@ describe('a member on the phone sees the households linked to them and calls one
     const sec = await openLoggedIn('secretary');
     try {
       await sec.page.goto('/');
-      await sec.page.evaluate(async ({ village, member, head, idNumber }) => {
+      await sec.page.evaluate(async ({ village, member, head, shop, idNumber }) => {
         const me = await fetch('/api/v1/auth/me').then((r) => r.json());
         const headers = { accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': me.data.csrfToken };
         const hh = await fetch('/api/v1/households', {
