@@ -5,6 +5,13 @@ import { orgCode, orgLevel } from './orgs.ts';
 
 export const linkRoles = ['primary', 'helper'] as const;
 export const linkEndReasons = ['moved', 'transferred', 'died', 'reassigned', 'constituent_left', 'other'] as const;
+/**
+ * Reasons the server sets itself (never chosen in a form): `assignment_undone` — a one-click assignment taken back by
+ * 撤销 within minutes; the link is ended the same day, never deleted, so history stays honest.
+ */
+export const linkSystemEndReasons = ['assignment_undone'] as const;
+/** How long after a one-click assignment its 撤销 is offered and accepted. */
+export const LINK_UNDO_MINUTES = 10;
 
 /** A constituent reference: exactly one of householdId / businessId. */
 const constituentRef = z.object({ householdId: z.uuid().optional(), businessId: z.uuid().optional() });
@@ -52,6 +59,12 @@ export const linkCreate = constituentRef
   .strict()
   .refine((b) => !!b.householdId !== !!b.businessId, '须且只能指定 householdId 或 businessId 之一');
 export type LinkCreate = z.infer<typeof linkCreate>;
+
+/** The caller's own active links (a member's 我联系的), counted by kind of constituent. */
+export const myLinkCounts = z.object({
+  data: z.object({ households: z.number().int(), enterprises: z.number().int(), shops: z.number().int(), teams: z.number().int(), businesses: z.number().int() }),
+});
+export type MyLinkCounts = z.infer<typeof myLinkCounts>['data'];
 
 export const linkEnd = z.object({ on: isoDate.optional(), reason: z.enum(linkEndReasons) }).strict();
 

@@ -15,8 +15,31 @@ export const publicCard = z.object({
     branch: z.string().nullable(),
     /** `title`: 联户党员, or 联户志愿者 (积极分子, 非党干部) when a helper holds the link. */
     member: z.object({ name: z.string(), workPhone: z.string().nullable(), title: z.string() }).nullable(),
+    /** The branch's published contact number (the village's, else its town's): whom to call when the card is void or no one is assigned. */
+    branchPhone: z.string().nullable(),
     issuedOn: z.string(),
   }),
 });
 export type PublicCard = z.infer<typeof publicCard>['data'];
 export const cardToken = z.string().regex(/^[A-Za-z0-9_-]{38}$/, '联系卡二维码无效');
+
+/**
+ * 联户示意图 as data (what the SVG/PDF sheet is drawn from): per grid, each member (or helper, titled) with their work
+ * phone and the households and businesses they link ("王大明户　3组 10号"). Phones narrow screens read it as a list.
+ */
+export const linkMap = z.object({
+  data: z.object({
+    title: z.string(),
+    unit: z.string(),
+    dateText: z.string(),
+    summary: z.string(),
+    synthetic: z.boolean(),
+    grids: z.array(z.object({
+      name: z.string(),
+      linked: z.number().int(),
+      unlinked: z.number().int(),
+      members: z.array(z.object({ name: z.string(), workPhone: z.string().nullable(), items: z.array(z.string()) })),
+    })),
+  }),
+});
+export type LinkMap = z.infer<typeof linkMap>['data'];

@@ -15,6 +15,8 @@ export class BusinessPage {
   readonly revealReason = () => this.revealDialog().getByLabel('查看原因');
   readonly revealConfirm = () => this.revealDialog().getByRole('button', { name: '确认查看' });
   readonly revealedValue = () => this.revealDialog().getByTestId('revealed-value');
+  readonly revealPreset = (reason: string) => this.revealDialog().getByRole('group', { name: '常用原因' }).getByRole('button', { name: reason });
+  readonly callLink = () => this.revealDialog().getByRole('link', { name: /^拨打/ });
   readonly revealClose = () => this.revealDialog().getByRole('button', { name: '关闭', exact: true }).last();
   readonly links = () => this.page.getByRole('region', { name: '联户党员' });
   readonly currentLink = () => this.page.getByTestId('current-link');
@@ -56,6 +58,16 @@ export class BusinessPage {
     await this.revealReason().waitFor();
     await this.settled();
     await this.revealReason().fill(reason);
+    await this.revealConfirm().click();
+    await this.revealedValue().or(this.revealDialog().getByRole('alert')).first().waitFor();
+  }
+
+  /** 查看 → a preset reason (走访联系 …) instead of typing → 确认查看. */
+  async revealWithPreset(name: string, preset: '走访联系' | '核实身份' | '办理事项') {
+    await this.revealButton(name).click();
+    await this.revealReason().waitFor();
+    await this.settled();
+    await this.revealPreset(preset).click();
     await this.revealConfirm().click();
     await this.revealedValue().or(this.revealDialog().getByRole('alert')).first().waitFor();
   }

@@ -21,6 +21,9 @@ export class CoveragePage {
   readonly acceptButton = () => this.page.getByRole('button', { name: /采纳所选/ });
   readonly importLink = () => this.page.getByRole('link', { name: '批量导入联户关系' });
   readonly rosterLink = () => this.page.getByRole('link', { name: '导出联户名册（Excel）' });
+  /** After one click: 「XX户 已分配给 YY」 with 撤销; after 撤销: 「已撤销：XX户 回到未联系」. */
+  readonly assignedNotice = () => this.page.getByRole('status').filter({ hasText: /已分配给|已撤销/ });
+  readonly undoButton = (name: string) => this.page.getByRole('button', { name: `撤销分配${name}` });
   readonly accepted = () => this.page.getByRole('status').filter({ hasText: /已采纳/ });
 
   /** 导出联户名册: the downloaded file's name and bytes. */
@@ -56,6 +59,15 @@ export class CoveragePage {
     await row.getByRole('button', { name: `确认分配${name}` }).click();
     const res = await answer;
     if (res.ok()) await row.waitFor({ state: 'detached' });
+    return res.status();
+  }
+
+  /** 撤销 of the last assignment: waits for the server and for the row to come back among 未联系. */
+  async undo(name: string): Promise<number> {
+    const answer = this.page.waitForResponse((r) => /^\/api\/v1\/links\/[^/]+\/undo$/.test(new URL(r.url()).pathname));
+    await this.undoButton(name).click();
+    const res = await answer;
+    if (res.ok()) await this.unlinkedRow(name).waitFor();
     return res.status();
   }
 

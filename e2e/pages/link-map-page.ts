@@ -9,6 +9,9 @@ export class LinkMapPage {
   readonly map = () => this.page.getByRole('img', { name: /联户示意图/ });
   readonly pdfButton = () => this.page.getByRole('link', { name: /下载 PDF/ });
   readonly cardsButton = () => this.page.getByRole('button', { name: '打印全村联系卡' });
+  /** Narrow screens: the map as a list per member, by grid. */
+  readonly memberList = () => this.page.getByRole('region', { name: '联户名单' });
+  readonly memberCard = (name: string) => this.memberList().getByRole('group', { name, exact: true });
   readonly confirmButton = () => this.page.getByRole('button', { name: '确定生成' });
   readonly cardsResult = () => this.page.getByRole('status').filter({ hasText: /联系卡已生成/ });
 

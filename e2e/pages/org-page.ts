@@ -11,6 +11,7 @@ export class OrgPage {
   readonly coverageLink = () => this.page.getByRole('link', { name: /^联户覆盖/ });
   readonly householdsLink = () => this.page.getByRole('link', { name: /^户籍/ });
   readonly myHouseholdsLink = () => this.page.getByRole('link', { name: /^我联系的住户/ });
+  readonly myBusinessesLink = () => this.page.getByRole('link', { name: /^我联系的企业商户/ });
   readonly linkMapLink = () => this.page.getByRole('link', { name: /^联户示意图/ });
   readonly statistic = (title: string) => this.page.locator('.ant-statistic').filter({ hasText: title });
 

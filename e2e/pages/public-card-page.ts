@@ -6,7 +6,9 @@ export class PublicCardPage {
 
   readonly heading = () => this.page.getByRole('heading', { name: '党群连心卡' });
   readonly memberName = () => this.page.getByRole('heading', { level: 2 });
-  readonly callButton = () => this.page.getByRole('link', { name: /^拨打/ });
+  readonly callButton = () => this.page.getByRole('link', { name: /^拨打 / });
+  /** The branch's published number (live and void cards). */
+  readonly branchCallButton = () => this.page.getByRole('link', { name: /^拨打.+电话/ });
 
   async open(path: string) {
     await this.page.goto(path);

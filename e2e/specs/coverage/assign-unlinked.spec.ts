@@ -15,7 +15,7 @@ const MEMBERS = ['王建国', '李秀英'];
 // Random per run (names and ID numbers), so the spec also passes against a long-running server.
 const chars = '春夏秋冬梅兰竹菊松柏山水云霞明清和顺安康';
 const pick = () => chars[Math.floor(Math.random() * chars.length)]!;
-const heads = [0, 1, 2].map((i) => ({ name: `覆盖${pick()}${pick()}${'甲乙丙'[i]}`, idNumber: syntheticIdNumber(randomBirthDate(), 'M', 901 + 2 * i) }));
+const heads = [0, 1, 2, 3].map((i) => ({ name: `覆盖${pick()}${pick()}${'甲乙丙丁'[i]}`, idNumber: syntheticIdNumber(randomBirthDate(), 'M', 901 + 2 * i) }));
 const householdName = (head: { name: string }) => `${head.name}户`;
 
 /** Registers a household through the API from the page, with the session's CSRF token (as the web app does). */
@@ -85,6 +85,25 @@ describe('a village secretary links every household to a party member (不落一
     expect(registeredMeanwhile).toBeGreaterThanOrEqual(0);
     expect(after.unlinked).toBe(before.unlinked - 1 + registeredMeanwhile);
     expect(after.rate).not.toBe(before.rate);
+  });
+
+  test('says whom it went to (已分配给 XX) and 撤销 puts the row back among 未联系, the numbers with it', async () => {
+    const cov = new CoveragePage(s.page);
+    ids.push(await registerHousehold(s.page, village, heads[3]!));
+    await cov.open(village);
+    const name = householdName(heads[3]!);
+    await cov.unlinkedRow(name).waitFor();
+    expect(await cov.assign(name, MEMBERS[0]!)).toBe(201);
+    await cov.assignedNotice().filter({ hasText: `${name} 已分配给 ${MEMBERS[0]}` }).waitFor();
+    const assigned = await cov.numbers();
+    expect(await cov.undo(name)).toBe(200);
+    await cov.assignedNotice().filter({ hasText: `已撤销：${name} 回到未联系` }).waitFor();
+    await expect.poll(async () => (await cov.numbers()).linked).toBe(assigned.linked - 1);
+    // History stays honest: the household page shows the undone link as ended, not gone.
+    const h = new HouseholdPage(s.page);
+    await h.open(ids[ids.length - 1]!);
+    await expect.poll(() => h.linkHistory().count()).toBe(1);
+    expect((await h.linkHistory().allTextContents())[0]).toContain('分配已撤销');
   });
 
   test('registers two more and links them all with 智能分配: 未联系 住户 = 0', async () => {

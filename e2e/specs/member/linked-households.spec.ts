@@ -6,12 +6,15 @@ import { expectPhoneFriendly } from '../../src/phone.ts';
 import { PHONE, openLoggedIn } from '../../src/session.ts';
 import { HouseholdPage } from '../../pages/household-page.ts';
 import { HouseholdsPage } from '../../pages/households-page.ts';
+import { BusinessListPage } from '../../pages/business-list-page.ts';
+import { BusinessPage } from '../../pages/business-page.ts';
 import { OrgPage } from '../../pages/org-page.ts';
 
 /** The demo member account's person (server/src/seed/accounts.ts), in the secretary's village. */
 const MEMBER = '李秀英';
 const run = Math.floor(Math.random() * 1e6);
 const head = { name: `走访${'甲乙丙丁戊己庚辛'[run % 8]}${'春夏秋冬'[run % 4]}`, birth: randomBirthDate(), phone: `139${String(run).padStart(8, '0')}` };
+const shop = { name: `走访测试便利店${run}`, phone: `137${String(run).padStart(8, '0')}` };
 
 /** A party member in the field (phone): the households linked to them, and a call to one of them. */
 describe('a member on the phone sees the households linked to them and calls one', () => {
@@ -21,7 +24,7 @@ describe('a member on the phone sees the households linked to them and calls one
     const sec = await openLoggedIn('secretary');
     try {
       await sec.page.goto('/');
-      await sec.page.evaluate(async ({ village, member, head, idNumber }) => {
+      await sec.page.evaluate(async ({ village, member, head, shop, idNumber }) => {
         const me = await fetch('/api/v1/auth/me').then((r) => r.json());
         const headers = { accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': me.data.csrfToken };
         const hh = await fetch('/api/v1/households', {
@@ -34,7 +37,15 @@ describe('a member on the phone sees the households linked to them and calls one
         if (!person) throw new Error(`member ${member} not found`);
         const link = await fetch('/api/v1/links', { method: 'POST', headers, body: JSON.stringify({ personId: person.id, householdId: (await hh.json()).data.id }) });
         if (link.status !== 201) throw new Error(`link: ${link.status} ${await link.text()}`);
-      }, { village: KEJING_VILLAGES[0]!, member: MEMBER, head, idNumber: syntheticIdNumber(head.birth, 'M', 1 + (run % 499) * 2) });
+        // …and a shop, linked to the same member (企业商户 are theirs to visit too).
+        const b = await fetch('/api/v1/businesses', {
+          method: 'POST', headers,
+          body: JSON.stringify({ kind: 'shop', orgCode: village, name: shop.name, address: '走访测试路 1号', contactName: '店主', contactPhone: shop.phone }),
+        });
+        if (b.status !== 201) throw new Error(`register shop: ${b.status} ${await b.text()}`);
+        const bl = await fetch('/api/v1/links', { method: 'POST', headers, body: JSON.stringify({ personId: person.id, businessId: (await b.json()).data.id }) });
+        if (bl.status !== 201) throw new Error(`link shop: ${bl.status} ${await bl.text()}`);
+      }, { village: KEJING_VILLAGES[0]!, member: MEMBER, head, shop, idNumber: syntheticIdNumber(head.birth, 'M', 1 + (run % 499) * 2) });
     } finally {
       await sec.close();
     }
@@ -51,6 +62,38 @@ describe('a member on the phone sees the households linked to them and calls one
     await org.myHouseholdsLink().waitFor();
     expect(await org.householdsLink().count()).toBe(0);
     await expectPhoneFriendly(s.page, 'member-home');
+  });
+
+  test('the village page offers 我联系的企业商户 too, each with the member\'s own count', async () => {
+    const org = new OrgPage(s.page);
+    await s.page.goto('/');
+    await org.waitForLoaded();
+    await expect.poll(async () => (await org.myBusinessesLink().textContent()) ?? '').toMatch(/\d+ 家/);
+    expect(await org.myHouseholdsLink().textContent()).toMatch(/[1-9]\d* 户/);
+  });
+
+  test('我联系的企业商户 lists the linked shop; its contact phone is revealed with a preset reason and offered 拨打', async () => {
+    const org = new OrgPage(s.page);
+    const count = Number(/(\d+) 家/.exec((await org.myBusinessesLink().textContent())!)![1]);
+    expect(count).toBeGreaterThan(0);
+    await org.myBusinessesLink().click();
+    const list = new BusinessListPage(s.page);
+    await list.waitForLoaded();
+    expect(await list.heading().textContent()).toContain('我联系的企业商户');
+    expect(await list.count().textContent()).toBe(`您联系 ${await list.rows().count()} 家`);
+    expect(await list.rows().count()).toBe(count);
+    expect(await list.exportLink().count()).toBe(0);
+    await expectPhoneFriendly(s.page, 'member-businesses');
+    await list.openRow(shop.name);
+    const page = new BusinessPage(s.page);
+    await page.heading().waitFor();
+    expect(await page.maskedPhone().textContent()).toBe(`${shop.phone.slice(0, 3)}****${shop.phone.slice(-4)}`);
+    await page.revealWithPreset(shop.name, '走访联系');
+    expect((await page.revealedValue().textContent())?.replace(/\D/g, '')).toBe(shop.phone);
+    expect(await page.callLink().getAttribute('href')).toBe(`tel:${shop.phone}`);
+    await page.closeReveal();
+    await s.page.goto('/');
+    await org.waitForLoaded();
   });
 
   test('我联系的住户 counts exactly the rows it lists', async () => {

@@ -12,6 +12,9 @@ export interface RevealRequest {
   callable?: boolean;
 }
 
+/** The reasons officials give most often: one tap fills the reason, which stays editable (free text for the rest). */
+export const REVEAL_REASON_PRESETS = ['走访联系', '核实身份', '办理事项'] as const;
+
 /**
  * 查看完整号码: an audited action. Asks for the reason first; the full value lives in this modal's state only (never in
  * the query cache or a list) and is dropped when the modal closes. Residents' ID numbers and phones and businesses'
@@ -21,6 +24,7 @@ export function AuditedRevealModal({ request, onClose }: { request: RevealReques
   const [value, setValue] = useState<string | null | undefined>(undefined);
   const { busy, error, setError, run } = useSubmit('查看失败，请稍后再试');
   const [form] = Form.useForm<{ reason: string }>();
+  const reason = Form.useWatch('reason', form);
 
   function close() {
     setValue(undefined);
@@ -45,12 +49,28 @@ export function AuditedRevealModal({ request, onClose }: { request: RevealReques
       {value === undefined ? (
         <Form form={form} layout="vertical" onFinish={onFinish} disabled={busy}>
           <Alert type="info" showIcon title="此操作将被记录" description="系统会记录查看人、时间和原因，请仅在工作需要时查看。" style={{ marginBottom: 12 }} />
+          <div role="group" aria-label="常用原因" style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginBottom: 8 }}>
+            {REVEAL_REASON_PRESETS.map((p) => (
+              <Button
+                key={p}
+                aria-pressed={reason === p}
+                type={reason === p ? 'primary' : 'default'}
+                onClick={() => {
+                  form.setFieldsValue({ reason: p });
+                  form.validateFields(['reason']).catch(() => undefined); // clears a「请填写查看原因」shown before
+                }}
+                style={{ minHeight: 44 }}
+              >
+                {p}
+              </Button>
+            ))}
+          </div>
           <Form.Item
             label="查看原因"
             name="reason"
             rules={[{ required: true, whitespace: true, message: '请填写查看原因' }, { min: 2, message: '原因至少2个字' }, { max: 200, message: '原因最多200个字' }]}
           >
-            <Input.TextArea rows={3} maxLength={200} showCount placeholder={request?.placeholder} />
+            <Input.TextArea rows={3} maxLength={200} showCount placeholder={`选择上面的常用原因，或填写其他原因，${request?.placeholder ?? ''}`} />
           </Form.Item>
           {error && <Alert role="alert" type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
           <div style={{ display: 'flex', gap: 8, justifyContent: 'flex-end' }}>

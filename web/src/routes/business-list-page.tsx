@@ -42,16 +42,19 @@ export function BusinessListPage() {
   const filtered = Boolean(filters.q || filters.kind || filters.unlinked);
   const anySynthetic = rows.some((r) => r.synthetic);
   const showVillage = o.level !== 'village';
+  // A member reads only the businesses linked to them now (the server filters): the page is theirs, not the village's.
+  const linkedOnly = !o.abilities.readRegistry;
+  const pageName = linkedOnly ? '我联系的企业商户' : '企业商户';
 
   return (
     <article aria-labelledby="businesses-title">
       {anySynthetic && !me.demo && (
         <Alert type="warning" showIcon title="演示数据" description="列表中的企业商户为演示数据，并非真实信息。" style={{ marginBottom: 12 }} />
       )}
-      <OrgBreadcrumb org={o} trail={[{ label: '企业商户' }]} />
+      <OrgBreadcrumb org={o} trail={[{ label: pageName }]} />
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
-        <Typography.Title level={3} id="businesses-title" style={{ margin: 0 }}>{o.shortName || o.name} · 企业商户</Typography.Title>
-        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
+        <Typography.Title level={3} id="businesses-title" style={{ margin: 0 }}>{o.shortName || o.name} · {pageName}</Typography.Title>
+        {!linkedOnly && <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
           {/* The masked export of what the list shows; the server audits it. */}
           <Button href={exportUrl(o.code, filters)} download>导出 Excel</Button>
           {/* Full phones: the roles that may reveal (the server checks the scope and audits the reason). */}
@@ -62,7 +65,7 @@ export function BusinessListPage() {
               新增企业商户
             </Button>
           )}
-        </div>
+        </div>}
       </div>
       <div role="search" aria-label="筛选企业商户" style={{ display: 'flex', flexDirection: 'column', gap: 8, marginBottom: 12 }}>
         <Input.Search
@@ -83,11 +86,13 @@ export function BusinessListPage() {
             onChange={(v: string) => setFilter('kind', v || undefined)}
             options={[{ value: '', label: '全部类型' }, ...kindOptions]}
           />
-          <LinkedFilter value={filters.unlinked} onChange={(v) => setFilter('unlinked', v)} />
+          {!linkedOnly && <LinkedFilter value={filters.unlinked} onChange={(v) => setFilter('unlinked', v)} />}
         </div>
       </div>
       <Typography.Paragraph type="secondary" aria-live="polite" style={{ fontSize: 14 }} data-testid="business-count">
-        {list.isPending ? '正在加载…' : `${filtered ? '找到' : '已显示'} ${rows.length}${list.hasNextPage ? '+' : ''} 家`}
+        {list.isPending
+          ? '正在加载…'
+          : `${filtered ? '找到' : linkedOnly ? '您联系' : '已显示'} ${rows.length}${list.hasNextPage ? '+' : ''} 家`}
       </Typography.Paragraph>
       {list.isError ? (
         <Alert type="error" showIcon title="加载失败" description={list.error.message} />
@@ -97,7 +102,7 @@ export function BusinessListPage() {
             bordered
             style={{ background: '#fff' }}
             loading={list.isPending}
-            locale={{ emptyText: <Empty description={filtered ? '没有符合条件的企业商户' : '还没有登记企业商户'} /> }}
+            locale={{ emptyText: <Empty description={filtered ? '没有符合条件的企业商户' : linkedOnly ? '您目前没有联系的企业商户' : '还没有登记企业商户'} /> }}
             dataSource={rows}
             renderItem={(b) => (
               <List.Item key={b.id} style={{ padding: '4px 12px' }}>
@@ -131,7 +136,7 @@ export function BusinessListPage() {
           />
         </section>
       )}
-      <BusinessExportModal open={fullExport} url={exportUrl(o.code, filters)} onClose={() => setFullExport(false)} />
+      {!linkedOnly && <BusinessExportModal open={fullExport} url={exportUrl(o.code, filters)} onClose={() => setFullExport(false)} />}
     </article>
   );
 }

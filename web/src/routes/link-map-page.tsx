@@ -1,17 +1,19 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Select, Skeleton, Space, Typography } from 'antd';
+import { Alert, Button, Card, Grid, Select, Skeleton, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 import { ContactCardButton } from '../features/print/contact-card-button.tsx';
+import { LinkMapList } from '../features/print/link-map-list.tsx';
 import { linkMapPdfUrl, linkMapSvgUrl } from '../features/print/print-queries.ts';
 
 
 /**
- * 联户示意图 of a village: the A3 poster as SVG (scroll sideways on a phone), the PDF for the printer, and the
- * village's contact cards. Posted publicly, so the map carries names and work phones only.
+ * 联户示意图 of a village: on a desktop the poster as SVG (what the printer gets); on a narrow screen (< 768 px, where an
+ * A3 sheet shrinks past reading) the same content as a list per member; the PDF for the printer and the village's
+ * contact cards either way. Posted publicly, so the map carries names and work phones only.
  */
 export function LinkMapPage() {
   const { code = '' } = useParams();
@@ -20,6 +22,7 @@ export function LinkMapPage() {
   const [params, setParams] = useSearchParams();
   const grid = params.get('grid') ?? undefined;
   const [svgFailed, setSvgFailed] = useState(false);
+  const wide = Grid.useBreakpoint().md === true;
 
   if (org.isPending) return <Skeleton active />;
   if (org.isError) return <UnavailableResult error={org.error} title="未找到或无权查看" text="该村（社区）不存在，或不在您的查看范围内。" />;
@@ -56,7 +59,9 @@ export function LinkMapPage() {
           )}
         </Space>
       </Card>
-      {svgFailed ? (
+      {!wide ? (
+        <LinkMapList code={o.code} grid={grid} />
+      ) : svgFailed ? (
         <Alert type="error" showIcon title="示意图加载失败" description="请刷新页面重试；如仍失败，可直接下载 PDF。" />
       ) : (
         <div style={{ overflowX: 'auto', background: '#f0f0f0', padding: 8, borderRadius: 8 }} aria-label="示意图（可左右滑动）" role="region">

@@ -7,6 +7,7 @@ import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { canRegister } from '../features/households/household-abilities.ts';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
+import { myLinkCountsQuery } from '../features/coverage/coverage-queries.ts';
 
 const navCardStyle = {
   background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16,
@@ -28,6 +29,9 @@ export function OrgPage() {
   const me = useRouteLoaderData('shell') as Me;
   const org = useQuery(orgQuery(code));
   const children = useInfiniteQuery({ ...childrenQuery(code), enabled: org.isSuccess && org.data.counts.children > 0 });
+  // A member (reads people but not the register) sees what is linked to them: their own counts, not the village's.
+  const linkedOnly = org.isSuccess && org.data.abilities.readPeople && !org.data.abilities.readRegistry;
+  const mine = useQuery({ ...myLinkCountsQuery, enabled: linkedOnly });
 
   if (org.isPending) return <Skeleton active />;
   if (org.isError) {
@@ -75,9 +79,14 @@ export function OrgPage() {
         ))}
       </Row>
       {o.abilities.readPeople && (o.level === 'village' || o.level === 'town') && (
-        o.abilities.readRegistry
-          ? <NavCard to={at('households')} title="户籍 · 住户和居民登记" extra={`${o.counts.households} 户 ›`} />
-          : <NavCard to={at('households')} title="我联系的住户 · 走访时查看和联系" />
+        linkedOnly ? (
+          <>
+            <NavCard to={at('households')} title="我联系的住户 · 走访时查看和联系" extra={mine.data ? `${mine.data.households} 户 ›` : '›'} />
+            <NavCard to={at('businesses')} title="我联系的企业商户 · 企业、商户和班组" extra={mine.data ? `${mine.data.businesses} 家 ›` : '›'} />
+          </>
+        ) : (
+          <NavCard to={at('households')} title="户籍 · 住户和居民登记" extra={`${o.counts.households} 户 ›`} />
+        )
       )}
       {o.abilities.readRegistry && (o.level === 'village' || o.level === 'town') && (
         <NavCard to={at('businesses')} title="企业商户 · 企业、商户和班组登记" />

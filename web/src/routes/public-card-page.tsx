@@ -7,9 +7,19 @@ import { publicCardQuery } from '../features/print/print-queries.ts';
  * What a 联系卡's QR opens on a resident's phone, without an account: the constituent's current 联户党员 with a
  * call button. A reprinted (revoked) card says so and points to the village branch instead.
  */
+/** The branch's published number as a call button: what a resident dials when the card is void or no one is assigned. */
+function BranchCall({ phone, branch }: { phone: string; branch: string }) {
+  return (
+    <Button size="large" block href={`tel:${phone.replace(/[^\d+]/g, '')}`} aria-label={`拨打${branch}电话 ${phone}`}>
+      拨打{branch}电话 {phone}
+    </Button>
+  );
+}
+
 export function PublicCardPage() {
   const { token = '' } = useParams();
   const card = useQuery(publicCardQuery(token));
+  const branch = card.data ? card.data.branch ?? `${card.data.village}党支部` : '';
 
   return (
     <main style={{ maxWidth: 480, margin: '0 auto', padding: 16 }} aria-labelledby="card-title">
@@ -22,7 +32,12 @@ export function PublicCardPage() {
       ) : card.isError ? (
         <Result status="warning" title="联系卡无效" subTitle="二维码无法识别。请核对卡片，或联系所在村（社区）党支部。" />
       ) : card.data.status === 'revoked' ? (
-        <Result status="info" title="此联系卡已作废" subTitle={`该卡已重新打印，请使用新卡。也可联系${card.data.branch ?? card.data.village + '党支部'}。`} />
+        <Result
+          status="info"
+          title="此联系卡已作废"
+          subTitle={`该卡已重新打印，请使用新卡。也可联系${branch}${card.data.branchPhone ? `：${card.data.branchPhone}` : '。'}`}
+          extra={card.data.branchPhone ? <BranchCall phone={card.data.branchPhone} branch={branch} /> : undefined}
+        />
       ) : (
         <Card>
           <Typography.Paragraph type="secondary" style={{ marginBottom: 4 }}>{[card.data.town, card.data.village].filter(Boolean).join(' ')}</Typography.Paragraph>
@@ -41,9 +56,12 @@ export function PublicCardPage() {
           ) : (
             <Typography.Paragraph style={{ fontSize: 16 }}>暂未安排联户党员，请联系村（社区）党支部。</Typography.Paragraph>
           )}
-          <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
-            所在党组织：{card.data.branch ?? `${card.data.village}党支部`}<br />发卡日期：{card.data.issuedOn}
+          <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: card.data.branchPhone ? 8 : 0 }}>
+            所在党组织：{branch}
+            {card.data.branchPhone && <><br />党组织电话：{card.data.branchPhone}</>}
+            <br />发卡日期：{card.data.issuedOn}
           </Typography.Paragraph>
+          {card.data.branchPhone && <BranchCall phone={card.data.branchPhone} branch={branch} />}
         </Card>
       )}
       <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 14 }}>

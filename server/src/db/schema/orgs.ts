@@ -31,6 +31,11 @@ export const orgs = pgTable(
     validTo: date('valid_to'),
     mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => orgs.id),
     synthetic: boolean('synthetic').notNull().default(false),
+    /**
+     * The branch's published contact number (e.g. the village committee's office line), printed for residents — on the
+     * public card page, live or revoked. Only a number the org publishes; never a member's personal phone.
+     */
+    publicPhone: text('public_phone'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -50,7 +50,7 @@ export async function exportBusinesses(ctx: Ctx, q: BusinessExportQuery) {
     let rowsWritten = 0;
     try {
       for (;;) {
-        const rows = await repo.listBusinesses(ctx.db, { roots, orgPath, kind: q.kind, q: q.q, unlinked, after, limit: EXPORT_BATCH });
+        const rows = await repo.listBusinesses(ctx.db, { reader: { roots, personId: null, memberBranches: [] }, orgPath, kind: q.kind, q: q.q, unlinked, after, limit: EXPORT_BATCH });
         const page = rows.slice(0, EXPORT_BATCH);
         for (const b of page) {
           rowsWritten++;

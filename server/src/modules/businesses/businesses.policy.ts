@@ -7,11 +7,28 @@ export function readRoots(grants: Grant[]): string[] {
   return registryRoots(grants, 'read');
 }
 
-export function businessAbilities(grants: Grant[], orgPath: string) {
-  return { update: within(orgPath, registryRoots(grants, 'write')), reveal: within(orgPath, registryRoots(grants, 'reveal')) };
+/**
+ * Who may read which businesses: registry readers by subtree; a member (党员) additionally the businesses linked to
+ * them now (enterprises, shops, teams they visit) — as for households — and nothing else of their village.
+ */
+export interface Reader { roots: string[]; personId: string | null; memberBranches: string[] }
+
+export function readerOf(grants: Grant[], personId: string | null): Reader {
+  const branches = grants.filter((g) => g.role === 'member').map((g) => g.orgPath);
+  return { roots: readRoots(grants), personId: branches.length ? personId : null, memberBranches: branches };
 }
 
-/** Without a registry role the whole domain is forbidden (member, department, admin). */
+/** `linkedToCaller`: the caller is the business's member now — they may reveal the contact phone (to call), nothing else. */
+export function businessAbilities(grants: Grant[], orgPath: string, linkedToCaller = false) {
+  return { update: within(orgPath, registryRoots(grants, 'write')), reveal: within(orgPath, registryRoots(grants, 'reveal')) || linkedToCaller };
+}
+
+/** Reading: a registry role, or a member (their linked businesses); department and admin are forbidden. */
+export function assertReader(reader: Reader): void {
+  if (!reader.roots.length && !reader.personId) throw errors.forbidden('当前角色无权查看企业和商户信息');
+}
+
+/** Registering and exporting need a registry role (member, department, admin: forbidden). */
 export function assertRegistryRole(grants: Grant[]): void {
   if (!readRoots(grants).length) throw errors.forbidden('当前角色无权查看企业和商户信息');
 }

@@ -7,7 +7,7 @@ import { businessAbilities } from './businesses.policy.ts';
 import type { BusinessRow } from './businesses.repo.ts';
 
 /** The only way a business leaves the server: the contact phone is decrypted here only to be masked. */
-export function presentBusiness(row: BusinessRow, grants: Grant[], ring: Keyring): Business {
+export function presentBusiness(row: BusinessRow, grants: Grant[], ring: Keyring, linkedToCaller = false): Business {
   return {
     id: row.id,
     kind: row.kind,
@@ -25,6 +25,6 @@ export function presentBusiness(row: BusinessRow, grants: Grant[], ring: Keyring
     employees: row.employees,
     linkedMember: row.linked_person_id ? { id: row.linked_person_id, name: row.linked_person_name ?? '' } : null,
     synthetic: row.synthetic,
-    abilities: businessAbilities(grants, row.org_path),
+    abilities: businessAbilities(grants, row.org_path, linkedToCaller),
   };
 }

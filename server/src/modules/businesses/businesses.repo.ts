@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { likePrefix, underAny } from '../../lib/paths.ts';
+import type { Reader } from './businesses.policy.ts';
 
 export type BusinessRow = {
   id: string;
@@ -26,6 +27,19 @@ export type BusinessRow = {
 };
 
 
+export async function isLinkedNow(db: Db, businessId: string, personId: string): Promise<boolean> {
+  const { rows } = await db.execute(sql`SELECT 1 FROM links WHERE business_id = ${businessId} AND person_id = ${personId} AND ends_on IS NULL LIMIT 1`);
+  return rows.length > 0;
+}
+
+/** Businesses the reader may see: in their subtrees, or (members) linked to them now (primary or helper). */
+function visible(reader: Reader): SQL {
+  const linked = reader.personId
+    ? sql` OR EXISTS (SELECT 1 FROM links ml WHERE ml.business_id = b.id AND ml.person_id = ${reader.personId} AND ml.ends_on IS NULL)`
+    : sql``;
+  return sql`((${underAny(sql`o.path`, reader.roots)})${linked})`;
+}
+
 const selectBusiness = sql`
   SELECT b.id, b.kind, b.org_id, o.code AS org_code, o.short_name AS org_name, o.path AS org_path, o.sort_key AS org_sort,
          g.code AS grid_code, g.short_name AS grid_name, b.parent_id, p.name AS parent_name, b.name, b.address,
@@ -39,7 +53,7 @@ const selectBusiness = sql`
   LEFT JOIN people lp ON lp.id = l.person_id`;
 
 export interface ListFilter {
-  roots: string[];
+  reader: Reader;
   orgPath?: string;
   kind?: string;
   q?: string;
@@ -49,7 +63,7 @@ export interface ListFilter {
 }
 
 export async function listBusinesses(db: Db, f: ListFilter): Promise<BusinessRow[]> {
-  const where: SQL[] = [sql`b.removed_at IS NULL`, sql`(${underAny(sql`o.path`, f.roots)})`];
+  const where: SQL[] = [sql`b.removed_at IS NULL`, visible(f.reader)];
   if (f.orgPath) where.push(sql`(o.path = ${f.orgPath} OR o.path LIKE ${likePrefix(f.orgPath)})`);
   if (f.kind) where.push(sql`b.kind = ${f.kind}`);
   if (f.q) {
@@ -75,9 +89,9 @@ export async function listBusinesses(db: Db, f: ListFilter): Promise<BusinessRow
   return rows;
 }
 
-export async function findBusiness(db: Db, id: string, roots: string[]): Promise<BusinessRow | null> {
+export async function findBusiness(db: Db, id: string, reader: Reader): Promise<BusinessRow | null> {
   const { rows } = await db.execute<BusinessRow>(sql`${selectBusiness}
-    WHERE b.id = ${id} AND b.removed_at IS NULL AND (${underAny(sql`o.path`, roots)})`);
+    WHERE b.id = ${id} AND b.removed_at IS NULL AND ${visible(reader)}`);
   return rows[0] ?? null;
 }
 

@@ -10,11 +10,11 @@ import { maskPhone } from '../../lib/id-number.ts';
 import { initials } from '../../lib/pinyin.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
-import { within } from '../auth/scope.ts';
+import { registryRoots, within } from '../auth/scope.ts';
 import { todayInShanghai } from '../households/households.presenter.ts';
 import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
 import { isValidCreditCode } from './credit-code.ts';
-import { assertCan, assertRegistryRole, readRoots } from './businesses.policy.ts';
+import { assertCan, assertReader, assertRegistryRole, readerOf, readRoots, type Reader } from './businesses.policy.ts';
 import { presentBusiness } from './businesses.presenter.ts';
 import * as repo from './businesses.repo.ts';
 import { decodeCursor, encodeCursor, isUuid } from '../../lib/cursor.ts';
@@ -23,32 +23,46 @@ export interface Ctx { db: Db; ring: Keyring; grants: Grant[]; req: FastifyReque
 
 type Issue = { path: string; message: string };
 
+function reader(ctx: Ctx): Reader {
+  return readerOf(ctx.grants, ctx.req.auth?.account.personId ?? null);
+}
+
+/** Is the calling member (if any) the business's member now? Only that link, never the village, opens its phone. */
+async function linkedToCaller(ctx: Ctx, businessId: string): Promise<boolean> {
+  const personId = reader(ctx).personId;
+  return personId ? repo.isLinkedNow(ctx.db, businessId, personId) : false;
+}
+
 export async function list(ctx: Ctx, q: BusinessListQuery): Promise<BusinessList> {
-  assertRegistryRole(ctx.grants);
-  const roots = readRoots(ctx.grants);
+  const rd = reader(ctx);
+  assertReader(rd);
   let orgPath: string | undefined;
   if (q.org) {
     const org = await repo.orgByCode(ctx.db, q.org);
-    if (!org || !within(org.path, roots)) throw errors.notFound();
+    if (!org || !(within(org.path, rd.roots) || (rd.personId && within(org.path, rd.memberBranches)))) throw errors.notFound();
     orgPath = org.path;
   }
   const rows = await repo.listBusinesses(ctx.db, {
-    roots, orgPath, kind: q.kind, q: q.q, unlinked: q.unlinked === undefined ? undefined : q.unlinked === 'true', after: q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? { sort: v[0] as number, name: v[1], id: v[2] } : null)) : null, limit: q.limit,
+    reader: rd, orgPath, kind: q.kind, q: q.q, unlinked: q.unlinked === undefined ? undefined : q.unlinked === 'true', after: q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? { sort: v[0] as number, name: v[1], id: v[2] } : null)) : null, limit: q.limit,
   });
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
-  return { data: page.map((r) => presentBusiness(r, ctx.grants, ctx.ring)), nextCursor: more ? encodeCursor([page[page.length - 1]!.org_sort, page[page.length - 1]!.name, page[page.length - 1]!.id]) : null };
+  // A member's list holds only their own businesses: each row offers them the reveal of its contact phone.
+  const own = !!rd.personId;
+  return { data: page.map((r) => presentBusiness(r, ctx.grants, ctx.ring, own && !within(r.org_path, rd.roots))), nextCursor: more ? encodeCursor([page[page.length - 1]!.org_sort, page[page.length - 1]!.name, page[page.length - 1]!.id]) : null };
 }
 
 async function load(ctx: Ctx, id: string): Promise<repo.BusinessRow> {
-  assertRegistryRole(ctx.grants);
-  const row = await repo.findBusiness(ctx.db, id, readRoots(ctx.grants));
+  const rd = reader(ctx);
+  assertReader(rd);
+  const row = await repo.findBusiness(ctx.db, id, rd);
   if (!row) throw errors.notFound();
   return row;
 }
 
 export async function get(ctx: Ctx, id: string): Promise<Business> {
-  return presentBusiness(await load(ctx, id), ctx.grants, ctx.ring);
+  const row = await load(ctx, id);
+  return presentBusiness(row, ctx.grants, ctx.ring, await linkedToCaller(ctx, id));
 }
 
 async function resolveGrid(db: Db, gridCode: string | null | undefined, villagePath: string): Promise<string | null | undefined> {
@@ -204,8 +218,10 @@ export async function remove(ctx: Ctx, id: string, reason: string): Promise<stri
 /** The audited way to see a full contact phone: who, when, which business, and why. */
 export async function reveal(ctx: Ctx, id: string, field: 'contactPhone', reason: string): Promise<string | null> {
   const row = await load(ctx, id);
-  assertCan(ctx.grants, 'reveal', row.org_path);
+  // A member calls the businesses linked to them: the contact phone of those, audited like any reveal.
+  const asMember = !within(row.org_path, registryRoots(ctx.grants, 'reveal')) && (await linkedToCaller(ctx, id));
+  if (!asMember) assertCan(ctx.grants, 'reveal', row.org_path);
   const value = row.contact_phone_enc ? decrypt(ctx.ring, row.contact_phone_enc) : null;
-  await appendAudit(ctx.db, ctx.req, { action: 'business.reveal', entityType: 'business', entityId: id, after: { field, reason } });
+  await appendAudit(ctx.db, ctx.req, { action: 'business.reveal', entityType: 'business', entityId: id, after: { field, reason, ...(asMember ? { asLinkedMember: true } : {}) } });
   return value;
 }

@@ -240,12 +240,13 @@ describe('GET /api/v1/businesses and /:id', () => {
     expect(ids.length).toBeGreaterThan(8);
   });
 
-  it('answers each role by scope: visible to office, town, secretary, leader (read-only abilities); 404 for a neighbour\'s secretary and another town; 403 for the rest', async () => {
-    const expected: Record<string, number> = { office: 200, town: 200, secretary: 200, leader: 200, member: 403, department: 403, admin: 403 };
+  it('answers each role by scope: visible to office, town, secretary, leader (read-only abilities); 404 for a neighbour\'s secretary, another town and an unlinked member (whose list is theirs only); 403 for the rest', async () => {
+    const expected: Record<string, number> = { office: 200, town: 200, secretary: 200, leader: 200, member: 404, department: 403, admin: 403 };
     for (const role of ROLES) {
       for (const url of [`/api/v1/businesses/${eid}`, '/api/v1/businesses']) {
         const res = await req(role, 'GET', url);
-        expect(res.statusCode, `${role} ${url}`).toBe(expected[role]);
+        expect(res.statusCode, `${role} ${url}`).toBe(role === 'member' && url === '/api/v1/businesses' ? 200 : expected[role]);
+        if (role === 'member' && res.statusCode === 200) expect(res.json().data.map((b: { id: string }) => b.id)).not.toContain(eid);
         if (res.statusCode === 200) {
           expect(res.body).not.toContain('_enc');
           expect(res.body).not.toContain('Enc');
@@ -272,6 +273,68 @@ describe('GET /api/v1/businesses and /:id', () => {
   });
 });
 
+describe('a member (党员) and the businesses linked to them', () => {
+  async function linkTo(personId: string, businessId: string, role: 'primary' | 'helper' = 'primary') {
+    const res = await req('secretary', 'POST', '/api/v1/links', { personId, businessId, role });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().data.id as string;
+  }
+
+  it('lists and shows exactly the enterprises, shops and teams linked to them now, masked; reveals the contact phone (audited); 我联系的 counts both kinds', async () => {
+    const { rows } = await t.database.db.execute<{ person_id: string }>(sql`SELECT person_id FROM accounts WHERE username = 'member'`);
+    const me = rows[0]!.person_id;
+    const before = (await req('member', 'GET', '/api/v1/links/mine')).json().data;
+    const ent = await enterprise(own, { name: '济源市联户测试机械有限公司' });
+    const shop = (await post('secretary', { kind: 'shop', orgCode: own, name: '联户测试便利店', address: '村东 3号', contactPhone: '13703900001' })).json().data.id as string;
+    const team = (await post('secretary', { kind: 'team', orgCode: own, parentId: ent, name: '联户测试班组', address: '园区' })).json().data.id as string;
+    const notMine = await enterprise(own, { name: '济源市别人联系机械有限公司' });
+    const other = (await t.database.db.execute<{ id: string }>(sql`
+      INSERT INTO people (org_id, kind, name, sex) SELECT id, 'member', '另一党员', 'F' FROM orgs WHERE code = ${own} RETURNING id`)).rows[0]!.id;
+    await linkTo(other, notMine);
+    const entLink = await linkTo(me, ent);
+    await linkTo(me, shop);
+    await linkTo(me, team, 'helper');
+
+    const list = await req('member', 'GET', `/api/v1/businesses?org=${own}&limit=200`);
+    expect(list.statusCode).toBe(200);
+    expect(list.json().data.map((b: { id: string }) => b.id).sort()).toEqual([ent, shop, team].sort());
+    expect(list.body).not.toContain('13903911234');
+    expect(list.body).not.toContain('13703900001');
+    expect((await req('member', 'GET', `/api/v1/businesses?org=${neighbour}`)).statusCode).toBe(404);
+
+    const detail = await req('member', 'GET', `/api/v1/businesses/${ent}`);
+    expect(detail.statusCode).toBe(200);
+    expect(detail.json().data).toMatchObject({ contactPhoneMasked: '139****1234', abilities: { update: false, reveal: true } });
+    expect((await req('member', 'GET', `/api/v1/businesses/${notMine}`)).statusCode).toBe(404);
+    expect((await req('member', 'POST', `/api/v1/businesses/${notMine}/reveal`, { field: 'contactPhone', reason: '走访联系' })).statusCode).toBe(404);
+    expect((await req('member', 'PATCH', `/api/v1/businesses/${ent}`, { employees: 3 })).statusCode).toBe(403);
+    expect((await req('member', 'GET', `/api/v1/businesses/export?org=${own}`)).statusCode).toBe(403);
+
+    const phone = await req('member', 'POST', `/api/v1/businesses/${ent}/reveal`, { field: 'contactPhone', reason: '走访联系' });
+    expect(phone.statusCode, phone.body).toBe(200);
+    expect(phone.json().data.value).toBe('13903911234');
+    const { rows: audit } = await t.database.db.execute<{ after: unknown }>(sql`
+      SELECT after FROM audit_events WHERE action = 'business.reveal' AND entity_id = ${ent} AND actor_username = 'member'`);
+    expect(audit.map((a) => a.after)).toEqual([{ field: 'contactPhone', reason: '走访联系', asLinkedMember: true }]);
+
+    const after = (await req('member', 'GET', '/api/v1/links/mine')).json().data;
+    expect(after).toEqual({ ...before, enterprises: before.enterprises + 1, shops: before.shops + 1, teams: before.teams + 1, businesses: before.businesses + 3 });
+
+    // The link ends: the enterprise is no longer theirs.
+    await req('secretary', 'POST', `/api/v1/links/${entLink}/end`, { reason: 'other' });
+    expect((await req('member', 'GET', `/api/v1/businesses/${ent}`)).statusCode).toBe(404);
+    expect((await req('member', 'POST', `/api/v1/businesses/${ent}/reveal`, { field: 'contactPhone', reason: '走访联系' })).statusCode).toBe(404);
+    expect((await req('member', 'GET', '/api/v1/links/mine')).json().data.enterprises).toBe(before.enterprises);
+  });
+
+  it('gives department and admin no businesses (403) and no links of their own (zero counts)', async () => {
+    for (const role of ['department', 'admin']) {
+      expect((await req(role, 'GET', '/api/v1/businesses')).statusCode, role).toBe(403);
+      expect((await req(role, 'GET', '/api/v1/links/mine')).json().data, role).toEqual({ households: 0, enterprises: 0, shops: 0, teams: 0, businesses: 0 });
+    }
+  });
+});
+
 describe('PATCH, reveal and remove', () => {
   it('PATCH returns 200 with changed fields, recomputed initials and a masked audit trail; 400 for kind/orgCode or an unrelated parent; leader 403', async () => {
     const id = await enterprise(own);
@@ -285,7 +348,7 @@ describe('PATCH, reveal and remove', () => {
       expect((await req('secretary', 'PATCH', `/api/v1/businesses/${id}`, body)).statusCode, JSON.stringify(body)).toBe(400);
     }
     expect((await req('leader', 'PATCH', `/api/v1/businesses/${id}`, { employees: 3 })).statusCode).toBe(403);
-    expect((await req('member', 'PATCH', `/api/v1/businesses/${id}`, { employees: 3 })).statusCode).toBe(403);
+    expect((await req('member', 'PATCH', `/api/v1/businesses/${id}`, { employees: 3 })).statusCode).toBe(404);
     const { rows } = await t.database.db.execute<{ before: unknown; after: unknown }>(sql`
       SELECT before, after FROM audit_events WHERE action = 'business.update' AND entity_id = ${id} ORDER BY id`);
     expect(rows).toHaveLength(2);
@@ -315,7 +378,7 @@ describe('PATCH, reveal and remove', () => {
     expect(ok.json().data).toEqual({ field: 'contactPhone', value: '13903911234' });
     expect((await req('town', 'POST', url, { field: 'contactPhone', reason: '回访' })).statusCode).toBe(200);
     for (const role of ['leader', 'member', 'department', 'admin']) {
-      expect((await req(role, 'POST', url, { field: 'contactPhone', reason: '查看' })).statusCode, role).toBe(403);
+      expect((await req(role, 'POST', url, { field: 'contactPhone', reason: '查看' })).statusCode, role).toBe(role === 'member' ? 404 : 403);
     }
     const { rows } = await t.database.db.execute<{ actor_username: string; after: { field: string; reason: string } }>(sql`
       SELECT actor_username, after FROM audit_events WHERE action = 'business.reveal' AND entity_id = ${id} ORDER BY id`);

@@ -76,6 +76,27 @@ export async function endLink(db: Db, id: string, on: string, reason: string): P
   await db.execute(sql`UPDATE links SET ends_on = greatest(${on}::date, starts_on), end_reason = ${reason} WHERE id = ${id} AND ends_on IS NULL`);
 }
 
+/** The link for 撤销, locked: still active, and whether it was created within the undo window. */
+export async function lockForUndo(db: Db, id: string, minutes: number): Promise<{ ends_on: string | null; recent: boolean } | null> {
+  const { rows } = await db.execute<{ ends_on: string | null; recent: boolean }>(sql`
+    SELECT ends_on, created_at > now() - make_interval(mins => ${minutes}) AS recent FROM links WHERE id = ${id} FOR UPDATE`);
+  return rows[0] ?? null;
+}
+
+/** A person's active links (primary or helper) counted by kind of constituent; removed constituents have none. */
+export async function countActiveByKind(db: Db, personId: string): Promise<Record<'household' | 'enterprise' | 'shop' | 'team', number>> {
+  const { rows } = await db.execute<{ kind: 'household' | 'enterprise' | 'shop' | 'team'; n: number }>(sql`
+    SELECT CASE WHEN l.household_id IS NOT NULL THEN 'household' ELSE b.kind END AS kind, count(*)::int AS n
+    FROM links l
+    LEFT JOIN households h ON h.id = l.household_id
+    LEFT JOIN businesses b ON b.id = l.business_id
+    WHERE l.person_id = ${personId} AND l.ends_on IS NULL AND (h.removed_at IS NULL AND b.removed_at IS NULL)
+    GROUP BY 1`);
+  const out = { household: 0, enterprise: 0, shop: 0, team: 0 };
+  for (const r of rows) out[r.kind] = r.n;
+  return out;
+}
+
 export type UnlinkedRow = {
   household_id: string | null; business_id: string | null; kind: 'household' | 'enterprise' | 'shop' | 'team';
   name: string; address: string; org_code: string; org_name: string; org_id: string; org_sort: number; grid_code: string | null; grid_id: string | null;

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   batchResult, coverage, coverageQuery, errorBody, linkBatch, linkCreate, linkEnd, linkItem, linkList, linkListQuery,
-  linkTransfer, memberList, memberListQuery, suggestions, suggestionsBody, transferResult, unlinkedList, unlinkedQuery,
+  linkTransfer, memberList, myLinkCounts, memberListQuery, suggestions, suggestionsBody, transferResult, unlinkedList, unlinkedQuery,
 } from '@lianxin/contracts';
 import type { Db } from '../../db/client.ts';
 import { sendXlsx } from '../../lib/xlsx-export.ts';
@@ -34,6 +34,10 @@ export async function linkRoutes(app: FastifyInstance, opts: { db: Db }) {
   });
   r.post('/:id/end', { schema: { tags: ['links'], summary: '结束联户关系（记录日期与原因）', params: z.object({ id: z.uuid() }).strict(), body: linkEnd, response: { 200: linkItem, ...errorResponses } } },
     async (req) => ({ data: await service.end(ctx(req), req.params.id, req.body) }));
+  r.post('/:id/undo', { schema: { tags: ['links'], summary: '撤销刚才的分配（10 分钟内；联户关系以 assignment_undone 结束，保留记录）', params: z.object({ id: z.uuid() }).strict(), response: { 200: linkItem, ...errorResponses } } },
+    async (req) => ({ data: await service.undo(ctx(req), req.params.id) }));
+  r.get('/mine', { schema: { tags: ['links'], summary: '我联系的：本人当前的联户对象数（住户、企业、商户、班组）', response: { 200: myLinkCounts, 401: errorBody } } },
+    async (req) => ({ data: await service.mine(ctx(req)) }));
   r.post('/transfer', { schema: { tags: ['links'], summary: '党员调动/去世：全部联户关系移交给另一名党员', body: linkTransfer, response: { 200: transferResult, ...errorResponses } } },
     async (req) => ({ data: { moved: await service.transfer(ctx(req), req.body) } }));
   r.post('/batch', { schema: { tags: ['links'], summary: '批量建立联户关系（采纳建议，全部成功或全部不变）', body: linkBatch, response: { 201: batchResult, ...errorResponses } } },

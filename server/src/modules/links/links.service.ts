@@ -1,4 +1,4 @@
-import type { Coverage, Link } from '@lianxin/contracts';
+import { LINK_UNDO_MINUTES, type Coverage, type Link, type MyLinkCounts } from '@lianxin/contracts';
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -91,6 +91,36 @@ export async function end(ctx: Ctx, id: string, b: z.infer<typeof linkEnd>): Pro
     await affectedRecompute(tx, [l.org_id, p!.org_id]);
   });
   return presentLink((await repo.findLink(ctx.db, id))!);
+}
+
+/**
+ * 撤销 of a one-click assignment: the link ends today with `assignment_undone` — never deleted, so the history shows the
+ * assignment and its undoing. Only within the caller's write scope, only for a link still active (not ended or
+ * superseded by a reassignment) and created within LINK_UNDO_MINUTES; otherwise 409 (a later change goes through
+ * 更换/结束 with a real reason). Coverage follows; audited.
+ */
+export async function undo(ctx: Ctx, id: string): Promise<Link> {
+  const l = await repo.findLink(ctx.db, id);
+  if (!l || !within(l.org_path, readRoots(ctx.grants))) throw errors.notFound();
+  const person = await repo.findPerson(ctx.db, l.person_id);
+  if (!person || !within(person.org_path, readRoots(ctx.grants))) throw errors.notFound();
+  assertWrite(ctx.grants, l.org_path, person.org_path);
+  await ctx.db.transaction(async (tx) => {
+    const locked = await repo.lockForUndo(tx, id, LINK_UNDO_MINUTES);
+    if (!locked || locked.ends_on) throw errors.conflict('该联户关系已结束或已更换，无法撤销');
+    if (!locked.recent) throw errors.conflict(`只能撤销 ${LINK_UNDO_MINUTES} 分钟内的分配；如需调整，请更换联户党员并说明原因`);
+    await repo.endLink(tx, id, todayInShanghai(), 'assignment_undone');
+    await appendAudit(tx, ctx.req, { action: 'link.undo', entityType: 'link', entityId: id, after: { reason: 'assignment_undone', personId: l.person_id, householdId: l.household_id, businessId: l.business_id } });
+    await affectedRecompute(tx, [l.org_id, person.org_id]);
+  });
+  return presentLink((await repo.findLink(ctx.db, id))!);
+}
+
+/** 我联系的: the caller's own active links by kind (a member's home shows them); a caller with no person has none. */
+export async function mine(ctx: Ctx): Promise<MyLinkCounts> {
+  const personId = ctx.req.auth!.account.personId;
+  const c = personId ? await repo.countActiveByKind(ctx.db, personId) : { household: 0, enterprise: 0, shop: 0, team: 0 };
+  return { households: c.household, enterprises: c.enterprise, shops: c.shop, teams: c.team, businesses: c.enterprise + c.shop + c.team };
 }
 
 /** A member moves, transfers or dies: every active link ends with the reason and starts again with the successor. */

@@ -263,3 +263,58 @@ describe('GET /api/v1/links/export.xlsx (党员联户名册)', () => {
     expect((await req('secretary', 'GET', '/api/v1/links/export.xlsx?org=bad')).statusCode).toBe(400);
   });
 });
+
+describe('撤销 a one-click assignment (POST /api/v1/links/:id/undo)', () => {
+  it('ends the link today with assignment_undone (kept in history), the household is unlinked again, coverage follows, audited', async () => {
+    const hid = await household('secretary', own);
+    const m = await member(own, '撤销党员');
+    const before = (await cov('secretary', own)).json().data.households.linked;
+    const link = await req('secretary', 'POST', '/api/v1/links', { personId: m, householdId: hid });
+    expect(link.statusCode).toBe(201);
+    expect((await cov('secretary', own)).json().data.households.linked).toBe(before + 1);
+    const id = link.json().data.id;
+    const undone = await req('secretary', 'POST', `/api/v1/links/${id}/undo`);
+    expect(undone.statusCode, undone.body).toBe(200);
+    expect(undone.json().data).toMatchObject({ id, endReason: 'assignment_undone' });
+    expect(undone.json().data.endsOn).toBe(undone.json().data.startsOn);
+    expect((await cov('secretary', own)).json().data.households.linked).toBe(before);
+    const unlinked = (await req('secretary', 'GET', `/api/v1/coverage/unlinked?org=${own}&kind=household&limit=200`)).json().data;
+    expect(unlinked.map((u: { householdId: string }) => u.householdId)).toContain(hid);
+    const hist = (await req('secretary', 'GET', `/api/v1/links?household=${hid}&history=true`)).json().data;
+    expect(hist.map((l: { id: string; endReason: string | null }) => [l.id, l.endReason])).toEqual([[id, 'assignment_undone']]);
+    const { rows } = await t.database.db.execute<{ actor_username: string }>(sql`
+      SELECT actor_username FROM audit_events WHERE action = 'link.undo' AND entity_id = ${id}`);
+    expect(rows.map((r) => r.actor_username)).toEqual(['secretary']);
+    // Undone once: a second undo is a conflict, and the household can be assigned again.
+    expect((await req('secretary', 'POST', `/api/v1/links/${id}/undo`)).statusCode).toBe(409);
+    expect((await req('secretary', 'POST', '/api/v1/links', { personId: m, householdId: hid })).statusCode).toBe(201);
+  });
+
+  it('answers 404 to another village\'s secretary and unknown ids, 403 to read-only roles, 409 for an ended, superseded or old link; nothing changes', async () => {
+    const hid = await household('secretary', own);
+    const [a, b] = [await member(own, '庚党员'), await member(own, '辛党员')];
+    const id = (await req('secretary', 'POST', '/api/v1/links', { personId: a, householdId: hid })).json().data.id;
+    // Another village's secretary: a secretary of the neighbour village logs in with a fresh account.
+    await t.database.db.execute(sql`
+      INSERT INTO accounts (username, display_name, password_hash)
+      SELECT 'sec-neighbour', '邻村书记', password_hash FROM accounts WHERE username = 'secretary'`);
+    await t.database.db.execute(sql`
+      INSERT INTO account_roles (account_id, role, org_id)
+      SELECT a.id, 'secretary', o.id FROM accounts a, orgs o WHERE a.username = 'sec-neighbour' AND o.code = ${neighbour}`);
+    s['sec-neighbour'] = await login(t.app, 'sec-neighbour');
+    expect((await req('sec-neighbour', 'POST', `/api/v1/links/${id}/undo`)).statusCode).toBe(404);
+    expect((await req('secretary', 'POST', '/api/v1/links/00000000-0000-4000-8000-000000000000/undo')).statusCode).toBe(404);
+    expect((await req('leader', 'POST', `/api/v1/links/${id}/undo`)).statusCode).toBe(403);
+    expect((await req('member', 'POST', `/api/v1/links/${id}/undo`)).statusCode).toBe(404);
+    // Superseded by a reassignment: the old link ended with its reason; undoing it would rewrite that history.
+    const newer = (await req('secretary', 'POST', '/api/v1/links', { personId: b, householdId: hid, replaceReason: 'reassigned' })).json().data.id;
+    expect((await req('secretary', 'POST', `/api/v1/links/${id}/undo`)).statusCode).toBe(409);
+    // Older than the window: a later change needs 更换 with a real reason.
+    await t.database.db.execute(sql`UPDATE links SET created_at = now() - interval '11 minutes' WHERE id = ${newer}`);
+    const old = await req('secretary', 'POST', `/api/v1/links/${newer}/undo`);
+    expect(old.statusCode).toBe(409);
+    expect(old.json().error.message).toContain('10 分钟');
+    const hist = (await req('secretary', 'GET', `/api/v1/links?household=${hid}&history=true`)).json().data;
+    expect(hist.map((l: { id: string; endReason: string | null }) => [l.id, l.endReason]).sort()).toEqual([[id, 'reassigned'], [newer, null]].sort());
+  });
+});

@@ -66,8 +66,8 @@ function drawCard(doc: PDFKit.PDFDocument, c: CardContent, x: number, y: number)
 }
 
 /** 联系卡 sheet: 8 cards per A4 page, cut lines, a title line with the unit and date, page numbers. */
-export async function renderCardsPdf(cards: CardContent[], unit: string, dateText: string): Promise<Buffer> {
-  const doc = newPdf({ title: `${unit}党群连心卡`, subject: '联系卡' });
+export async function renderCardsPdf(cards: CardContent[], unit: string, dateText: string, synthetic: boolean): Promise<Buffer> {
+  const doc = newPdf({ title: `${unit}党群连心卡`, subject: '联系卡', synthetic });
   const perPage = COLS * ROWS;
   const pages = Math.max(1, Math.ceil(cards.length / perPage));
   for (let p = 0; p < pages; p++) {

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 
-export type VillageRow = { id: string; code: string; name: string; short_name: string; level: string; path: string; party_name: string | null; town_name: string | null };
+export type VillageRow = { id: string; code: string; name: string; short_name: string; level: string; path: string; party_name: string | null; town_name: string | null; synthetic: boolean };
 
 export async function orgByCode(db: Db, code: string): Promise<VillageRow | null> {
   const { rows } = await db.execute<VillageRow>(sql`
-    SELECT o.id, o.code, o.name, o.short_name, o.level, o.path, o.party_name, t.short_name AS town_name
+    SELECT o.id, o.code, o.name, o.short_name, o.level, o.path, o.party_name, t.short_name AS town_name, o.synthetic
     FROM orgs o LEFT JOIN orgs t ON t.id = o.parent_id
     WHERE o.code = ${code} AND o.valid_to IS NULL`);
   return rows[0] ?? null;
@@ -20,19 +20,23 @@ export type MapRow = {
   kind: 'household' | 'enterprise' | 'shop' | 'team'; label: string; address: string;
   grid_code: string | null; grid_name: string | null; grid_sort: number | null; person_id: string | null; person_name: string | null; work_phone: string | null;
   person_kind: 'member' | 'helper' | null; helper_kind: string | null;
+  /** The constituent or its member is demo data: the printed sheet must say so (演示数据). */
+  synthetic: boolean;
 };
 
 export async function mapRows(db: Db, villageId: string): Promise<MapRow[]> {
   const { rows } = await db.execute<MapRow>(sql`
     SELECT 'household' AS kind, h.head_name || '户' AS label, h.address, g.code AS grid_code, g.short_name AS grid_name, g.sort_key AS grid_sort,
-           p.id AS person_id, p.name AS person_name, p.work_phone, p.kind AS person_kind, p.helper_kind
+           p.id AS person_id, p.name AS person_name, p.work_phone, p.kind AS person_kind, p.helper_kind,
+           (h.synthetic OR coalesce(p.synthetic, false)) AS synthetic
     FROM households h
     LEFT JOIN orgs g ON g.id = h.grid_id
     LEFT JOIN links l ON l.household_id = h.id AND l.role = 'primary' AND l.ends_on IS NULL
     LEFT JOIN people p ON p.id = l.person_id
     WHERE h.org_id = ${villageId} AND h.removed_at IS NULL
     UNION ALL
-    SELECT b.kind, b.name, b.address, g.code, g.short_name, g.sort_key, p.id, p.name, p.work_phone, p.kind, p.helper_kind
+    SELECT b.kind, b.name, b.address, g.code, g.short_name, g.sort_key, p.id, p.name, p.work_phone, p.kind, p.helper_kind,
+           (b.synthetic OR coalesce(p.synthetic, false))
     FROM businesses b
     LEFT JOIN orgs g ON g.id = b.grid_id
     LEFT JOIN links l ON l.business_id = b.id AND l.role = 'primary' AND l.ends_on IS NULL
@@ -44,6 +48,7 @@ export async function mapRows(db: Db, villageId: string): Promise<MapRow[]> {
 export type CardRow = {
   household_id: string | null; business_id: string | null; label: string; address: string;
   person_name: string | null; work_phone: string | null; person_kind: 'member' | 'helper' | null; helper_kind: string | null;
+  synthetic: boolean;
 };
 
 /** Constituents of the village to print cards for: all live ones with a primary link, or just the ones asked for. */
@@ -52,13 +57,13 @@ export async function cardConstituents(db: Db, villageId: string, only: { househ
   const bz = only ? (only.businesses.length ? sql`AND b.id IN (${sql.join(only.businesses.map((i) => sql`${i}::uuid`), sql`, `)})` : sql`AND false`) : sql``;
   const { rows } = await db.execute<CardRow>(sql`
     SELECT h.id AS household_id, NULL::uuid AS business_id, h.head_name || '户' AS label, h.address, p.name AS person_name, p.work_phone,
-           p.kind AS person_kind, p.helper_kind
+           p.kind AS person_kind, p.helper_kind, (h.synthetic OR coalesce(p.synthetic, false)) AS synthetic
     FROM households h
     LEFT JOIN links l ON l.household_id = h.id AND l.role = 'primary' AND l.ends_on IS NULL
     LEFT JOIN people p ON p.id = l.person_id
     WHERE h.org_id = ${villageId} AND h.removed_at IS NULL ${hh} ${only ? sql`` : sql`AND l.id IS NOT NULL`}
     UNION ALL
-    SELECT NULL, b.id, b.name, b.address, p.name, p.work_phone, p.kind, p.helper_kind
+    SELECT NULL, b.id, b.name, b.address, p.name, p.work_phone, p.kind, p.helper_kind, (b.synthetic OR coalesce(p.synthetic, false))
     FROM businesses b
     LEFT JOIN links l ON l.business_id = b.id AND l.role = 'primary' AND l.ends_on IS NULL
     LEFT JOIN people p ON p.id = l.person_id
@@ -85,7 +90,7 @@ export async function reissueCards(tx: Db, cards: { householdId: string | null; 
 }
 
 export type PublicCardRow = {
-  revoked_at: string | null; issued_at: string; village: string; town: string | null; branch: string | null;
+  revoked_at: string | null; issued_at: string; village: string; town: string | null; branch: string | null; branch_phone: string | null;
   person_name: string | null; work_phone: string | null; person_kind: 'member' | 'helper' | null; helper_kind: string | null;
 };
 
@@ -93,7 +98,7 @@ export type PublicCardRow = {
 export async function publicCard(db: Db, cardId: string): Promise<PublicCardRow | null> {
   const { rows } = await db.execute<PublicCardRow>(sql`
     SELECT c.revoked_at::text, c.issued_at::text, v.short_name AS village, t.short_name AS town, v.party_name AS branch,
-           p.name AS person_name, p.work_phone, p.kind AS person_kind, p.helper_kind
+           coalesce(v.public_phone, t.public_phone) AS branch_phone, p.name AS person_name, p.work_phone, p.kind AS person_kind, p.helper_kind
     FROM contact_cards c
     LEFT JOIN households h ON h.id = c.household_id
     LEFT JOIN businesses b ON b.id = c.business_id

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cardToken, contactCardRequest, errorBody, orgCode, publicCard } from '@lianxin/contracts';
+import { cardToken, contactCardRequest, errorBody, linkMap, orgCode, publicCard } from '@lianxin/contracts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import * as service from './print.service.ts';
@@ -29,6 +29,13 @@ export async function printRoutes(app: FastifyInstance, opts: { db: Db; config: 
   r.get('/:code/link-map.svg', {
     schema: { tags: ['print'], summary: '联户示意图（SVG，与 PDF 同版式，供浏览器显示；grid=网格代码 只看一个网格）', params: codeParams, querystring: mapQuery, response: documentResponses },
   }, async (req, reply) => sendFile(reply, 'image/svg+xml; charset=utf-8', await service.linkMapSvg(ctx(req), req.params.code, req.query.grid), true));
+
+  r.get('/:code/link-map', {
+    schema: { tags: ['print'], summary: '联户示意图的内容（JSON：按网格、党员列出联系的住户和企业商户；手机上显示为名单）', params: codeParams, querystring: mapQuery, response: { 200: linkMap, ...errorResponses } },
+  }, async (req, reply) => {
+    const { content, synthetic } = await service.linkMapContent(ctx(req), req.params.code, req.query.grid);
+    return reply.header('cache-control', 'no-store').send({ data: { ...content, synthetic } });
+  });
 
   r.get('/:code/link-map.pdf', {
     schema: { tags: ['print'], summary: '联户示意图（PDF：一页放得下用 A4 纵向，否则 A3 横向，按网格分页；grid=网格代码 只印一个网格）', params: codeParams, querystring: mapQuery, response: documentResponses },

@@ -50,7 +50,7 @@ function shortAddress(address: string, v: repo.VillageRow): string {
 }
 
 /** The village's map, or one grid's (a poster per grid, for villages that post them grid by grid). */
-export async function linkMapContent(ctx: Ctx, code: string, gridCode?: string): Promise<{ village: repo.VillageRow; gridName: string | null; content: LinkMapContent }> {
+export async function linkMapContent(ctx: Ctx, code: string, gridCode?: string): Promise<{ village: repo.VillageRow; gridName: string | null; content: LinkMapContent; synthetic: boolean }> {
   const v = await villageIn(ctx, code, mapRoots(ctx.grants));
   let rows = await repo.mapRows(ctx.db, v.id);
   let gridName: string | null = null;
@@ -90,6 +90,8 @@ export async function linkMapContent(ctx: Ctx, code: string, gridCode?: string):
   return {
     village: v,
     gridName,
+    // Demo data anywhere on the sheet (the org, a constituent or a member) marks the whole sheet 演示数据.
+    synthetic: v.synthetic || rows.some((r) => r.synthetic),
     content: {
       title: `${v.short_name}${gridName ?? ''}党群连心工程联户示意图`,
       unit: v.party_name ?? `${v.town_name ?? ''}${v.short_name}`,
@@ -104,15 +106,15 @@ export interface PrintFile { body: Buffer | string; filename: string }
 
 /** The map in the browser: the same sheets as the PDF, so what is on screen is the poster. */
 export async function linkMapSvg(ctx: Ctx, code: string, gridCode?: string): Promise<PrintFile> {
-  const { village, gridName, content } = await linkMapContent(ctx, code, gridCode);
+  const { village, gridName, content, synthetic } = await linkMapContent(ctx, code, gridCode);
   const layout = layoutForPrint(content);
-  return { body: renderMapSvg(layout, content.title), filename: `${village.short_name}${gridName ?? ''}联户示意图.svg` };
+  return { body: renderMapSvg(layout, content.title, synthetic), filename: `${village.short_name}${gridName ?? ''}联户示意图.svg` };
 }
 
 export async function linkMapPdf(ctx: Ctx, code: string, gridCode?: string): Promise<PrintFile> {
-  const { village, gridName, content } = await linkMapContent(ctx, code, gridCode);
+  const { village, gridName, content, synthetic } = await linkMapContent(ctx, code, gridCode);
   const layout = layoutForPrint(content);
-  return { body: await renderMapPdf(layout, { title: content.title, subject: '联户示意图' }), filename: `${village.short_name}${gridName ?? ''}联户示意图.pdf` };
+  return { body: await renderMapPdf(layout, { title: content.title, subject: '联户示意图', synthetic }), filename: `${village.short_name}${gridName ?? ''}联户示意图.pdf` };
 }
 
 /** Issues (and so revokes the previous) cards and renders them in one transaction: no PDF, no new cards. */
@@ -139,7 +141,7 @@ export async function contactCards(ctx: Ctx, code: string, body: z.infer<typeof 
         workPhone: r.work_phone, branch,
         url: `${base}/c/${signCardToken(ctx.ring, ids[i]!)}`,
       })),
-      v.party_name ?? v.short_name, chineseDate(),
+      v.party_name ?? v.short_name, chineseDate(), v.synthetic || rows.some((r) => r.synthetic),
     );
   });
   return { body: pdf, filename: `${v.short_name}联系卡.pdf` };
@@ -156,6 +158,7 @@ export async function publicCard(db: Db, ring: Keyring, token: string): Promise<
     town: row.town,
     branch: row.branch,
     member: active && row.person_name ? { name: row.person_name, workPhone: row.work_phone, title: holderTitle(row.person_kind, row.helper_kind) } : null,
+    branchPhone: row.branch_phone,
     issuedOn: chineseDate(new Date(row.issued_at)),
   };
 }

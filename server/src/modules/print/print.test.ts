@@ -91,6 +91,22 @@ describe('link map (联户示意图)', () => {
     expect(res.body).not.toContain('13900001111');
   });
 
+  it('returns the map\'s content as JSON (a list per member by grid, for phones): the sheet\'s names and work phones only, scoped like the sheet', async () => {
+    const res = await req('member', 'GET', `/api/v1/orgs/${own.code}/link-map`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const map = res.json().data;
+    expect(map).toMatchObject({ title: `${own.name}党群连心工程联户示意图`, synthetic: false });
+    const byGrid = Object.fromEntries(map.grids.map((g: { name: string; members: { name: string; workPhone: string | null; items: string[] }[] }) => [g.name, g.members]));
+    expect(byGrid['东片']).toEqual([{ name: '甲党员', workPhone: '0391-6661234', items: expect.arrayContaining([expect.stringMatching(/^王大明户　3组/), expect.stringMatching(/^李小红户　3组/)]) }]);
+    expect(byGrid['西片'].map((m: { name: string }) => m.name)).toEqual(['乙党员']);
+    expect(map.grids.find((g: { name: string }) => g.name === '西片').unlinked).toBe(1);
+    for (const secret of [...ID_NUMBERS, '13900001111', '低保', '钱未联']) expect(res.body).not.toContain(secret);
+    expect((await req('member', 'GET', `/api/v1/orgs/${neighbour}/link-map`)).statusCode).toBe(404);
+    expect((await req('secretary', 'GET', `/api/v1/orgs/${own.code}/link-map?grid=${encodeURIComponent(gA)}`)).json().data.grids.map((g: { name: string }) => g.name)).toEqual(['东片']);
+    expect((await req(null, 'GET', `/api/v1/orgs/${own.code}/link-map`)).statusCode).toBe(401);
+  });
+
   it('prints one grid\'s poster with ?grid=, and answers 404 for a grid of another village', async () => {
     const res = await req('secretary', 'GET', `/api/v1/orgs/${own.code}/link-map.pdf?grid=${encodeURIComponent(gA)}`);
     expect(res.statusCode, res.body).toBe(200);
@@ -191,9 +207,18 @@ describe('contact cards (联系卡)', () => {
     const again = await req('secretary', 'POST', `/api/v1/orgs/${own.code}/contact-cards`, { households: [linked[1]] });
     const newToken = tokenOf((await readPdf(again.rawPayload)).pages[0]!.links[0]!);
     expect(newToken).not.toBe(oldToken);
+    await t.database.db.execute(sql`UPDATE orgs SET public_phone = '0391-6610001' WHERE code = ${own.code}`);
     const old = await req(null, 'GET', `/api/v1/public/cards/${oldToken}`);
     expect(old.statusCode).toBe(200);
-    expect(old.json().data).toMatchObject({ status: 'revoked', member: null });
+    // A void card still says whom to call: the branch's published number, never a member's.
+    expect(old.json().data).toMatchObject({ status: 'revoked', member: null, branchPhone: '0391-6610001' });
+    expect((await req(null, 'GET', `/api/v1/public/cards/${newToken}`)).json().data).toMatchObject({ status: 'active', branchPhone: '0391-6610001' });
+    // Without a number of its own, the village's town office line is shown; with none at all, nothing.
+    await t.database.db.execute(sql`UPDATE orgs SET public_phone = NULL WHERE code = ${own.code}`);
+    await t.database.db.execute(sql`UPDATE orgs SET public_phone = '0391-6620000' WHERE code = ${KEJING}`);
+    expect((await req(null, 'GET', `/api/v1/public/cards/${oldToken}`)).json().data.branchPhone).toBe('0391-6620000');
+    await t.database.db.execute(sql`UPDATE orgs SET public_phone = NULL WHERE code = ${KEJING}`);
+    expect((await req(null, 'GET', `/api/v1/public/cards/${oldToken}`)).json().data.branchPhone).toBeNull();
 
     const reassign = await req('secretary', 'POST', '/api/v1/links', { personId: m2, householdId: linked[1], replaceReason: 'reassigned' });
     expect(reassign.statusCode, reassign.body).toBe(201);
@@ -256,4 +281,41 @@ describe('a helper (志愿者) holding a link', () => {
     const open = await req(null, 'GET', `/api/v1/public/cards/${tokenOf(pdf.pages.flatMap((p) => p.links)[0]!)}`);
     expect(open.json().data.member).toEqual({ name: '丙志愿', workPhone: '0391-6669999', title: '联户志愿者' });
   });
+});
+
+describe('演示数据 on printed documents made from demo data', () => {
+  it('marks every page of the map (PDF and SVG) and of the cards when a constituent or member is synthetic, and never real ones', async () => {
+    // Real data (registered through the API): no mark anywhere.
+    const realMap = await readPdf((await req('secretary', 'GET', `/api/v1/orgs/${own.code}/link-map.pdf`)).rawPayload);
+    expect(realMap.text).not.toContain('演示数据');
+    expect((await req('secretary', 'GET', `/api/v1/orgs/${own.code}/link-map.svg`)).body).not.toContain('演示数据');
+    const realCards = await readPdf((await req('secretary', 'POST', `/api/v1/orgs/${own.code}/contact-cards`, { households: [linked[0]] })).rawPayload);
+    expect(realCards.text).not.toContain('演示数据');
+    expect(realCards.title).not.toContain('演示数据');
+
+    // A village with demo data (as the demo generator writes it: synthetic households and members).
+    const { rows: [v] } = await t.database.db.execute<{ id: string; code: string }>(sql`
+      SELECT v.id, v.code FROM orgs v JOIN orgs p ON p.id = v.parent_id WHERE p.code = ${KEJING} ORDER BY v.sort_key OFFSET 3 LIMIT 1`);
+    await t.database.db.execute(sql`
+      WITH m AS (
+        INSERT INTO people (org_id, kind, name, sex, work_phone, synthetic)
+        SELECT ${v!.id}, 'member', '演示党员' || i, 'M', '0391-6670000', true FROM generate_series(1, 20) i RETURNING id, name),
+      h AS (
+        INSERT INTO households (org_id, address, head_name, head_initials, synthetic)
+        SELECT ${v!.id}, '演示路 ' || i || '号', '演示户主' || i, '', true FROM generate_series(1, 400) i RETURNING id, head_name)
+      INSERT INTO links (person_id, household_id, role, org_id, starts_on, synthetic)
+      SELECT m.id, h.id, 'primary', ${v!.id}, '2024-01-01', true
+      FROM h JOIN m ON m.name = '演示党员' || (1 + (substr(h.head_name, 5)::int - 1) / 20)`);
+    const map = await readPdf((await req('town', 'GET', `/api/v1/orgs/${v!.code}/link-map.pdf`)).rawPayload);
+    expect(map.pages.length).toBeGreaterThan(1);
+    for (const p of map.pages) expect(p.text).toContain('演示数据');
+    expect(map.title).toContain('演示数据');
+    for (const p of map.pages) expect(Math.min(...p.sizes)).toBeGreaterThanOrEqual(10.5);
+    expect((await req('town', 'GET', `/api/v1/orgs/${v!.code}/link-map.svg`)).body).toContain('演示数据');
+    const cards = await req('town', 'POST', `/api/v1/orgs/${v!.code}/contact-cards`, {});
+    expect(cards.statusCode, cards.body).toBe(200);
+    const pdf = await readPdf(cards.rawPayload);
+    expect(pdf.pages).toHaveLength(50);
+    for (const p of pdf.pages) expect(p.text).toContain('演示数据');
+  }, 60_000);
 });

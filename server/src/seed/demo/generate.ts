@@ -221,6 +221,11 @@ export async function generateDemo(pool: pg.Pool, opts: GenerateDemoOptions): Pr
     await client.query('ANALYZE links');
     log(`demo links: ${linked.households} households and ${linked.businesses} businesses linked to members`);
     await recomputeCoverage(drizzle(client), null, await targetLoad(drizzle(client)));
+    // A published office line per village and town (0391-66xxxxx, deterministic from the code), for the public card
+    // page; only where none is set, so a real number entered on a real org is never overwritten.
+    await client.query(`
+      UPDATE orgs SET public_phone = '0391-66' || lpad((abs(hashtext('lianxin:demo-phone:' || $1 || ':' || code)::bigint) % 100000)::text, 5, '0')
+      WHERE level IN ('village', 'town') AND public_phone IS NULL AND valid_to IS NULL`, [String(seed)]);
     await client.query('COMMIT');
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});

@@ -4,10 +4,10 @@ import { Alert, Button, Card, Empty, List, Select, Tag, Typography } from 'antd'
 import type { Link } from '@lianxin/contracts';
 import { queryClient } from '../../auth/auth-queries.ts';
 import { constituentLinksQuery, createLink, type ConstituentRef, type LinkEndReason } from './coverage-queries.ts';
-import { endReasonLabels, endReasonOptions } from './coverage-labels.ts';
+import { endReasonOptions, historyEndReasonLabels } from './coverage-labels.ts';
 import { MemberPicker } from './member-picker.tsx';
 
-const reasonText = (r: string | null) => (r ? (endReasonLabels[r as LinkEndReason] ?? r) : '');
+const reasonText = (r: string | null) => (r ? (historyEndReasonLabels[r as keyof typeof historyEndReasonLabels] ?? r) : '');
 
 /**
  * 联户党员 of a household, enterprise, shop or team: the current primary member, the history, and 更换联户党员 for

@@ -1,4 +1,4 @@
-import type { ConstituentKind, LinkEndReason, LoadStatus, Suggestion } from './coverage-queries.ts';
+import type { ConstituentKind, LinkEndReason, LinkSystemEndReason, LoadStatus, Suggestion } from './coverage-queries.ts';
 
 export const kindLabels: Record<ConstituentKind, string> = { household: '住户', enterprise: '企业', shop: '商户', team: '班组' };
 export const kinds: readonly ConstituentKind[] = ['household', 'enterprise', 'shop', 'team'];
@@ -17,6 +17,8 @@ export const endReasonLabels: Record<LinkEndReason, string> = {
   other: '其他',
 };
 export const endReasonOptions = (Object.keys(endReasonLabels) as LinkEndReason[]).map((value) => ({ value, label: endReasonLabels[value] }));
+/** Labels for a link's history, where the server's own reasons appear too (never offered in a form). */
+export const historyEndReasonLabels: Record<LinkEndReason | LinkSystemEndReason, string> = { ...endReasonLabels, assignment_undone: '分配已撤销' };
 
 export const suggestionReasonLabels: Record<Suggestion['reason'], string> = { same_grid: '同网格', same_village: '同村' };
 

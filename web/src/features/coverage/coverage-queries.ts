@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import type { Coverage, Link } from '@lianxin/contracts';
+import type { Coverage, Link, MyLinkCounts } from '@lianxin/contracts';
 import { api } from '../../api/api-client.ts';
 import { queryClient } from '../../auth/auth-queries.ts';
 
@@ -7,6 +7,8 @@ import { queryClient } from '../../auth/auth-queries.ts';
 export type ConstituentKind = 'household' | 'enterprise' | 'shop' | 'team';
 export type LoadStatus = 'under' | 'within' | 'over';
 export type LinkEndReason = 'moved' | 'transferred' | 'died' | 'reassigned' | 'constituent_left' | 'other';
+/** Reasons only the server sets (contracts' linkSystemEndReasons). */
+export type LinkSystemEndReason = 'assignment_undone';
 
 export interface UnlinkedItem {
   householdId: string | null;
@@ -75,6 +77,13 @@ export const membersQuery = (org: string) =>
     staleTime: 0,
   });
 
+/** 我联系的: the caller's own active links by kind (a member's home). */
+export const myLinkCountsQuery = queryOptions({
+  queryKey: ['links', 'mine'],
+  queryFn: ({ signal }) => api<{ data: MyLinkCounts }>('/api/v1/links/mine', { signal }).then((r) => r.data),
+  staleTime: 0,
+});
+
 export type ConstituentRef = { householdId: string } | { businessId: string };
 
 /** Every link (history included) of one household or business. */
@@ -100,6 +109,13 @@ export async function createLink(body: {
   replaceReason?: LinkEndReason;
 }): Promise<Link> {
   const { data } = await api<{ data: Link }>('/api/v1/links', { method: 'POST', body });
+  await invalidateLinks();
+  return data;
+}
+
+/** 撤销 of a one-click assignment (within minutes): the server ends the link with assignment_undone, never deletes it. */
+export async function undoLink(id: string): Promise<Link> {
+  const { data } = await api<{ data: Link }>(`/api/v1/links/${encodeURIComponent(id)}/undo`, { method: 'POST' });
   await invalidateLinks();
   return data;
 }
