@@ -1,4 +1,4 @@
-import type { Workbook } from 'exceljs';
+import type { Workbook, Worksheet } from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(async () => { await t.close(); });
 
 const get = (role: string, url: string) => t.app.inject({ method: 'GET', url, headers: { cookie: s[role]!.cookie } });
-const send = (role: string, method: 'POST' | 'PATCH', url: string, payload: unknown) =>
+const send = (role: string, method: 'POST' | 'PATCH', url: string, payload: object) =>
   t.app.inject({ method, url, payload, headers: { cookie: s[role]!.cookie, 'x-csrf-token': s[role]!.csrf } });
 const importAs = (role: string, body: Buffer, kind = 'households') => importWorkbook(t.app, s[role]!, kind, body);
 
@@ -163,7 +163,7 @@ describe('templates: a marked example row, drop-down lists, the uploader\'s vill
     expect(lists.get('也可填写')!.join('、')).toContain('五保户');
 
     /** The list validation of a cell, with the 可选值 column it names. */
-    const listOf = (ws: ExcelJS.Worksheet, cell: string) => {
+    const listOf = (ws: Worksheet, cell: string) => {
       const v = ws.dataValidations.find(cell) as { type: string; formulae: string[]; showErrorMessage?: boolean } | undefined;
       const col = /'可选值'!\$([A-Z]+)\$2/.exec(v?.formulae[0] ?? '')?.[1];
       return { type: v?.type, strict: !!v?.showErrorMessage, header: col ? String(options.getCell(`${col}1`).value) : null };
@@ -227,13 +227,14 @@ describe('GET /api/v1/imports/:id lists the first 50 errors', () => {
     const job = await importAs('secretary', await workbook([['1', own, '错误列表 1号', '']], [['1', '错误户主', '男', '1970-05-17', wrong, '1381234567', '户主', '', '']]));
     expect(job.status).toBe('failed');
     expect(job.failure).toBeNull();
-    const byColumn = (errs: { column: string }[]) => [...errs].sort((a, b) => (a.column < b.column ? -1 : 1));
+    type Listed = { column: string; value: string };
+    const byColumn = (errs: Listed[]) => [...errs].sort((a, b) => (a.column < b.column ? -1 : 1));
     expect(byColumn(job.errors)).toEqual([
       { sheet: '居民', row: 2, column: '电话', value: '1381234567', reason: '电话号码格式不正确' },
       { sheet: '居民', row: 2, column: '身份证号', value: wrong, reason: expect.stringContaining('校验位') },
     ]);
     const seen = (await get('office', `/api/v1/imports/${job.id}`)).json().data;
-    expect(byColumn(seen.errors).map((e) => (e as { value: string }).value)).toEqual(['138***4567', `${wrong.slice(0, 3)}***********${wrong.slice(-4)}`]);
+    expect(byColumn(seen.errors).map((e) => e.value)).toEqual(['138***4567', `${wrong.slice(0, 3)}***********${wrong.slice(-4)}`]);
     expect(JSON.stringify(seen)).not.toContain(wrong);
   });
 
