@@ -164,7 +164,8 @@ describe('templates: a marked example row, drop-down lists, the uploader\'s vill
 
     /** The list validation of a cell, with the 可选值 column it names. */
     const listOf = (ws: Worksheet, cell: string) => {
-      const v = ws.dataValidations.find(cell) as { type: string; formulae: string[]; showErrorMessage?: boolean } | undefined;
+      // exceljs reads data validations but its typings leave them out.
+      const v = (ws as unknown as { dataValidations: { find(a: string): unknown } }).dataValidations.find(cell) as { type: string; formulae: string[]; showErrorMessage?: boolean } | undefined;
       const col = /'可选值'!\$([A-Z]+)\$2/.exec(v?.formulae[0] ?? '')?.[1];
       return { type: v?.type, strict: !!v?.showErrorMessage, header: col ? String(options.getCell(`${col}1`).value) : null };
     };
