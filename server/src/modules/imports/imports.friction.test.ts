@@ -216,6 +216,7 @@ describe('templates: a marked example row, drop-down lists, the uploader\'s vill
 
   it('is done uploading a kind template unchanged: its example row is skipped (0 rows)', async () => {
     const res = await get('secretary', '/api/v1/imports/templates/members.xlsx');
+    expect(String((await load(res.rawPayload)).getWorksheet('党员')!.getCell('A2').value)).toMatch(/^示例：/);
     const job = await importAs('secretary', res.rawPayload, 'members');
     expect(job).toMatchObject({ status: 'done', counts: { rows: 0, written: 0 } });
   });
