@@ -15,6 +15,9 @@ export const importLimits = {
   maxInflatedBytes: 512 * 1024 * 1024,
 };
 
+/** Errors a failed job lists in its status (the import page's table); all of them are in the error workbook. */
+export const LISTED_ERRORS = 50;
+
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export const HOUSEHOLD_SHEET = '住户';

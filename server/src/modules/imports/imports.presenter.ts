@@ -28,14 +28,12 @@ export function shownValues(sheet: string, values: string[], masked: boolean): s
   });
 }
 
-/** Errors shown on the import page; the rest are in the error workbook. */
-export const LISTED_ERRORS = 50;
 /** A cell may hold 32,767 characters; the page needs enough to find it. */
 const VALUE_CHARS = 100;
 
 /**
  * `failure`: why the whole job failed (an unreadable file, a restart: the row-0 error of no sheet), null otherwise.
- * `errors`: the first LISTED_ERRORS errors with the value of the cell they name.
+ * `errors`: the first errors (the service loads LISTED_ERRORS) with the value of the cell they name.
  */
 export function presentJob(j: JobRow, errors: ErrorOut[] = [], ring?: Keyring, masked = true): ImportJob {
   const listed: ImportError[] = errors.map((e) => {

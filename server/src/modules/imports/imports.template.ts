@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type ExcelJSType from 'exceljs';
 import ExcelJS from '../../lib/exceljs.ts';
-import { importLimits, NOTES_SHEET, OPTIONS_SHEET } from './imports.limits.ts';
+import { importLimits, LISTED_ERRORS, NOTES_SHEET, OPTIONS_SHEET } from './imports.limits.ts';
 
 /**
  * The import templates (households, and every registry kind in kinds/): 说明, the data sheets — a header, a marked
@@ -18,7 +18,7 @@ export const isExampleRow = (firstCell: string) => firstCell.startsWith(EXAMPLE_
  * ~1,400 households, a town ~15,000 residents); bigger files come from other systems, pasted, and are checked on
  * import anyway. Bounded because every reader of the file (exceljs included) expands a list range cell by cell.
  */
-export const LISTED_ROWS = 20_000;
+const LISTED_ROWS = 20_000;
 
 /** The villages a template is for: those the caller may import to (under the page's org), and the one to prefill. */
 export interface TemplateVillages { list: { code: string; name: string }[]; prefill: { code: string; name: string } | null }
@@ -34,6 +34,11 @@ export interface TemplateSheet {
   examples: string[][];
   /** Column index → its list. */
   lists: Record<number, ColumnList>;
+}
+
+/** The village code of the example rows: the prefilled village, else the first offered. */
+export function exampleVillage(villages: TemplateVillages): string {
+  return villages.prefill?.code ?? villages.list[0]?.code ?? '（12 位村（社区）代码）';
 }
 
 /** The 村（社区）代码 list: the codes, with the names beside them on 可选值. */
@@ -56,18 +61,20 @@ const columnLetter = (i: number) => {
 };
 
 /** The lines every template's 说明 ends with: the example row, the lists, the limits, all or nothing. */
-export function commonNotes(): string[] {
+function commonNotes(): string[] {
   const mb = Math.round(importLimits.maxBytes / 1024 / 1024);
   return [
     `第 2 行起灰色斜体、第一列以“${EXAMPLE_MARK}”开头的是填写示例，导入时跳过，可保留也可删除；请从示例下面一行开始填写。`,
     `带下拉箭头的列可直接从列表中选择（前 ${LISTED_ROWS.toLocaleString('en-US')} 行）；全部可选值见“${OPTIONS_SHEET}”表。`,
     `限制：每个工作表不超过 ${importLimits.maxRows.toLocaleString('en-US')} 行，文件不超过 ${mb} MB；不接受公式和合并单元格，请勿修改表头和工作表名称。`,
-    '全部行校验通过才会写入；有任何错误则不写入，页面上会列出前 50 处错误，也可下载完整的错误清单，修改后重新导入整个文件。',
+    `全部行校验通过才会写入；有任何错误则不写入，页面上会列出前 ${LISTED_ERRORS} 处错误，也可下载完整的错误清单，修改后重新导入整个文件。`,
   ];
 }
 
 /** One template workbook, streamed. `notes` are numbered in 说明; the village to prefill is named there too. */
-export function templateWorkbook(title: string, notes: readonly string[], sheets: TemplateSheet[], villages: TemplateVillages): PassThrough {
+export function templateWorkbook(
+  title: string, notes: readonly string[], sheets: TemplateSheet[], villages: TemplateVillages,
+): PassThrough {
   const stream = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: true });
   const notesWs = wb.addWorksheet(NOTES_SHEET);
@@ -81,7 +88,7 @@ export function templateWorkbook(title: string, notes: readonly string[], sheets
 
   // 可选值: one column per list (its header names the sheet's column), with a note column beside it where useful.
   const listColumns: { header: string; values: readonly string[]; notesHeader?: string; notes?: readonly string[] }[] = [];
-  const listRef = new Map<string, string>(); // sheet|column → the list's range on 可选值
+  const listRef = new Map<string, number>(); // sheet|column → its list's index in listColumns
   for (const sheet of sheets) {
     for (const [i, list] of Object.entries(sheet.lists)) {
       if (!list.values.length) continue;
@@ -91,7 +98,7 @@ export function templateWorkbook(title: string, notes: readonly string[], sheets
         at = listColumns.length;
         listColumns.push({ header, values: list.values, notesHeader: list.notesHeader, notes: list.notes });
       }
-      listRef.set(`${sheet.name}|${i}`, String(at));
+      listRef.set(`${sheet.name}|${i}`, at);
     }
   }
   let col = 0;
@@ -108,8 +115,8 @@ export function templateWorkbook(title: string, notes: readonly string[], sheets
     for (const [i, list] of Object.entries(sheet.lists)) {
       const at = listRef.get(`${sheet.name}|${i}`);
       if (at === undefined) continue;
-      const c = listColumns[Number(at)]!;
-      const letter = letters[Number(at)]!;
+      const c = listColumns[at]!;
+      const letter = letters[at]!;
       const target = columnLetter(Number(i));
       validations(ws).add(`${target}2:${target}${LISTED_ROWS + 1}`, {
         type: 'list',

@@ -10,13 +10,13 @@ import type { TagDictionary } from '../households/households.service.ts';
 import {
   AWAY_SCOPES, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, OPTIONS_SHEET, RESIDENT_COLUMNS, RESIDENT_SHEET,
 } from './imports.limits.ts';
-import { EXAMPLE_MARK, templateWorkbook, type TemplateVillages, villageList } from './imports.template.ts';
+import { EXAMPLE_MARK, exampleVillage, templateWorkbook, type TemplateVillages, villageList } from './imports.template.ts';
 import * as repo from './imports.repo.ts';
 import { shownValues } from './imports.presenter.ts';
 
 /** The households template: 说明, 住户, 居民, 可选值 (imports.template.ts). */
 export function householdTemplate(villages: TemplateVillages, tags: TagDictionary['tags']): PassThrough {
-  const code = villages.prefill?.code ?? villages.list[0]?.code ?? '（12 位村（社区）代码）';
+  const code = exampleVillage(villages);
   const notes = [
     `在“${HOUSEHOLD_SHEET}”表每户填一行，在“${RESIDENT_SHEET}”表每人填一行，两表用“户编号”对应（户编号只在本文件内使用，如 1、2、3）。`,
     '村（社区）代码为 12 位统计用区划代码（可从下拉列表选择），只能导入本人管辖范围内的村（社区）；网格代码可不填。',

@@ -14,7 +14,9 @@ import * as repo from '../imports.repo.ts';
 import { failureReason, MERGED_HINT, mergedError, rowCells, TooManyRows } from '../imports.cells.ts';
 import { readSheets, type XValue } from '../imports.xlsx-reader.ts';
 import { listEntries } from '../imports.zip.ts';
-import { type ColumnList, isExampleRow, templateWorkbook, type TemplateVillages, villageList } from '../imports.template.ts';
+import {
+  type ColumnList, exampleVillage, isExampleRow, templateWorkbook, type TemplateVillages, villageList,
+} from '../imports.template.ts';
 
 /**
  * The generic "registry" import (links, businesses, members): one data sheet, streamed row by row; each row is checked
@@ -89,7 +91,7 @@ export function villageOf(ctx: RowContext, code: string | null, column: string, 
 
 /** The template of a kind: 说明, the data sheet (header, a marked example row, drop-down lists) and 可选值. */
 export function kindTemplate(spec: KindSpec<unknown>, villages: TemplateVillages): PassThrough {
-  const code = villages.prefill?.code ?? villages.list[0]?.code ?? '（12 位村（社区）代码）';
+  const code = exampleVillage(villages);
   return templateWorkbook(`${spec.templateName}说明`, spec.notes, [{
     name: spec.sheet, columns: spec.columns, widths: spec.widths,
     examples: [spec.example(code)],
