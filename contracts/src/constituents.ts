@@ -20,7 +20,8 @@ export const relations = ['户主', '配偶', '子', '女', '父亲', '母亲', 
 export const awayScopes = ['city', 'province', 'abroad'] as const;
 export const constituentKinds = ['household', 'enterprise', 'shop', 'team'] as const;
 
-export const tagDefinition = z.object({ code: z.string(), name: z.string(), vulnerable: z.boolean() });
+/** A tag of the dictionary: its code (stored), its name (shown) and other words accepted for it on input (低保户 → 低保). */
+export const tagDefinition = z.object({ code: z.string(), name: z.string(), aliases: z.array(z.string()), vulnerable: z.boolean() });
 export const tagList = z.object({ data: z.array(tagDefinition) });
 export type TagDefinition = z.infer<typeof tagDefinition>;
 

@@ -19,12 +19,28 @@ export const importCounts = z.object({
 });
 export type ImportCounts = z.infer<typeof importCounts>;
 
+/** One error of a failed job as the page lists it: row 0 when it concerns a sheet or the whole file. */
+export const importError = z.object({
+  sheet: z.string(),
+  /** The sheet's own row number, as Excel shows it (the header is row 1). */
+  row: z.number().int(),
+  column: z.string(),
+  /** The cell's value (ID numbers and phones masked unless the caller uploaded the file); '' when none. */
+  value: z.string(),
+  reason: z.string(),
+});
+export type ImportError = z.infer<typeof importError>;
+
 export const importJob = z.object({
   id: z.string(),
   kind: z.enum(importKinds),
   status: z.enum(importStatuses),
   fileName: z.string(),
   counts: importCounts,
+  /** Why the job failed as a whole (the file could not be read, the server restarted…); null otherwise. */
+  failure: z.string().nullable(),
+  /** The first 50 errors of a failed job, in sheet and row order (all of them: GET /imports/:id/errors.xlsx). */
+  errors: z.array(importError),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

@@ -16,6 +16,16 @@ export class ImportPage {
   readonly progress = () => this.page.getByRole('progressbar');
   readonly result = () => this.page.getByTestId('import-result');
   readonly errorsButton = () => this.page.getByRole('link', { name: '下载错误清单' });
+  /** The first errors of a failed job, as a table on the page. */
+  readonly errorTable = () => this.result().getByRole('table');
+  /** The table's rows as their cells' text (位置, 列, 填写的内容, 原因), header excluded. */
+  async errorRows(): Promise<string[][]> {
+    const rows = this.errorTable().locator('tbody tr');
+    return Promise.all((await rows.all()).map(async (r) => (await r.locator('td').allTextContents()).map((t) => t.trim())));
+  }
+  /** Why a job failed as a whole (a file that could not be read). */
+  readonly failure = () => this.page.getByTestId('import-failure');
+  readonly resultTemplateButton = () => this.result().getByRole('link', { name: '下载模板' });
   readonly againButton = () => this.page.getByRole('button', { name: '重新上传' });
   readonly backToList = () => this.page.getByRole('link', { name: '返回户籍列表' });
 

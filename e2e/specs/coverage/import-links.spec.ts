@@ -86,15 +86,16 @@ describe('a village secretary imports 联户关系 from Excel (phone)', () => {
     await expectPhoneFriendly(s.page, 'import-links');
   });
 
-  test('downloads the template: 说明 and 联户关系 with its header', async () => {
+  test('downloads the template: 说明, 联户关系 with its header and an example row for the village, 可选值', async () => {
     const { name, bytes } = await new RegistryImportPage(s.page, 'links').downloadTemplate();
     expect(name).toMatch(/\.xlsx$/);
     const wb = await readWorkbook(bytes);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['说明', '联户关系']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['说明', '联户关系', '可选值']);
     expect((wb.getWorksheet('联户关系')!.getRow(1).values as unknown[]).slice(1)).toEqual(HEADER);
+    expect(wb.getWorksheet('联户关系')!.getCell('A2').value).toBe(`示例：${village}`);
   });
 
-  test('fills the template, uploads it and sees 导入成功: 已导入 2 条联户关系', async () => {
+  test('fills the template below its example row, uploads it and sees 导入成功: 已导入 2 条联户关系', async () => {
     const { bytes } = await new RegistryImportPage(s.page, 'links').downloadTemplate();
     const wb = await readWorkbook(bytes);
     const ws = wb.getWorksheet('联户关系')!;
@@ -144,7 +145,7 @@ describe('a village secretary imports 联户关系 from Excel (phone)', () => {
     await members.heading().waitFor();
     expect(new URL(s.page.url()).pathname).toBe(`/orgs/${village}/import/members`);
     const { bytes } = await members.downloadTemplate();
-    expect((await readWorkbook(bytes)).worksheets.map((w) => w.name)).toEqual(['说明', '党员']);
+    expect((await readWorkbook(bytes)).worksheets.map((w) => w.name)).toEqual(['说明', '党员', '可选值']);
     await expectPhoneFriendly(s.page, 'import-members');
   });
 });

@@ -73,6 +73,7 @@ async function readWorkbook(bytes: Buffer): Promise<ExcelJS.Workbook> {
 }
 
 let failedJob = '';
+let brokenJob = '';
 /** A member of the secretary's village in the e2e seed. */
 const MEMBER = '王建国';
 const importedHeads = () => [headName, `导入二户${run}`, `导入三户${run}`];
@@ -105,12 +106,14 @@ describe('a village secretary imports households from Excel', () => {
     expect(limits).toContain('100 MB');
   });
 
-  test('downloads the template: an xlsx with the sheets 说明, 住户, 居民', async () => {
+  test('downloads the template: 说明, 住户, 居民, 可选值, with an example row prefilled with the village', async () => {
     const { name, bytes } = await new ImportPage(s.page).downloadTemplate();
     expect(name).toMatch(/\.xlsx$/);
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
     const wb = await readWorkbook(bytes);
-    expect(wb.worksheets.map((w) => w.name).sort()).toEqual(['住户', '居民', '说明'].sort());
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['说明', '住户', '居民', '可选值']);
+    expect(String(wb.getWorksheet('住户')!.getCell('A2').value)).toMatch(/^示例/);
+    expect(wb.getWorksheet('住户')!.getCell('B2').value).toBe(village);
   });
 
   test('a file that is not .xlsx is refused on the page, before anything is sent', async () => {
@@ -137,7 +140,18 @@ describe('a village secretary imports households from Excel', () => {
     expect(await imp.waitForFinished()).toBe('导入失败');
     expect(await imp.result().textContent()).toContain('共 2 处错误，未写入任何数据');
     expect(await imp.counts().textContent()).toContain('8 行');
+    expect(await imp.progress().count()).toBe(0); // no half-filled red bar for a job that ended
     expect(await imp.againButton().isVisible()).toBe(true);
+  });
+
+  test('the page lists each error: where (sheet and Excel row), column, what was typed, why', async () => {
+    const rows = await new ImportPage(s.page).errorRows();
+    expect(rows).toHaveLength(2);
+    expect(rows).toContainEqual(['住户 第 3 行', '村（社区）代码', UNKNOWN_VILLAGE, `村（社区）代码不存在：${UNKNOWN_VILLAGE}`]);
+    const id = rows.find((r) => r[1] === '身份证号')!;
+    expect(id[0]).toBe('居民 第 3 行');
+    expect(id[2]).toMatch(/^419004\d{11}[\dX]$/); // the uploader sees what they typed
+    expect(id[3]).toContain('校验位');
   });
 
   test('downloads the error list: it names both rows with their reasons', async () => {
@@ -158,6 +172,22 @@ describe('a village secretary imports households from Excel', () => {
     expect(await imp.waitForFinished()).toBe('导入失败');
     expect(imp.jobId()).toBe(failedJob);
     expect(await imp.result().textContent()).toContain('共 2 处错误');
+  });
+
+  test('a file that is no workbook fails as a whole: 导入失败 with the reason and what to do, no progress bar', async () => {
+    const imp = new ImportPage(s.page);
+    await imp.againButton().click();
+    await imp.uploadButton().waitFor();
+    const junk = Buffer.concat([Buffer.from([0x50, 0x4b, 3, 4]), Buffer.alloc(2048, 0x41)]);
+    expect(await imp.upload({ name: `损坏${run}.xlsx`, buffer: junk })).toBe(202);
+    brokenJob = imp.jobId();
+    expect(await imp.waitForFinished()).toBe('导入失败');
+    expect(await imp.failure().textContent()).toContain('无法读取工作簿');
+    expect(await imp.result().textContent()).toContain('怎么办');
+    expect(await imp.resultTemplateButton().getAttribute('href')).toContain(`org=${village}`);
+    expect(await imp.progress().count()).toBe(0);
+    expect(await imp.counts().count()).toBe(0); // no "已校验 0 / 0 行" for a file that was never read
+    expect(await imp.againButton().isVisible()).toBe(true);
   });
 
   test('fixes the rows, uploads again and sees 导入成功', async () => {
@@ -276,5 +306,13 @@ describe('the import page on a phone (390×844)', () => {
     const imp = new ImportPage(s.page);
     expect(await imp.waitForFinished()).toBe('导入失败');
     await expectPhoneFriendly(s.page, 'import-failed');
+  });
+
+  test('a file that could not be read (导入失败 and what to do) fits too', async () => {
+    if (!brokenJob) return; // the desktop describe above did not get that far; its own failure says why
+    await s.page.goto(`/orgs/${village}/households/import?job=${brokenJob}`);
+    const imp = new ImportPage(s.page);
+    expect(await imp.waitForFinished()).toBe('导入失败');
+    await expectPhoneFriendly(s.page, 'import-broken');
   });
 });

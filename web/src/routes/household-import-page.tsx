@@ -6,7 +6,7 @@ import type { ImportJob } from '@lianxin/contracts';
 import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { canRegister } from '../features/households/household-abilities.ts';
-import { checkFile, TEMPLATE_URL, uploadHouseholds } from '../features/imports/import-queries.ts';
+import { checkFile, householdTemplateUrl, uploadHouseholds } from '../features/imports/import-queries.ts';
 import { FileStep, JobProgress, TemplateStep } from '../features/imports/import-steps.tsx';
 import { orgQuery } from '../features/orgs/org-queries.ts';
 
@@ -42,6 +42,7 @@ export function HouseholdImportPage() {
 
   const o = org.data;
   const listPath = `/orgs/${encodeURIComponent(o.code)}/households`;
+  const templateUrl = householdTemplateUrl(o.code);
 
   return (
     <article aria-labelledby="import-title" style={{ maxWidth: 720 }}>
@@ -49,11 +50,12 @@ export function HouseholdImportPage() {
       <Typography.Title level={3} id="import-title" style={{ margin: '8px 0 12px' }}>Excel 导入住户</Typography.Title>
 
       {jobId ? (
-        <JobProgress id={jobId} onAgain={again} result={{ listPath, listLabel: '返回户籍列表', doneMessage }} />
+        <JobProgress id={jobId} onAgain={again} result={{ listPath, listLabel: '返回户籍列表', doneMessage, templateUrl }} />
       ) : (
         <>
-          <TemplateStep templateUrl={TEMPLATE_URL} templateName="住户及居民导入模板.xlsx">
-            在模板的“住户”表每户填一行，“居民”表每人填一行，两表用“户编号”对应。填写要求见模板里的“说明”表。
+          <TemplateStep templateUrl={templateUrl} templateName="住户及居民导入模板.xlsx">
+            在模板的“住户”表每户填一行，“居民”表每人填一行，两表用“户编号”对应。模板第 2 行是灰色的填写示例（导入时跳过），
+            性别、与户主关系、标签等列可从下拉列表选择；填写要求见模板里的“说明”表。
           </TemplateStep>
           <FileStep upload={upload} fileError={fileError} onChoose={choose} />
         </>

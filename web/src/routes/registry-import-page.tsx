@@ -82,6 +82,7 @@ export function RegistryImportPage() {
   const page = pages[kind];
   const o = org.data;
   const listPath = page.list.path(o.code);
+  const templateUrl = kindTemplateUrl(kind, o.code);
   const doneMessage = (job: ImportJob) => (job.counts.rows === 0 ? '文件中没有数据行，未写入任何数据' : page.done(job.counts.written));
 
   return (
@@ -90,10 +91,10 @@ export function RegistryImportPage() {
       <Typography.Title level={3} id="import-title" style={{ margin: '8px 0 12px' }}>{page.title}</Typography.Title>
 
       {jobId ? (
-        <JobProgress id={jobId} onAgain={again} result={{ listPath, listLabel: page.list.label, doneMessage }} />
+        <JobProgress id={jobId} onAgain={again} result={{ listPath, listLabel: page.list.label, doneMessage, templateUrl }} />
       ) : (
         <>
-          <TemplateStep templateUrl={kindTemplateUrl(kind)} templateName={page.templateName}>{page.help}</TemplateStep>
+          <TemplateStep templateUrl={templateUrl} templateName={page.templateName}>{page.help}</TemplateStep>
           <FileStep upload={upload} fileError={fileError} onChoose={choose} />
         </>
       )}

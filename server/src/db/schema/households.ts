@@ -63,6 +63,8 @@ export const residents = pgTable(
 export const tagDefinitions = pgTable('tag_definitions', {
   code: text('code').primaryKey(),
   name: text('name').notNull(),
+  /** Other words people write for this tag (低保户 for 低保, 五保户 for 特困); accepted on input, never stored. */
+  aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
   vulnerable: boolean('vulnerable').notNull().default(true),
   sortKey: integer('sort_key').notNull().default(0),
   active: boolean('active').notNull().default(true),

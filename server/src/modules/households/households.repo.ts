@@ -139,9 +139,11 @@ export async function orgByCode(db: Db, code: string): Promise<{ id: string; pat
   return rows[0] ?? null;
 }
 
-export async function activeTags(db: Db): Promise<{ code: string; name: string; vulnerable: boolean }[]> {
-  const { rows } = await db.execute<{ code: string; name: string; vulnerable: boolean }>(sql`
-    SELECT code, name, vulnerable FROM tag_definitions WHERE active ORDER BY sort_key, code`);
+export type TagRow = { code: string; name: string; aliases: string[]; vulnerable: boolean };
+
+export async function activeTags(db: Pick<Db, 'execute'>): Promise<TagRow[]> {
+  const { rows } = await db.execute<TagRow>(sql`
+    SELECT code, name, aliases, vulnerable FROM tag_definitions WHERE active ORDER BY sort_key, code`);
   return rows;
 }
 

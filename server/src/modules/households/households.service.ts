@@ -31,6 +31,47 @@ export async function listTags(db: Db) {
   return repo.activeTags(db);
 }
 
+/** The tag dictionary and the one way typed tags become codes: the households API, the household import. */
+export interface TagDictionary {
+  tags: repo.TagRow[];
+  resolve(text: string): string | null;
+  /**
+   * A cell of tags ("低保户、五保户", "低保 残疾", "残 疾 人"): split at 、,;（half- or full-width); a part that is not a
+   * tag as a whole is split again at spaces. Codes once each, in order; `unknown` names what matched nothing.
+   */
+  resolveList(text: string): { codes: string[]; unknown: string[]; count: number };
+}
+
+/** Spaces (also inside: "低 保") and full-width forms (ＡＢＣ, full-width spaces) do not make a different tag. */
+const tagKey = (text: string) => text.normalize('NFKC').replace(/\s+/gu, '');
+
+/** A code, its name or any alias → the code; codes first, then names, then aliases, so an alias never hides a code. */
+export async function tagDictionary(db: Pick<Db, 'execute'>): Promise<TagDictionary> {
+  const tags = await repo.activeTags(db);
+  const byKey = new Map<string, string>();
+  for (const words of [(t: repo.TagRow) => [t.code], (t: repo.TagRow) => [t.name], (t: repo.TagRow) => t.aliases]) {
+    for (const t of tags) for (const w of words(t)) if (!byKey.has(tagKey(w))) byKey.set(tagKey(w), t.code);
+  }
+  const resolve = (text: string) => byKey.get(tagKey(text)) ?? null;
+  const resolveList = (text: string) => {
+    const codes = new Set<string>();
+    const unknown: string[] = [];
+    let count = 0;
+    for (const part of text.split(/[、,，;；]+/u)) {
+      if (!part.trim()) continue;
+      const whole = resolve(part);
+      for (const word of whole ? [part] : part.split(/\s+/u).filter(Boolean)) {
+        count++;
+        const code = whole ?? resolve(word);
+        if (code) codes.add(code);
+        else unknown.push(word.trim());
+      }
+    }
+    return { codes: [...codes], unknown, count };
+  };
+  return { tags, resolve, resolveList };
+}
+
 export async function list(ctx: Ctx, q: HouseholdListQuery): Promise<HouseholdList> {
   const rd = reader(ctx);
   assertRegistryRole(rd);
@@ -86,10 +127,17 @@ function residentIssues(r: Partial<ResidentInput>, prefix: string): Issue[] {
   return issues;
 }
 
-async function checkTags(db: Db, tags: string[] | undefined): Promise<Issue[]> {
-  if (!tags?.length) return [];
-  const known = new Set((await repo.activeTags(db)).map((t) => t.code));
-  return tags.filter((t) => !known.has(t)).map((t) => ({ path: 'tags', message: `未知的标签：${t}` }));
+/** Typed tags as codes (a name or alias counts as its tag; one code once), or the issues of unknown ones. */
+async function tagCodes(db: Db, tags: string[], issues: Issue[]): Promise<string[]> {
+  if (!tags.length) return [];
+  const dict = await tagDictionary(db);
+  const codes = new Set<string>();
+  for (const t of tags) {
+    const code = dict.resolve(t);
+    if (code) codes.add(code);
+    else issues.push({ path: 'tags', message: `未知的标签：${t}` });
+  }
+  return [...codes];
 }
 
 async function resolveGrid(db: Db, gridCode: string | null | undefined, villagePath: string): Promise<string | null | undefined> {
@@ -157,7 +205,8 @@ export async function create(ctx: Ctx, body: HouseholdCreate): Promise<Household
   if (!org || !within(org.path, reader(ctx).roots)) throw errors.notFound('组织不存在或无权查看');
   assertCan(ctx.grants, 'write', org.path);
   if (org.level !== 'village') throw errors.validation('住户须登记在村（社区）下', [{ path: 'orgCode', message: '请选择村（社区）' }]);
-  const issues: Issue[] = [...await checkTags(ctx.db, body.tags)];
+  const issues: Issue[] = [];
+  const tags = await tagCodes(ctx.db, body.tags, issues);
   body.residents.forEach((r, i) => issues.push(...residentIssues(r, `residents/${i}/`)));
   const heads = body.residents.filter((r) => r.relation === '户主').length;
   if (heads !== 1) issues.push({ path: 'residents', message: '每户须有且仅有一名户主' });
@@ -174,7 +223,7 @@ export async function create(ctx: Ctx, body: HouseholdCreate): Promise<Household
     const { rows } = await tx.execute<{ id: string }>(sql`
       INSERT INTO households (org_id, grid_id, address, head_name, head_initials, tags, away)
       VALUES (${org.id}, ${gridId ?? null}, ${body.address}, ${head.name}, ${initials(head.name)},
-              ${sql`ARRAY[${sql.join(body.tags.map((t) => sql`${t}`), sql`, `)}]::text[]`}, ${isAway(body.residents)})
+              ${sql`ARRAY[${sql.join(tags.map((t) => sql`${t}`), sql`, `)}]::text[]`}, ${isAway(body.residents)})
       RETURNING id`);
     const hid = rows[0]!.id;
     for (const r of body.residents) await insertResident(tx, ctx.ring, hid, r);
@@ -182,7 +231,7 @@ export async function create(ctx: Ctx, body: HouseholdCreate): Promise<Household
     await recomputeCoverage(tx, [org.id], await targetLoad(tx));
     await appendAudit(tx, ctx.req, {
       action: 'household.create', entityType: 'household', entityId: hid,
-      after: { orgCode: body.orgCode, address: body.address, tags: body.tags, residents: body.residents.map(auditResident) },
+      after: { orgCode: body.orgCode, address: body.address, tags, residents: body.residents.map(auditResident) },
     });
     return hid;
   }));
@@ -192,7 +241,8 @@ export async function create(ctx: Ctx, body: HouseholdCreate): Promise<Household
 export async function update(ctx: Ctx, id: string, body: HouseholdUpdate): Promise<Household> {
   const row = await load(ctx, id);
   assertCan(ctx.grants, 'write', row.org_path);
-  const issues = await checkTags(ctx.db, body.tags);
+  const issues: Issue[] = [];
+  const tags = body.tags && await tagCodes(ctx.db, body.tags, issues);
   if (issues.length) throw errors.validation('请检查填写的内容', issues);
   const villagePath = row.org_path;
   const gridId = await resolveGrid(ctx.db, body.gridCode, villagePath);
@@ -200,13 +250,13 @@ export async function update(ctx: Ctx, id: string, body: HouseholdUpdate): Promi
     await tx.execute(sql`
       UPDATE households SET
         address = coalesce(${body.address ?? null}, address),
-        tags = ${body.tags ? sql`ARRAY[${sql.join(body.tags.map((t) => sql`${t}`), sql`, `)}]::text[]` : sql`tags`},
+        tags = ${tags ? sql`ARRAY[${sql.join(tags.map((t) => sql`${t}`), sql`, `)}]::text[]` : sql`tags`},
         grid_id = ${gridId === undefined ? sql`grid_id` : gridId},
         updated_at = now()
       WHERE id = ${id}`);
     await appendAudit(tx, ctx.req, {
       action: 'household.update', entityType: 'household', entityId: id,
-      before: { address: row.address, tags: row.tags, gridCode: row.grid_code }, after: body,
+      before: { address: row.address, tags: row.tags, gridCode: row.grid_code }, after: { ...body, tags },
     });
   });
   return get(ctx, id);

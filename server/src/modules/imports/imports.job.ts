@@ -6,20 +6,22 @@ import type { Keyring } from '../../config.ts';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Db } from '../../db/client.ts';
 import * as schema from '../../db/schema/index.ts';
+import { type DateInput, parseDateInput } from '../../lib/date-input.ts';
 import { idNumberBirthDate, idNumberSex, isValidIdNumber } from '../../lib/id-number.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import { within } from '../auth/scope.ts';
 import { todayInShanghai } from '../households/households.presenter.ts';
-import { activeTags } from '../households/households.repo.ts';
+import { tagDictionary } from '../households/households.service.ts';
 import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
 import {
-  AWAY_SCOPES, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, importLimits, NOTES_SHEET, RESIDENT_COLUMNS, RESIDENT_SHEET,
+  AWAY_SCOPES, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, importLimits, NOTES_SHEET, OPTIONS_SHEET, RESIDENT_COLUMNS, RESIDENT_SHEET,
 } from './imports.limits.ts';
 import { oneMergeAtATime } from './imports.merge.ts';
+import { isExampleRow } from './imports.template.ts';
 import * as repo from './imports.repo.ts';
 import { sealer, sealHere, SealWorker } from './imports.seal.ts';
 import { type Cell, failureReason, keptValues, MERGED_HINT, mergedError, PHONE, rowCells, TooManyRows } from './imports.cells.ts';
-import { readSheets } from './imports.xlsx-reader.ts';
+import { readSheets, type XValue } from './imports.xlsx-reader.ts';
 import { listEntries } from './imports.zip.ts';
 
 /** Rows per staging statement; progress is written every 10,000 rows. */
@@ -55,23 +57,16 @@ function requiredOf(values: Cell[], spec: readonly string[], rowErrors: RowError
 }
 
 /** Birth dates repeat (~36,500 a century): the answer is remembered across jobs, for up to 100,000 strings. */
-const realDates = new Map<string, boolean>();
-function isRealDate(s: string): boolean {
-  let ok = realDates.get(s);
-  if (ok === undefined) {
-    ok = checkDate(s);
-    if (realDates.size < 100_000) realDates.set(s, ok);
+const dates = new Map<string, DateInput>();
+function dateOf(raw: XValue, text: string): DateInput {
+  if (typeof raw === 'number') return parseDateInput(raw); // a serial day or 19600517 typed as a number
+  let d = dates.get(text);
+  if (d === undefined) {
+    d = parseDateInput(text); // a date cell's Date is already YYYY-MM-DD text (imports.cells.ts)
+    if (dates.size < 100_000) dates.set(text, d);
   }
-  return ok;
+  return d;
 }
-
-function checkDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const [y, m, d] = s.split('-').map(Number) as [number, number, number];
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d && y >= 1900;
-}
-
 
 /**
  * Runs one import job: bound the inflated size → stream → validate → stage, then (no errors only) one merge
@@ -110,7 +105,8 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
     await repo.createStaging(c);
     const ids = repo.idPrefixes();
     const orgs = await repo.orgsForImport(db);
-    const tags = new Set((await activeTags(db)).map((t) => t.code));
+    const tags = await tagDictionary(db);
+    const tagWords = tags.tags.map((t) => t.code).join('、');
     const householdKeys = new Map<string, number>(); // key → row of its first 住户 row
     const invalidHouseholds = new Set<string>(); // keys of 住户 rows staged with errors
     const heads = new Map<string, number>(); // household key → 居民 rows saying 户主 (even rows with other errors)
@@ -147,7 +143,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
     for await (const ws of readSheets(ctx.filePath, entries, importLimits.maxInflatedBytes)) {
       const name = ws.name;
       const spec = specOf(name);
-      if (name === NOTES_SHEET) { for await (const _ of ws) { /* drain */ } continue; }
+      if (name === NOTES_SHEET || name === OPTIONS_SHEET) { for await (const _ of ws) { /* drain */ } continue; }
       if (!spec) {
         addError({ sheet: name || '（未命名）', row: 0, column: '', reason: `无法识别的工作表“${name}”：只接受“${HOUSEHOLD_SHEET}”“${RESIDENT_SHEET}”“${NOTES_SHEET}”` }, null);
         for await (const _ of ws) { /* drain */ }
@@ -174,7 +170,8 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
           if (headerOk) continue;
         }
         if (!headerOk) continue;
-        if (values.every((c) => !c.text && !c.error)) continue;
+        // The template's example rows (first cell 示例…) are not data; row numbers stay the sheet's own.
+        if (values.every((c) => !c.text && !c.error) || isExampleRow(values[0]!.text)) continue;
         dataRows++;
         counts.rows++;
         if (dataRows > importLimits.maxRows) throw new TooManyRows(name);
@@ -185,9 +182,11 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
           const key = requiredOf(values, spec, rowErrors, 0, 50);
           const orgCode = requiredOf(values, spec, rowErrors, 1, 40);
           const address = requiredOf(values, spec, rowErrors, 2, 120);
-          const tagList = (textOf(values, 3) ?? '').split(/[、,，;；\s]+/).filter(Boolean);
-          if (tagList.length > 10) rowErrors.push({ column: '标签', reason: '标签不能超过 10 个' });
-          for (const t of tagList) if (!tags.has(t)) rowErrors.push({ column: '标签', reason: `未知的标签：${t}` });
+          // Each a code, name or alias (低保户 → 低保), stored as codes (TagDictionary.resolveList says how a cell splits).
+          const typed = tags.resolveList(textOf(values, 3) ?? '');
+          const tagList = typed.codes;
+          if (typed.count > 10) rowErrors.push({ column: '标签', reason: '标签不能超过 10 个' });
+          for (const t of typed.unknown) rowErrors.push({ column: '标签', reason: `未知的标签：${t}（可填：${tagWords}）` });
           let village: { id: string; path: string; level: string } | undefined;
           if (orgCode) {
             village = orgs.get(orgCode);
@@ -219,8 +218,11 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
           const sexText = requiredOf(values, spec, rowErrors, 2, 2);
           const sex = sexText === '男' ? 'M' : sexText === '女' ? 'F' : null;
           if (sexText && !sex) rowErrors.push({ column: '性别', reason: '性别应为“男”或“女”' });
-          const birth = requiredOf(values, spec, rowErrors, 3, 10);
-          if (birth && !isRealDate(birth)) rowErrors.push({ column: '出生日期', reason: '出生日期格式应为 YYYY-MM-DD' });
+          const birthText = requiredOf(values, spec, rowErrors, 3, 20);
+          const birthIn = birthText ? dateOf(raw[4], birthText) : null;
+          if (birthIn && 'error' in birthIn) rowErrors.push({ column: '出生日期', reason: birthIn.error });
+          else if (birthIn && birthIn.date < '1900-01-01') rowErrors.push({ column: '出生日期', reason: '出生日期不能早于 1900 年' });
+          const birth = birthIn && 'date' in birthIn && birthIn.date >= '1900-01-01' ? birthIn.date : null;
           const rawId = raw[5];
           let idNumber = requiredOf(values, spec, rowErrors, 4, 18)?.toUpperCase() ?? null;
           if (typeof rawId === 'number') { rowErrors.push({ column: '身份证号', reason: '身份证号请以文本格式填写（数字格式会丢失末位）' }); idNumber = null; }
@@ -228,7 +230,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
             if (!/^\d{17}[\dX]$/.test(idNumber)) rowErrors.push({ column: '身份证号', reason: '身份证号码应为18位' });
             else if (!isValidIdNumber(idNumber)) rowErrors.push({ column: '身份证号', reason: '身份证号码校验位不正确或出生日期无效' });
             else {
-              if (birth && isRealDate(birth) && idNumberBirthDate(idNumber) !== birth) rowErrors.push({ column: '出生日期', reason: '出生日期与身份证号码不一致' });
+              if (birth && idNumberBirthDate(idNumber) !== birth) rowErrors.push({ column: '出生日期', reason: '出生日期与身份证号码不一致' });
               if (sex && idNumberSex(idNumber) !== sex) rowErrors.push({ column: '性别', reason: '性别与身份证号码不一致' });
             }
           }

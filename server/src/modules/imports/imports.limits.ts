@@ -35,11 +35,16 @@ export const importLimits = {
   concurrentJobs: 2,
 };
 
+/** Errors a failed job lists in its status (the import page's table); all of them are in the error workbook. */
+export const LISTED_ERRORS = 50;
+
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export const HOUSEHOLD_SHEET = '住户';
 export const RESIDENT_SHEET = '居民';
 export const NOTES_SHEET = '说明';
+/** The templates' drop-down lists (imports.template.ts); read by no import. */
+export const OPTIONS_SHEET = '可选值';
 export const HOUSEHOLD_COLUMNS = ['户编号', '村（社区）代码', '地址', '标签', '网格代码'] as const;
 export const RESIDENT_COLUMNS = ['户编号', '姓名', '性别', '出生日期', '身份证号', '电话', '与户主关系', '在外范围', '在外地点'] as const;
 export const AWAY_SCOPES: Record<string, 'city' | 'province' | 'abroad'> = { 省内市外: 'city', 省外: 'province', 国外: 'abroad' };

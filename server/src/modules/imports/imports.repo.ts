@@ -213,6 +213,23 @@ export async function errorsPage(db: Db, jobId: string, after: { sheet: string; 
   return rows;
 }
 
+export async function orgPathOf(db: Db, code: string): Promise<string | null> {
+  const { rows } = await db.execute<{ path: string }>(sql`SELECT path FROM orgs WHERE code = ${code} AND valid_to IS NULL`);
+  return rows[0]?.path ?? null;
+}
+
+/** Current villages inside any of `roots` (path prefixes) and, when given, under `under`; in code order. */
+export async function villagesWithin(db: Db, roots: string[], under: string | null): Promise<{ code: string; name: string; path: string }[]> {
+  if (!roots.length) return [];
+  const inside = (p: string) => sql`(path = ${p} OR path LIKE ${`${p}/%`})`;
+  const { rows } = await db.execute<{ code: string; name: string; path: string }>(sql`
+    SELECT code, name, path FROM orgs
+    WHERE level = 'village' AND valid_to IS NULL AND (${sql.join(roots.map(inside), sql` OR `)})
+      ${under ? sql`AND ${inside(under)}` : sql``}
+    ORDER BY code`);
+  return rows;
+}
+
 export async function orgsForImport(db: Db): Promise<Map<string, { id: string; path: string; level: string }>> {
   const { rows } = await db.execute<{ code: string; id: string; path: string; level: string }>(sql`
     SELECT code, id, path, level FROM orgs WHERE valid_to IS NULL`);

@@ -1,4 +1,4 @@
-import { errorBody, importJobItem, inputText } from '@lianxin/contracts';
+import { errorBody, importJobItem, inputText, orgCode } from '@lianxin/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { timingSafeEqual } from 'node:crypto';
@@ -11,12 +11,12 @@ import { assertCanImport } from './imports.policy.ts';
 import * as service from './imports.service.ts';
 import { receiveUpload, type Upload } from './imports.upload.ts';
 import { XLSX_TYPE } from './imports.limits.ts';
-import { householdTemplate } from './imports.workbooks.ts';
 import { registryKinds } from './kinds/index.ts';
 import { kindTemplate } from './kinds/run.ts';
 
 const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 413: errorBody };
 const idParams = z.object({ id: z.uuid('ID 格式不正确') }).strict();
+const templateQuery = z.object({ org: orgCode.optional() }).strict();
 
 function attachment(name: string): string {
   return `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
@@ -64,10 +64,14 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; config:
   app.addHook('onClose', async () => { await service.idle(); });
 
   r.get('/templates/households.xlsx', {
-    schema: { tags: ['imports'], summary: '住户及居民导入模板（xlsx）', response: { 200: z.unknown(), 401: errorBody } },
-  }, async (_req, reply) => reply
-    .type(XLSX_TYPE).header('content-disposition', attachment('住户及居民导入模板.xlsx')).header('cache-control', 'no-store')
-    .send(householdTemplate()));
+    schema: {
+      tags: ['imports'], summary: '住户及居民导入模板（xlsx；org：为该组织下的村（社区）准备下拉列表，村（社区）则预填示例行）',
+      querystring: templateQuery, response: { 200: z.unknown(), 400: errorBody, 401: errorBody },
+    },
+  }, async (req, reply) => {
+    const stream = await service.householdTemplateFor(ctx(req), req.query.org);
+    return reply.type(XLSX_TYPE).header('content-disposition', attachment('住户及居民导入模板.xlsx')).header('cache-control', 'no-store').send(stream);
+  });
 
   r.post('/households', {
     onRequest: uploadGuard,
@@ -85,10 +89,14 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; config:
   // Registry kinds (kinds/): links, businesses, members — the same checks, queue and job endpoint as households.
   for (const [kind, spec] of Object.entries(registryKinds)) {
     r.get(`/templates/${kind}.xlsx`, {
-      schema: { tags: ['imports'], summary: `${spec.templateName}模板（xlsx）`, response: { 200: z.unknown(), 401: errorBody } },
-    }, async (_req, reply) => reply
-      .type(XLSX_TYPE).header('content-disposition', attachment(`${spec.templateName}模板.xlsx`)).header('cache-control', 'no-store')
-      .send(kindTemplate(spec)));
+      schema: {
+        tags: ['imports'], summary: `${spec.templateName}模板（xlsx；org 同住户模板）`,
+        querystring: templateQuery, response: { 200: z.unknown(), 400: errorBody, 401: errorBody },
+      },
+    }, async (req, reply) => {
+      const stream = kindTemplate(spec, await service.templateVillages(ctx(req), req.query.org));
+      return reply.type(XLSX_TYPE).header('content-disposition', attachment(`${spec.templateName}模板.xlsx`)).header('cache-control', 'no-store').send(stream);
+    });
 
     r.post(`/${kind}`, {
       onRequest: uploadGuard,

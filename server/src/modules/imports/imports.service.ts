@@ -11,8 +11,11 @@ import { assertCanImport, canSeeJob } from './imports.policy.ts';
 import { presentJob } from './imports.presenter.ts';
 import * as repo from './imports.repo.ts';
 import type { Upload } from './imports.upload.ts';
-import { importLimits } from './imports.limits.ts';
-import { errorWorkbook } from './imports.workbooks.ts';
+import { importLimits, LISTED_ERRORS } from './imports.limits.ts';
+import { errorWorkbook, householdTemplate } from './imports.workbooks.ts';
+import type { TemplateVillages } from './imports.template.ts';
+import { registryRoots, within } from '../auth/scope.ts';
+import { tagDictionary } from '../households/households.service.ts';
 import { runKindImport, type KindSpec } from './kinds/run.ts';
 
 export interface Ctx { db: Db; ring: Keyring; req: FastifyRequest }
@@ -74,14 +77,36 @@ export async function startKindImport(ctx: Ctx, spec: KindSpec<unknown>, upload:
   return presentJob(job);
 }
 
+/**
+ * The villages a template offers (its 村（社区）代码 list): those the caller may import to, under the page's org when
+ * one is given; the one to prefill when that org is a village, or the caller has one village only (a secretary). An
+ * org outside the caller's scope narrows nothing and prefills nothing (its existence stays private).
+ */
+export async function templateVillages(ctx: Ctx, orgCode: string | undefined): Promise<TemplateVillages> {
+  const roots = registryRoots(ctx.req.auth!.grants, 'write');
+  const org = orgCode ? await repo.orgPathOf(ctx.db, orgCode) : null;
+  const list = await repo.villagesWithin(ctx.db, roots, org && within(org, roots) ? org : null);
+  const pick = list.length === 1 ? list[0]! : null;
+  return { list: list.map(({ code, name }) => ({ code, name })), prefill: pick && { code: pick.code, name: pick.name } };
+}
+
+/** The households template, for the caller's villages, with the tag dictionary's codes, names and aliases. */
+export async function householdTemplateFor(ctx: Ctx, orgCode: string | undefined): Promise<PassThrough> {
+  return householdTemplate(await templateVillages(ctx, orgCode), (await tagDictionary(ctx.db)).tags);
+}
+
 async function visibleJob(ctx: Ctx, id: string): Promise<repo.JobRow> {
   const job = await repo.findJob(ctx.db, id);
   if (!job || !canSeeJob(job, ctx.req.auth!.account.id, ctx.req.auth!.grants)) throw errors.notFound();
   return job;
 }
 
+/** A failed job comes with its first errors (values masked as in the error workbook unless the caller uploaded it). */
 export async function getJob(ctx: Ctx, id: string): Promise<ImportJob> {
-  return presentJob(await visibleJob(ctx, id));
+  const job = await visibleJob(ctx, id);
+  if (job.status !== 'failed') return presentJob(job);
+  const errs = await repo.errorsPage(ctx.db, id, null, LISTED_ERRORS);
+  return presentJob(job, errs, ctx.ring, job.created_by !== ctx.req.auth!.account.id);
 }
 
 /** The error list holds the uploaded rows (ID numbers included, in full for the uploader only): each download is audited. */

@@ -68,13 +68,13 @@ function sample(village: string): { households: Household[]; residents: Resident
 const errorRows = (role: string, id: string) => errorRowsOf(t.app, s[role]!, id);
 
 describe('GET /api/v1/imports/templates/households.xlsx', () => {
-  it('returns 200 with sheets 说明, 住户, 居民 and re-uploaded unchanged is done with 0 rows and nothing written', async () => {
+  it('returns 200 with sheets 说明, 住户, 居民, 可选值 and re-uploaded unchanged is done with 0 rows and nothing written', async () => {
     const res = await get('secretary', '/api/v1/imports/templates/households.xlsx');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain(XLSX_TYPE);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['说明', '住户', '居民']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['说明', '住户', '居民', '可选值']);
     expect(wb.getWorksheet('说明')!.getColumn(1).values.join('')).toContain('300,000');
     expect(wb.getWorksheet('说明')!.getColumn(1).values.join('')).toContain('100 MB');
     const before = [await count('households'), await count('residents')];

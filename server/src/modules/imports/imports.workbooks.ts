@@ -3,53 +3,56 @@ import { PassThrough } from 'node:stream';
 import type { Keyring } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { decrypt } from '../../lib/crypto.ts';
-import { maskIdNumber, maskPhone } from '../../lib/id-number.ts';
 import { cellText } from '../households/households.export.ts';
-import { HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, importLimits, NOTES_SHEET, RESIDENT_COLUMNS, RESIDENT_SHEET } from './imports.limits.ts';
+import { relations } from '@lianxin/contracts';
+import { DATE_EXAMPLES } from '../../lib/date-input.ts';
+import type { TagDictionary } from '../households/households.service.ts';
+import {
+  AWAY_SCOPES, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, OPTIONS_SHEET, RESIDENT_COLUMNS, RESIDENT_SHEET,
+} from './imports.limits.ts';
+import { EXAMPLE_MARK, exampleVillage, templateWorkbook, type TemplateVillages, villageList } from './imports.template.ts';
 import * as repo from './imports.repo.ts';
-import { registryKinds } from './kinds/index.ts';
+import { shownValues } from './imports.presenter.ts';
 
-const text = { numFmt: '@' };
-
-/** The households template: 说明, 住户, 居民. Uploaded unchanged it is a valid, empty import. */
-export function householdTemplate(): PassThrough {
-  const stream = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: true });
-  const notes = wb.addWorksheet(NOTES_SHEET);
-  notes.columns = [{ header: '住户及居民导入说明', key: 'a', width: 110 }];
-  const mb = Math.round(importLimits.maxBytes / 1024 / 1024);
-  const rowsLimit = importLimits.maxRows.toLocaleString('en-US');
-  for (const line of [
-    `1. 在“${HOUSEHOLD_SHEET}”表每户填一行，在“${RESIDENT_SHEET}”表每人填一行，两表用“户编号”对应（户编号只在本文件内使用，如 1、2、3）。`,
-    '2. 村（社区）代码为 12 位统计用区划代码，只能导入本人管辖范围内的村（社区）；网格代码可不填。',
-    '3. 标签填写标签代码，多个用“、”分隔，如：低保、残疾。',
-    '4. 性别填“男”或“女”；出生日期格式 YYYY-MM-DD（如 1970-05-17），须与身份证号一致；身份证号请以文本格式填写。',
-    '5. 与户主关系：户主、配偶、子、女、父亲、母亲、孙子、孙女、儿媳、女婿、兄弟姐妹、其他；每户须有且仅有一名户主。',
-    '6. 在外范围可不填，或填“省内市外”“省外”“国外”；填写在外地点时须填写在外范围。',
-    `7. 限制：每个工作表不超过 ${rowsLimit} 行，文件不超过 ${mb} MB；不接受公式和合并单元格，请勿修改表头和工作表名称。`,
-    '8. 全部行校验通过才会写入；有任何错误则不写入，可下载错误清单，修改后重新导入整个文件。',
-  ]) notes.addRow({ a: line }).commit();
-  notes.commit();
-  const hs = wb.addWorksheet(HOUSEHOLD_SHEET);
-  hs.columns = HOUSEHOLD_COLUMNS.map((h, i) => ({ header: h, key: `c${i}`, width: i === 2 ? 36 : 16, style: text }));
-  hs.getRow(1).font = { bold: true };
-  hs.commit();
-  const rs = wb.addWorksheet(RESIDENT_SHEET);
-  rs.columns = RESIDENT_COLUMNS.map((h, i) => ({ header: h, key: `c${i}`, width: i === 4 ? 22 : 14, style: text }));
-  rs.getRow(1).font = { bold: true };
-  rs.commit();
-  void wb.commit().catch((e: unknown) => stream.destroy(e as Error));
-  return stream;
+/** The households template: 说明, 住户, 居民, 可选值 (imports.template.ts). */
+export function householdTemplate(villages: TemplateVillages, tags: TagDictionary['tags']): PassThrough {
+  const code = exampleVillage(villages);
+  const notes = [
+    `在“${HOUSEHOLD_SHEET}”表每户填一行，在“${RESIDENT_SHEET}”表每人填一行，两表用“户编号”对应（户编号只在本文件内使用，如 1、2、3）。`,
+    '村（社区）代码为 12 位统计用区划代码（可从下拉列表选择），只能导入本人管辖范围内的村（社区）；网格代码可不填。',
+    `标签可从下拉列表选择，也可填写名称或常用叫法（如“低保户”“五保户”，见“${OPTIONS_SHEET}”表），多个用“、”分隔，如：低保、残疾。`,
+    `性别填“男”或“女”；出生日期可填 ${DATE_EXAMPLES}（或 Excel 日期），须与身份证号一致；身份证号请以文本格式填写。`,
+    `与户主关系：${relations.join('、')}；每户须有且仅有一名户主。`,
+    `在外范围可不填，或填${Object.keys(AWAY_SCOPES).map((k) => `“${k}”`).join('')}；填写在外地点时须填写在外范围。`,
+  ];
+  const example = `${EXAMPLE_MARK}：1`;
+  const id = '（18 位身份证号，文本格式）';
+  return templateWorkbook('住户及居民导入说明', notes, [
+    {
+      name: HOUSEHOLD_SHEET, columns: HOUSEHOLD_COLUMNS, widths: { 2: 36 },
+      examples: [[example, code, '3组 12号', '低保户', '']],
+      lists: {
+        1: villageList(villages),
+        3: {
+          values: tags.map((t) => t.code), strict: false, notesHeader: '也可填写',
+          notes: tags.map((t) => [t.name, ...t.aliases].filter((w) => w !== t.code).join('、')),
+        },
+      },
+    },
+    {
+      name: RESIDENT_SHEET, columns: RESIDENT_COLUMNS, widths: { 4: 22 },
+      examples: [
+        [example, '张三', '男', '1960/5/17', id, '13800000000', '户主', '', ''],
+        [example, '李四', '女', '1962年3月8日', id, '', '配偶', '省外', '广东省深圳市'],
+      ],
+      lists: {
+        2: { values: ['男', '女'], strict: true },
+        6: { values: relations, strict: true },
+        7: { values: Object.keys(AWAY_SCOPES), strict: true },
+      },
+    },
+  ], villages);
 }
-
-/** Personal columns by header, wherever they appear: residents' ID numbers and phones, a business contact's phone. */
-const PERSONAL: Record<string, (v: string) => string> = { 身份证号: maskIdNumber, 户主身份证号: maskIdNumber, 电话: maskPhone, 联系电话: maskPhone };
-/** Sheet name → column index → mask, for every import's data sheets. */
-const personalColumns = new Map<string, Map<number, (v: string) => string>>(
-  [[HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS] as const, [RESIDENT_SHEET, RESIDENT_COLUMNS] as const,
-    ...Object.values(registryKinds).map((k) => [k.sheet, k.columns] as const)]
-    .map(([sheet, columns]) => [sheet, new Map(columns.flatMap((h, i) => (PERSONAL[h] ? [[i, PERSONAL[h]] as const] : [])))]),
-);
 
 /**
  * The error list of a job: 行, 工作表, 列, 原因 and the original row values; streamed in pages of 1,000. `masked`: the
@@ -77,11 +80,7 @@ export function errorWorkbook(db: Db, ring: Keyring, jobId: string, masked: bool
           const cells: Record<string, string | number> = {
             row: e.row || '', sheet: cellText(e.sheet), column: cellText(e.column), reason: cellText(e.reason),
           };
-          const masks = masked ? personalColumns.get(e.sheet) : undefined;
-          values.forEach((v, i) => {
-            const mask = masks?.get(i);
-            cells[`v${i}`] = cellText(mask && v ? mask(v) : v);
-          });
+          shownValues(e.sheet, values, masked).forEach((v, i) => { cells[`v${i}`] = cellText(v); });
           ws.addRow(cells).commit();
         }
         if (page.length < 1000) break;

@@ -8,7 +8,8 @@ export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsh
 export const IMPORT_MAX_BYTES = 100 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 300_000;
 
-export const TEMPLATE_URL = '/api/v1/imports/templates/households.xlsx';
+/** The households template for the page's org: its villages in the drop-down, a village prefilled in the example row. */
+export const householdTemplateUrl = (orgCode: string) => `/api/v1/imports/templates/households.xlsx?org=${encodeURIComponent(orgCode)}`;
 export const errorsUrl = (id: string) => `/api/v1/imports/${encodeURIComponent(id)}/errors.xlsx`;
 
 export const isFinished = (job: ImportJob | undefined) => job?.status === 'done' || job?.status === 'failed';
@@ -43,7 +44,8 @@ export function checkFile(file: File): string | null {
 
 /** The registry kinds with an import (server: modules/imports/kinds). */
 export type RegistryImportKind = 'links' | 'businesses' | 'members';
-export const kindTemplateUrl = (kind: RegistryImportKind) => `/api/v1/imports/templates/${kind}.xlsx`;
+export const kindTemplateUrl = (kind: RegistryImportKind, orgCode: string) =>
+  `/api/v1/imports/templates/${kind}.xlsx?org=${encodeURIComponent(orgCode)}`;
 
 export function uploadKind(kind: RegistryImportKind, file: File): Promise<ImportJob> {
   return uploadFile<{ data: ImportJob }>(`/api/v1/imports/${kind}?fileName=${encodeURIComponent(file.name.slice(0, 200))}`, file, XLSX_TYPE)

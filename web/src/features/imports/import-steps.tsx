@@ -75,7 +75,13 @@ export function FileStep({ upload, fileError, onChoose }: {
   );
 }
 
-export interface ResultLinks { listPath: string; listLabel: string; doneMessage: (job: ImportJob) => string }
+export interface ResultLinks {
+  listPath: string;
+  listLabel: string;
+  doneMessage: (job: ImportJob) => string;
+  /** The template of this import, offered again when a file could not be read at all. */
+  templateUrl: string;
+}
 
 /** 第 3–4 步: the job's progress (polled; the page keeps ?job= so a reload finds it again) and its result. */
 export function JobProgress({ id, onAgain, result }: { id: string; onAgain: () => void; result: ResultLinks }) {
@@ -105,6 +111,7 @@ export function JobProgress({ id, onAgain, result }: { id: string; onAgain: () =
 
 function JobCard({ job, onAgain, result }: { job: ImportJob; onAgain: () => void; result: ResultLinks }) {
   const { rows, validated, errors } = job.counts;
+  const finished = isFinished(job);
   const percent = job.status === 'done' || job.status === 'merging' ? 100 : rows ? Math.min(100, Math.floor((validated / rows) * 100)) : 0;
   return (
     <>
@@ -114,33 +121,63 @@ function JobCard({ job, onAgain, result }: { job: ImportJob; onAgain: () => void
         <p style={{ fontSize: 17, fontWeight: 600, margin: '8px 0' }} aria-live="polite" data-testid="import-status">
           {statusText[job.status]}
         </p>
-        <Progress
-          percent={percent}
-          status={job.status === 'failed' ? 'exception' : job.status === 'done' ? 'success' : 'active'}
-          aria-label="校验进度"
-          showInfo={false}
-        />
-        <Typography.Paragraph style={{ ...stepPara, marginTop: 4 }} data-testid="import-counts">
-          已校验 {validated.toLocaleString('zh-CN')} / {rows.toLocaleString('zh-CN')} 行
-          {errors > 0 && `，发现 ${errors.toLocaleString('zh-CN')} 处错误`}
-        </Typography.Paragraph>
-        {!isFinished(job) && (
+        {/* A failed job has no progress to show: a half-filled red bar read as "still going" or "half written". */}
+        {job.status !== 'failed' && (
+          <Progress
+            percent={percent}
+            status={job.status === 'done' ? 'success' : 'active'}
+            aria-label="校验进度"
+            showInfo={false}
+          />
+        )}
+        {!job.failure && (
+          <Typography.Paragraph style={{ ...stepPara, marginTop: 4 }} data-testid="import-counts">
+            {job.status === 'failed'
+              ? `共 ${rows.toLocaleString('zh-CN')} 行数据，发现 ${errors.toLocaleString('zh-CN')} 处错误`
+              : `已校验 ${validated.toLocaleString('zh-CN')} / ${rows.toLocaleString('zh-CN')} 行${errors > 0 ? `，发现 ${errors.toLocaleString('zh-CN')} 处错误` : ''}`}
+          </Typography.Paragraph>
+        )}
+        {!finished && (
           <Typography.Paragraph type="secondary" style={{ fontSize: 14, margin: 0 }}>
             大文件可能需要几分钟。可以离开本页，稍后用浏览器的“返回”或刷新回来查看进度。
           </Typography.Paragraph>
         )}
       </Card>
 
-      {job.status === 'failed' && (
+      {job.status === 'failed' && job.failure && (
+        <Card role="region" aria-labelledby="step-result" style={{ marginBottom: 12 }} data-testid="import-result">
+          <h2 id="step-result" style={stepTitle}>第 4 步　换一个文件重新上传</h2>
+          <Alert
+            type="error"
+            showIcon
+            title="文件未能导入，没有写入任何数据"
+            description={<span data-testid="import-failure">{job.failure}</span>}
+            style={{ marginBottom: 12 }}
+          />
+          <Typography.Paragraph style={stepPara}>怎么办：</Typography.Paragraph>
+          <ol style={{ ...stepPara, paddingLeft: 24 }}>
+            <li>点“下载模板”，把数据复制到模板的对应工作表中（不要修改表头和工作表名称）；</li>
+            <li>用 Excel 或 WPS 另存为 .xlsx 文件；</li>
+            <li>点“重新上传”选择这个文件。仍然不行请联系管理员。</li>
+          </ol>
+          <div style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
+            <Button href={result.templateUrl} download block>下载模板</Button>
+            <Button type="primary" block onClick={onAgain}>重新上传</Button>
+          </div>
+        </Card>
+      )}
+
+      {job.status === 'failed' && !job.failure && (
         <Card role="region" aria-labelledby="step-result" style={{ marginBottom: 12 }} data-testid="import-result">
           <h2 id="step-result" style={stepTitle}>第 4 步　修改后重新上传</h2>
           <Alert
             type="error"
             showIcon
             title={`共 ${errors.toLocaleString('zh-CN')} 处错误，未写入任何数据`}
-            description="下载错误清单，按其中的行号和原因在原文件中改正，然后重新上传整个文件。"
+            description="按下表的行号和原因在原文件中改正，然后重新上传整个文件。"
             style={{ marginBottom: 12 }}
           />
+          <ErrorTable job={job} />
           <div style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
             <Button href={errorsUrl(job.id)} download block>下载错误清单</Button>
             <Button type="primary" block onClick={onAgain}>重新上传</Button>
@@ -159,5 +196,45 @@ function JobCard({ job, onAgain, result }: { job: ImportJob; onAgain: () => void
         </Card>
       )}
     </>
+  );
+}
+
+const cell = { padding: '6px 8px', borderBottom: '1px solid #e5e5e5', textAlign: 'left', verticalAlign: 'top', overflowWrap: 'anywhere' } as const;
+
+/** The first errors (the server sends up to 50), where Excel shows them: sheet and row, column, what was typed, why. */
+function ErrorTable({ job }: { job: ImportJob }) {
+  const more = job.counts.errors - job.errors.length;
+  return (
+    <div style={{ marginBottom: 12 }}>
+      <table style={{ width: '100%', tableLayout: 'fixed', borderCollapse: 'collapse', fontSize: 14 }} data-testid="import-errors">
+        <caption style={{ textAlign: 'left', fontSize: 15, fontWeight: 600, marginBottom: 4, captionSide: 'top' }}>
+          {more > 0 ? `前 ${job.errors.length} 处错误（其余 ${more.toLocaleString('zh-CN')} 处见错误清单）` : `共 ${job.errors.length} 处错误`}
+        </caption>
+        <colgroup>
+          <col style={{ width: '22%' }} />
+          <col style={{ width: '20%' }} />
+          <col style={{ width: '22%' }} />
+          <col />
+        </colgroup>
+        <thead>
+          <tr>
+            <th scope="col" style={cell}>位置</th>
+            <th scope="col" style={cell}>列</th>
+            <th scope="col" style={cell}>填写的内容</th>
+            <th scope="col" style={cell}>原因</th>
+          </tr>
+        </thead>
+        <tbody>
+          {job.errors.map((e, i) => (
+            <tr key={i}>
+              <td style={cell}>{e.sheet ? `${e.sheet} ` : ''}{e.row > 0 ? `第 ${e.row} 行` : e.sheet ? '整表' : '文件'}</td>
+              <td style={cell}>{e.column || '—'}</td>
+              <td style={cell}>{e.value || '—'}</td>
+              <td style={cell}>{e.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

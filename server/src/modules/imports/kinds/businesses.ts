@@ -4,6 +4,7 @@ import { encrypt } from '../../../lib/crypto.ts';
 import { initials } from '../../../lib/pinyin.ts';
 import { isValidCreditCode } from '../../businesses/credit-code.ts';
 import { PHONE } from '../imports.cells.ts';
+import { EXAMPLE_MARK } from '../imports.template.ts';
 import { optional, required, villageOf, type KindSpec, type RowContext } from './run.ts';
 
 /** 企业商户: one row per enterprise, shop or team, the columns of POST /api/v1/businesses; a team names its enterprise by credit code. */
@@ -30,6 +31,8 @@ export const businessesKind: KindSpec<State> = {
     '班组须填写所属企业信用代码：该企业须是同一村（社区）的企业，已登记在系统中或在本文件中。',
     '联系电话为手机号或固定电话（如 0391-1234567），系统加密保存；从业人数填整数。',
   ],
+  example: (village) => [`${EXAMPLE_MARK}：商户`, village, '', '幸福超市', '3组 20号', '', '', '张三', '13800000000', '3'],
+  lists: { 0: { values: Object.keys(KINDS), strict: true } },
   start: (ctx) => ({ ctx, credits: new Map() }),
   row(cells, raw, st, issues, rowNumber) {
     const cols = BUSINESS_COLUMNS;

@@ -72,13 +72,13 @@ async function member(orgId: string, name: string, phone: string | null): Promis
 async function linksCount(): Promise<number> { return scalar(sql`SELECT count(*)::int AS n FROM links`); }
 
 describe('links import', () => {
-  it('template: 说明 + 联户关系 with the header; re-uploaded unchanged is done with 0 rows', async () => {
+  it('template: 说明 + 联户关系 + 可选值 with the header; re-uploaded unchanged is done with 0 rows', async () => {
     const res = await get('secretary', '/api/v1/imports/templates/links.xlsx');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain(XLSX_TYPE);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['说明', '联户关系']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['说明', '联户关系', '可选值']);
     expect((wb.getWorksheet('联户关系')!.getRow(1).values as unknown[]).slice(1)).toEqual([...LINK_HEADER]);
     expect(wb.getWorksheet('说明')!.getColumn(1).values.join('')).toContain('300,000');
     const job = await importAs('secretary', 'links', res.rawPayload);
@@ -272,12 +272,12 @@ const freshCredit = () => makeCreditCode(`92419001MB${String(200000 + creditSeq+
 async function businessesCount(): Promise<number> { return scalar(sql`SELECT count(*)::int AS n FROM businesses WHERE removed_at IS NULL`); }
 
 describe('businesses import', () => {
-  it('template: 说明 + 企业商户 with the header', async () => {
+  it('template: 说明 + 企业商户 + 可选值 with the header', async () => {
     const res = await get('secretary', '/api/v1/imports/templates/businesses.xlsx');
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['说明', '企业商户']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['说明', '企业商户', '可选值']);
     expect((wb.getWorksheet('企业商户')!.getRow(1).values as unknown[]).slice(1)).toEqual([...BUSINESS_HEADER]);
   });
 
@@ -374,12 +374,12 @@ const MEMBER_HEADER = ['村（社区）代码', '姓名', '性别', '出生年�
 async function peopleCount(): Promise<number> { return scalar(sql`SELECT count(*)::int AS n FROM people`); }
 
 describe('members import', () => {
-  it('template: 说明 + 党员 with the header', async () => {
+  it('template: 说明 + 党员 + 可选值 with the header', async () => {
     const res = await get('secretary', '/api/v1/imports/templates/members.xlsx');
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['说明', '党员']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['说明', '党员', '可选值']);
     expect((wb.getWorksheet('党员')!.getRow(1).values as unknown[]).slice(1)).toEqual([...MEMBER_HEADER]);
   });
 

@@ -3,6 +3,7 @@ import { keyedHash } from '../../../lib/crypto.ts';
 import { isValidIdNumber } from '../../../lib/id-number.ts';
 import { isValidCreditCode } from '../../businesses/credit-code.ts';
 import { PHONE } from '../imports.cells.ts';
+import { EXAMPLE_MARK } from '../imports.template.ts';
 import { optional, required, villageOf, type KindSpec, type RowContext } from './run.ts';
 
 /** 党员联户关系: one row per link; the constituent by its head's ID number (household) or credit code (business). */
@@ -71,6 +72,8 @@ export const linksKind: KindSpec<State> = {
     '联系类型填“主联系人”或“协助”。每个联系对象只能有一名主联系人。',
     `更换原因：对象已有主联系人、要换成本行的党员时填写（${Object.keys(REPLACE_REASONS).join('、')}），原联系关系以今天为结束日期并记录原因，历史保留；不填则该行报错，不会误换。新建联系时留空。`,
   ],
+  example: (village) => [`${EXAMPLE_MARK}：${village}`, '（户主的 18 位身份证号，文本格式）', '', '王建国', '', '主联系人', ''],
+  lists: { 5: { values: Object.keys(ROLES), strict: true }, 6: { values: Object.keys(REPLACE_REASONS), strict: true } },
   start: (ctx) => ({ ctx, rows: new Map(), primaries: new Map() }),
   row(cells, raw, st, issues, rowNumber) {
     const cols = LINK_COLUMNS;

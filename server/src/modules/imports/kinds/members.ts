@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
+import { DATE_EXAMPLES, parseDateInput } from '../../../lib/date-input.ts';
 import { PHONE } from '../imports.cells.ts';
+import { EXAMPLE_MARK } from '../imports.template.ts';
 import { optional, required, villageOf, type KindSpec, type RowContext } from './run.ts';
 
 /** 党员 and helpers (志愿者, 积极分子, 非党干部): people rows of a village. A duplicate is the same village + name + work phone. */
@@ -8,13 +10,6 @@ export const MEMBER_COLUMNS = ['村（社区）代码', '姓名', '性别', '出
 const HELPER_KINDS = new Set(['志愿者', '积极分子', '非党干部']);
 
 interface State { ctx: RowContext; seen: Map<string, number>; thisYear: number }
-
-function isRealDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const [y, m, d] = s.split('-').map(Number) as [number, number, number];
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d && y >= 1921;
-}
 
 export const membersKind: KindSpec<State> = {
   kind: 'members',
@@ -26,12 +21,18 @@ export const membersKind: KindSpec<State> = {
   notes: [
     `在“${MEMBER_SHEET}”表每人填一行。村（社区）代码为 12 位统计用区划代码，只能导入本人管辖范围内的村（社区）。`,
     '性别填“男”或“女”；出生年份填 4 位年份（如 1975）；工作电话为公开的联系电话（印在联系卡上），可不填。',
-    '类别填“党员”“志愿者”“积极分子”或“非党干部”；党员须填写入党日期（YYYY-MM-DD），其他类别不填。',
+    `类别填“党员”“志愿者”“积极分子”或“非党干部”；党员须填写入党日期（如 ${DATE_EXAMPLES}），其他类别不填。`,
     '流动党员填“是”或“否”（不填为否），只适用于党员。',
     '同一村（社区）中姓名和工作电话都相同的视为同一人：本文件内或系统中已有的不能重复导入。',
   ],
+  example: (village) => [`${EXAMPLE_MARK}：${village}`, '王建国', '男', '1970', '13800000000', '1998.7.1', '党员', '否'],
+  lists: {
+    2: { values: ['男', '女'], strict: true },
+    6: { values: ['党员', ...HELPER_KINDS], strict: true },
+    7: { values: ['是', '否'], strict: true },
+  },
   start: (ctx) => ({ ctx, seen: new Map(), thisYear: Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date())) }),
-  row(cells, _raw, st, issues, rowNumber) {
+  row(cells, raw, st, issues, rowNumber) {
     const cols = MEMBER_COLUMNS;
     const village = villageOf(st.ctx, required(cells, cols, issues, 0, 40), cols[0], issues);
     const name = required(cells, cols, issues, 1, 40);
@@ -47,10 +48,14 @@ export const membersKind: KindSpec<State> = {
     const category = required(cells, cols, issues, 6, 10);
     const isMember = category === '党员';
     if (category && !isMember && !HELPER_KINDS.has(category)) issues.push({ column: cols[6], reason: '类别应为“党员”“志愿者”“积极分子”或“非党干部”' });
-    const since = optional(cells, cols, issues, 5, 10);
-    if (isMember && !since) issues.push({ column: cols[5], reason: '党员须填写入党日期' });
-    if (since && category && !isMember) issues.push({ column: cols[5], reason: '非党员不填入党日期' });
-    if (since && !isRealDate(since)) issues.push({ column: cols[5], reason: '入党日期格式应为 YYYY-MM-DD' });
+    const sinceText = optional(cells, cols, issues, 5, 20);
+    if (isMember && !sinceText) issues.push({ column: cols[5], reason: '党员须填写入党日期' });
+    if (sinceText && category && !isMember) issues.push({ column: cols[5], reason: '非党员不填入党日期' });
+    // raw[6] is the cell itself (1-based): a serial day or 19800701 typed as a number; a date cell's text is already ISO.
+    const sinceIn = sinceText ? parseDateInput(typeof raw[6] === 'number' ? raw[6] : sinceText) : null;
+    const since = sinceIn && 'date' in sinceIn ? sinceIn.date : null;
+    if (sinceIn && 'error' in sinceIn) issues.push({ column: cols[5], reason: sinceIn.error });
+    else if (since && since < '1921-07-01') issues.push({ column: cols[5], reason: '入党日期不能早于 1921-07-01' });
     else if (since && birthYear && Number(since.slice(0, 4)) < Number(birthYear) + 14) issues.push({ column: cols[5], reason: '入党日期早于出生年份 + 14 年' });
     const mobileText = optional(cells, cols, issues, 7, 2);
     if (mobileText && mobileText !== '是' && mobileText !== '否') issues.push({ column: cols[7], reason: '流动党员应填“是”或“否”' });

@@ -1,21 +1,23 @@
 import type { FastifyRequest } from 'fastify';
 import { rm } from 'node:fs/promises';
-import { PassThrough } from 'node:stream';
+import type { PassThrough } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import type { Keyring } from '../../../config.ts';
 import type { Db } from '../../../db/client.ts';
 import { encrypt } from '../../../lib/crypto.ts';
-import ExcelJS from '../../../lib/exceljs.ts';
 import { appendAudit } from '../../../plugins/audit.ts';
 import { within } from '../../auth/scope.ts';
 import { todayInShanghai } from '../../households/households.presenter.ts';
 import { recomputeCoverage, targetLoad } from '../../links/coverage.repo.ts';
-import { importLimits, NOTES_SHEET } from '../imports.limits.ts';
+import { importLimits, NOTES_SHEET, OPTIONS_SHEET } from '../imports.limits.ts';
 import { oneMergeAtATime } from '../imports.merge.ts';
 import * as repo from '../imports.repo.ts';
 import { failureReason, keptValues, MERGED_HINT, mergedError, rowCells, TooManyRows } from '../imports.cells.ts';
 import { readSheets, type XValue } from '../imports.xlsx-reader.ts';
 import { listEntries } from '../imports.zip.ts';
+import {
+  type ColumnList, exampleVillage, isExampleRow, templateWorkbook, type TemplateVillages, villageList,
+} from '../imports.template.ts';
 
 /**
  * The generic "registry" import (links, businesses, members): one data sheet, streamed row by row; each row is checked
@@ -41,6 +43,10 @@ export interface KindSpec<S> {
   widths?: Record<number, number>;
   templateName: string;
   notes: readonly string[];
+  /** The template's example row for a village code; its first cell starts with EXAMPLE_MARK (skipped on import). */
+  example(villageCode: string): string[];
+  /** Drop-down lists of the coded columns, by column index (the 村（社区）代码 list is added by the template). */
+  lists: Record<number, ColumnList>;
   auditAction: string;
   /** Per-job state for the row checks (e.g. keys already seen in the file). */
   start(ctx: RowContext): S;
@@ -84,26 +90,14 @@ export function villageOf(ctx: RowContext, code: string | null, column: string, 
   return v;
 }
 
-/** The template of a kind: 说明 + the data sheet with its header, every column formatted as text. */
-export function kindTemplate(spec: KindSpec<unknown>): PassThrough {
-  const stream = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: true });
-  const notes = wb.addWorksheet(NOTES_SHEET);
-  notes.columns = [{ header: `${spec.templateName}说明`, key: 'a', width: 110 }];
-  const mb = Math.round(importLimits.maxBytes / 1024 / 1024);
-  const lines = [
-    ...spec.notes,
-    `限制：工作表不超过 ${importLimits.maxRows.toLocaleString('en-US')} 行，文件不超过 ${mb} MB；不接受公式和合并单元格，请勿修改表头和工作表名称。`,
-    '全部行校验通过才会写入；有任何错误则不写入，可下载错误清单，修改后重新导入整个文件。',
-  ];
-  lines.forEach((line, i) => notes.addRow({ a: `${i + 1}. ${line}` }).commit());
-  notes.commit();
-  const ws = wb.addWorksheet(spec.sheet);
-  ws.columns = spec.columns.map((h, i) => ({ header: h, key: `c${i}`, width: spec.widths?.[i] ?? 16, style: { numFmt: '@' } }));
-  ws.getRow(1).font = { bold: true };
-  ws.commit();
-  void wb.commit().catch((e: unknown) => stream.destroy(e as Error));
-  return stream;
+/** The template of a kind: 说明, the data sheet (header, a marked example row, drop-down lists) and 可选值. */
+export function kindTemplate(spec: KindSpec<unknown>, villages: TemplateVillages): PassThrough {
+  const code = exampleVillage(villages);
+  return templateWorkbook(`${spec.templateName}说明`, spec.notes, [{
+    name: spec.sheet, columns: spec.columns, widths: spec.widths,
+    examples: [spec.example(code)],
+    lists: { ...spec.lists, [spec.columns.indexOf('村（社区）代码')]: villageList(villages) },
+  }], villages);
 }
 
 async function stage(db: Db, jobId: string, sheet: string, rows: number[], data: string[], values: string[]): Promise<void> {
@@ -133,7 +127,7 @@ export async function runKindImport(spec: KindSpec<unknown>, ctx: JobContext): P
     let seen = false;
     for await (const ws of readSheets(ctx.filePath, entries, importLimits.maxInflatedBytes)) {
       const name = ws.name;
-      if (name === NOTES_SHEET) { for await (const _ of ws) { /* drain */ } continue; }
+      if (name === NOTES_SHEET || name === OPTIONS_SHEET) { for await (const _ of ws) { /* drain */ } continue; }
       if (name !== spec.sheet) {
         addError({ sheet: name || '（未命名）', row: 0, column: '', reason: `无法识别的工作表“${name}”：只接受“${spec.sheet}”“${NOTES_SHEET}”` }, null);
         for await (const _ of ws) { /* drain */ }
@@ -158,7 +152,7 @@ export async function runKindImport(spec: KindSpec<unknown>, ctx: JobContext): P
           if (headerOk) continue;
         }
         if (!headerOk) continue;
-        if (cells.every((c) => !c.text && !c.error)) continue;
+        if (cells.every((c) => !c.text && !c.error) || isExampleRow(texts[0]!)) continue;
         if (++dataRows > importLimits.maxRows) throw new TooManyRows(name);
         counts.rows++;
         const issues: RowIssue[] = [];
