@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { inputText, cursorText } from './text.ts';
 import { orgCode } from './orgs.ts';
+import { downloadToken } from './exports.ts';
 
 /** GB 11643-1999 citizen ID number: 17 digits + check digit (0-9 or X). The checksum is verified by the server. */
 export const idNumber = z.string().trim().toUpperCase().regex(/^\d{17}[\dX]$/, '身份证号码应为18位');
@@ -76,6 +77,17 @@ export const householdListQuery = z
   })
   .strict();
 export type HouseholdListQuery = z.infer<typeof householdListQuery>;
+
+/** The streaming xlsx export's filters. */
+const householdExportFilters = {
+  org: orgCode.optional(), tag: inputText(1, 20).optional(), q: inputText(1, 40).optional(), away: z.enum(['true', 'false']).optional(),
+};
+/** GET …/households/export: masked with the filters, or unmasked with a download token (and nothing else). */
+export const householdExportQuery = z.object({ ...householdExportFilters, token: downloadToken.optional() }).strict();
+export type HouseholdExportQuery = z.infer<typeof householdExportQuery>;
+/** POST …/households/export/full: the filters and the reason (audited with the download). */
+export const householdFullExportBody = z.object({ ...householdExportFilters, reason: inputText(2, 200, '请填写导出原因') }).strict();
+export type HouseholdFullExportBody = z.infer<typeof householdFullExportBody>;
 export const householdList = z.object({ data: z.array(householdSummary), nextCursor: z.string().nullable() });
 export type HouseholdList = z.infer<typeof householdList>;
 export const householdItem = z.object({ data: household });

@@ -131,7 +131,7 @@ export function BusinessListPage() {
           />
         </section>
       )}
-      <BusinessExportModal open={fullExport} url={exportUrl(o.code, filters)} onClose={() => setFullExport(false)} />
+      <BusinessExportModal open={fullExport} org={o.code} filters={filters} onClose={() => setFullExport(false)} />
     </article>
   );
 }
