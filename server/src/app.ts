@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { LOG_REDACT, logSerializers } from './lib/log.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { businessRoutes } from './modules/businesses/businesses.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -20,7 +21,8 @@ import { importRoutes } from './modules/imports/imports.routes.ts';
 import { coverageRoutes, linkRoutes } from './modules/links/links.routes.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
 import { authPlugin } from './plugins/auth.ts';
-import { installErrorHandler } from './plugins/error-handler.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler.ts';
+import { rejectIllFormedText } from './plugins/well-formed.ts';
 import { swaggerOptions } from './openapi/document.ts';
 
 export interface BuildOptions {
@@ -38,15 +40,19 @@ export const defaultWebDist = path.resolve(path.dirname(fileURLToPath(import.met
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { config, database } = opts;
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // Personal data never reaches the logs (lib/log.ts): requests as method and path, database errors without values.
+    logger: opts.logger ? { ...(opts.logger === true ? {} : opts.logger), serializers: logSerializers, redact: LOG_REDACT } : false,
     bodyLimit: BODY_LIMIT,
     trustProxy: config.production,
     genReqId: () => crypto.randomUUID(),
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  rejectIllFormedText(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
