@@ -106,6 +106,15 @@ describe('tampered paging cursors', () => {
   }
 });
 
+describe('found by the OpenAPI sweep', () => {
+  it('answers 200 for the unlinked list of one business kind (was a 500: the query lost its column names)', async () => {
+    for (const kind of ['enterprise', 'shop', 'team', 'household']) {
+      const res = await send('office', 'GET', `/api/v1/coverage/unlinked?kind=${kind}&limit=2`);
+      expect(res.statusCode, `${kind} ${res.body}`).toBe(200);
+    }
+  });
+});
+
 describe('dates out of range', () => {
   it('answers 400 for leaving, ending a link and removing a household on 9999-12-31 or before 1900, and for a birth date in 2999', async () => {
     for (const on of ['9999-12-31', '1899-12-31']) {
