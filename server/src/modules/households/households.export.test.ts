@@ -1,7 +1,7 @@
 import ExcelJS from '../../lib/exceljs.ts';
 import { sql } from 'drizzle-orm';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
 import { householdBody, residentBody } from '../../../test/factories.ts';
 
@@ -91,6 +91,17 @@ describe('GET /api/v1/households/export', () => {
       SELECT after FROM audit_events WHERE action = 'household.export' AND after->>'reason' = '低保年审'`);
     expect(audit).toHaveLength(1);
     expect(audit[0]!.after).toMatchObject({ full: true, reason: '低保年审', residents: 2 });
+  });
+
+  it('refuses a token after its 60 seconds (403)', async () => {
+    const { token } = (await full('secretary', { reason: '低保年审' })).json().data as { token: string };
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 61_000);
+      expect((await get('secretary', `/api/v1/households/export?token=${token}`)).statusCode).toBe(403);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses a token in another session (403, and the owner can still use it) and a token with extra filters (400)', async () => {
