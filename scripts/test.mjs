@@ -46,6 +46,10 @@ function vitest(label, dir) {
 if (run('typecheck', 'npm', ['run', 'typecheck', '-w', 'server', '-w', 'web', '-w', 'e2e'], root)) passed += 1;
 else { failed += 1; failures.push('typecheck failed'); }
 
+// The OpenAPI document built from the route schemas, linted with Redocly's recommended rules (redocly.yaml).
+if (run('openapi lint', 'npm', ['run', 'lint:openapi'], root)) passed += 1;
+else { failed += 1; failures.push('openapi lint failed'); }
+
 vitest('server', 'server');
 
 // The web build and its bundle budget are checks like any other.

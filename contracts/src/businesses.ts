@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { inputText, cursorText } from './text.ts';
 import { phone } from './constituents.ts';
 import { orgCode } from './orgs.ts';
+import { downloadToken } from './exports.ts';
 
 /** 企业, 个体工商户/商户 and an enterprise's 班组 (work team). */
 export const businessKinds = ['enterprise', 'shop', 'team'] as const;
@@ -62,23 +63,21 @@ export const businessList = z.object({ data: z.array(business), nextCursor: z.st
 export type BusinessList = z.infer<typeof businessList>;
 export const businessItem = z.object({ data: business });
 
-/**
- * The streaming xlsx export: the list's filters; contact phones masked unless full=true (reveal permission + reason).
- * `orgCode` is accepted as another name for `org`.
- */
-export const businessExportQuery = z
-  .object({
-    org: orgCode.optional(),
-    orgCode: orgCode.optional(),
-    kind: z.enum(businessKinds).optional(),
-    q: inputText(1, 40).optional(),
-    unlinked: z.enum(['true', 'false']).optional(),
-    full: z.enum(['true', 'false']).optional(),
-    reason: inputText(2, 200).optional(),
-  })
-  .strict()
-  .refine((q) => !q.org || !q.orgCode || q.org === q.orgCode, { message: 'org 与 orgCode 不一致', path: ['orgCode'] });
+/** The streaming xlsx export's filters. `orgCode` is accepted as another name for `org`. */
+const businessExportFilters = {
+  org: orgCode.optional(),
+  orgCode: orgCode.optional(),
+  kind: z.enum(businessKinds).optional(),
+  q: inputText(1, 40).optional(),
+  unlinked: z.enum(['true', 'false']).optional(),
+};
+const sameOrg = [(q: { org?: string; orgCode?: string }) => !q.org || !q.orgCode || q.org === q.orgCode, { message: 'org 与 orgCode 不一致', path: ['orgCode'] }] as [(q: { org?: string; orgCode?: string }) => boolean, { message: string; path: string[] }];
+/** GET …/businesses/export: contact phones masked with the filters, or unmasked with a download token (and nothing else). */
+export const businessExportQuery = z.object({ ...businessExportFilters, token: downloadToken.optional() }).strict().refine(...sameOrg);
 export type BusinessExportQuery = z.infer<typeof businessExportQuery>;
+/** POST …/businesses/export/full: the filters and the reason (audited with the download). */
+export const businessFullExportBody = z.object({ ...businessExportFilters, reason: inputText(2, 200, '请填写导出原因') }).strict().refine(...sameOrg);
+export type BusinessFullExportBody = z.infer<typeof businessFullExportBody>;
 
 export const businessCreate = z
   .object({

@@ -1,19 +1,30 @@
 import { z } from 'zod';
 import { inputText, cursorText } from './text.ts';
 import { orgCode } from './orgs.ts';
+import { downloadToken } from './exports.ts';
 
 /** GB 11643-1999 citizen ID number: 17 digits + check digit (0-9 or X). The checksum is verified by the server. */
 export const idNumber = z.string().trim().toUpperCase().regex(/^\d{17}[\dX]$/, '身份证号码应为18位');
 /** Mainland mobile numbers (11 digits, 1[3-9]…) or landlines with area code (0391-1234567). */
 export const phone = z.string().trim().regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, '电话号码格式不正确');
-/** YYYY-MM-DD naming a day that exists (2025-02-30 is refused here, not by the database as a 500). */
+/** The dates the registry accepts: none before 1900, none more than 30 days ahead (a move announced in advance). */
+export const DATE_MIN = '1900-01-01';
+export const DATE_AHEAD_DAYS = 30;
+export const dateMax = (now = new Date()) => new Date(now.getTime() + DATE_AHEAD_DAYS * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * YYYY-MM-DD naming a day that exists (2025-02-30 is refused here, not by the database as a 500), within
+ * DATE_MIN … today + DATE_AHEAD_DAYS (9999-12-31 as a leaving date is a typo, not a plan). The one date rule of the
+ * API: birth dates, leaving, removal, and the start and end of links.
+ */
 export const isoDate = z.string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: '日期格式应为 YYYY-MM-DD', abort: true })
   .refine((s) => {
     const [y, m, d] = s.split('-').map(Number) as [number, number, number];
     const t = new Date(Date.UTC(y, m - 1, d));
     return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-  }, '日期不存在');
+  }, { message: '日期不存在', abort: true })
+  .refine((s) => s >= DATE_MIN && s <= dateMax(), { error: () => `日期应在 ${DATE_MIN} 至 ${dateMax()} 之间` });
 
 export const sexes = ['M', 'F'] as const;
 export const relations = ['户主', '配偶', '子', '女', '父亲', '母亲', '孙子', '孙女', '儿媳', '女婿', '兄弟姐妹', '其他'] as const;
@@ -77,6 +88,17 @@ export const householdListQuery = z
   })
   .strict();
 export type HouseholdListQuery = z.infer<typeof householdListQuery>;
+
+/** The streaming xlsx export's filters. */
+const householdExportFilters = {
+  org: orgCode.optional(), tag: inputText(1, 20).optional(), q: inputText(1, 40).optional(), away: z.enum(['true', 'false']).optional(),
+};
+/** GET …/households/export: masked with the filters, or unmasked with a download token (and nothing else). */
+export const householdExportQuery = z.object({ ...householdExportFilters, token: downloadToken.optional() }).strict();
+export type HouseholdExportQuery = z.infer<typeof householdExportQuery>;
+/** POST …/households/export/full: the filters and the reason (audited with the download). */
+export const householdFullExportBody = z.object({ ...householdExportFilters, reason: inputText(2, 200, '请填写导出原因') }).strict();
+export type HouseholdFullExportBody = z.infer<typeof householdFullExportBody>;
 export const householdList = z.object({ data: z.array(householdSummary), nextCursor: z.string().nullable() });
 export type HouseholdList = z.infer<typeof householdList>;
 export const householdItem = z.object({ data: household });

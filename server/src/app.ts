@@ -5,12 +5,13 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { LOG_REDACT, logSerializers } from './lib/log.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { businessRoutes } from './modules/businesses/businesses.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -20,7 +21,9 @@ import { importRoutes } from './modules/imports/imports.routes.ts';
 import { coverageRoutes, linkRoutes } from './modules/links/links.routes.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
 import { authPlugin } from './plugins/auth.ts';
-import { installErrorHandler } from './plugins/error-handler.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler.ts';
+import { rejectIllFormedText } from './plugins/well-formed.ts';
+import { swaggerOptions } from './openapi/document.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -38,7 +41,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { config, database } = opts;
   const trusted = config.trustProxy;
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // Personal data never reaches the logs (lib/log.ts): requests as method and path, database errors without values.
+    logger: opts.logger ? { ...(opts.logger === true ? {} : opts.logger), serializers: logSerializers, redact: LOG_REDACT } : false,
     bodyLimit: BODY_LIMIT,
     // request.ip (rate limits, lockout, audit, sessions) comes from X-Forwarded-For only when LIANXIN_TRUST_PROXY names the proxy.
     // Fastify 5 ignores a numeric hop count (it cannot check the peer); a hop count here means the operator has made the
@@ -46,6 +50,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     trustProxy: typeof trusted === 'number' ? (_addr: string, hop: number) => hop < trusted : trusted,
     genReqId: () => crypto.randomUUID(),
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -55,6 +61,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (req, reply) => {
     if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
+  rejectIllFormedText(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -73,10 +80,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   await app.register(cookie, { secret: config.sessionSecret });
   await app.register(rateLimit, { global: false });
-  await app.register(swagger, {
-    openapi: { info: { title: 'LianXin 连心 API', version: '0.1.0', description: '党群连心工程 — API v1' } },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, swaggerOptions);
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(authPlugin, { db: database.db, config });
 

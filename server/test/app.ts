@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { buildApp } from '../src/app.ts';
+import { buildApp, type BuildOptions } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { openPool, type Database } from '../src/db/client.ts';
 import { TEST_DEMO_PASSWORD, withDatabase } from './db-server.ts';
@@ -18,7 +18,10 @@ export interface TestApp {
 let counter = 0;
 
 /** A fresh database cloned from the migrated, seeded template, and an app on it (never listening). */
-export async function setupTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function setupTestApp(
+  overrides: Partial<Config> = {},
+  opts: { logger?: BuildOptions['logger']; beforeReady?: (app: FastifyInstance, database: Database) => void } = {},
+): Promise<TestApp> {
   const adminUrl = inject('pgAdminUrl');
   const template = inject('pgTemplate');
   // The template's name is unique per run; the suffix lets global teardown find clones a crashed file left.
@@ -38,7 +41,8 @@ export async function setupTestApp(overrides: Partial<Config> = {}): Promise<Tes
     }),
     ...overrides,
   };
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, logger: opts.logger });
+  opts.beforeReady?.(app, database);
   await app.ready();
   return {
     app,

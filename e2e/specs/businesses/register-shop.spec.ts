@@ -107,6 +107,9 @@ describe('a village secretary registers a shop', () => {
     const list = new BusinessListPage(s.page);
     const file = await list.exportFull('安全生产检查联络');
     expect(file.suggestedFilename()).toMatch(/^企业商户名单-.+\.xlsx$/);
+    // Downloaded with the single-use token the dialog's POST obtained, never by full=true on a plain GET.
+    expect(file.url()).toMatch(/\/api\/v1\/businesses\/export\?token=[A-Za-z0-9_-]{43}$/);
+    expect(await file.failure()).toBeNull();
     await list.fullExportDialog().waitFor({ state: 'hidden' });
   });
 

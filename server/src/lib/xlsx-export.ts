@@ -32,9 +32,9 @@ export function xlsxStream(sheetName: string, columns: ExportColumn[]) {
  * Full (unmasked) values need a reason and the reveal permission over everything exported: the chosen org, or — with
  * no org — every root the caller reads. 400 without a reason, 403 without the permission.
  */
-export function assertFullExport(opts: { reason?: string; orgPath?: string; readRoots: string[]; revealRoots: string[]; what: string }): void {
-  if (!opts.reason || opts.reason.trim().length < 2) {
-    throw errors.validation(`导出完整${opts.what}需填写原因`, [{ path: 'querystring/reason', message: '请填写原因' }]);
+export function assertFullExport(opts: { reason: string; orgPath?: string; readRoots: string[]; revealRoots: string[]; what: string }): void {
+  if (opts.reason.trim().length < 2) {
+    throw errors.validation(`导出完整${opts.what}需填写原因`, [{ path: 'body/reason', message: '请填写原因' }]);
   }
   const scope = opts.orgPath ?? opts.readRoots[0];
   if (!scope || !within(scope, opts.revealRoots) || (!opts.orgPath && opts.readRoots.some((r) => !within(r, opts.revealRoots)))) {

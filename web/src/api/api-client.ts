@@ -93,6 +93,16 @@ export async function postForFile(path: string, body: unknown): Promise<{ blob: 
 }
 
 /** Hands a downloaded file to the browser's save dialog. */
+/** Lets the browser download `href` itself (streamed to disk, named by the server's content-disposition). */
+export function startDownload(href: string) {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = '';
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
 export function saveFile(blob: Blob, filename: string) {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

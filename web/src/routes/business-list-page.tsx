@@ -136,7 +136,7 @@ export function BusinessListPage() {
           />
         </section>
       )}
-      {!linkedOnly && <BusinessExportModal open={fullExport} url={exportUrl(o.code, filters)} onClose={() => setFullExport(false)} />}
+      {!linkedOnly && <BusinessExportModal open={fullExport} org={o.code} filters={filters} onClose={() => setFullExport(false)} />}
     </article>
   );
 }

@@ -35,7 +35,7 @@ export async function authRoutes(app: FastifyInstance, opts: { db: Db; config: C
   };
 
   r.post('/login', {
-    schema: { tags: ['auth'], summary: '登录', body: loginBody, response: { 200: meBody, ...errorResponses } },
+    schema: { tags: ['auth'], summary: '登录', security: [], body: loginBody, response: { 200: meBody, ...errorResponses } },
     config: {
       csrf: false,
       rateLimit: { max: config.loginRatePerMinute, timeWindow: 60_000 },

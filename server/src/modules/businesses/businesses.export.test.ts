@@ -49,6 +49,7 @@ function req(role: string, method: 'GET' | 'POST', url: string, payload?: unknow
   return t.app.inject({ method, url, payload: payload as object, headers: { cookie: s[role]!.cookie, 'x-csrf-token': s[role]!.csrf } });
 }
 const get = (role: string, url: string) => req(role, 'GET', url);
+const full = (role: string, body: object) => req(role, 'POST', '/api/v1/businesses/export/full', body);
 
 async function sheet(body: Buffer): Promise<string[][]> {
   const wb = new ExcelJS.Workbook();
@@ -103,17 +104,25 @@ describe('GET /api/v1/businesses/export', () => {
     }
   });
 
-  it('exports the full phone only with a reason and the reveal permission: 400 without a reason, 403 for a leader; audits the reason', async () => {
-    expect((await get('secretary', `/api/v1/businesses/export?org=${own}&full=true`)).statusCode).toBe(400);
-    expect((await get('secretary', `/api/v1/businesses/export?org=${own}&full=true&reason=x`)).statusCode).toBe(400);
-    expect((await get('leader', `/api/v1/businesses/export?org=${own}&full=true&reason=${encodeURIComponent('核对名单')}`)).statusCode).toBe(403);
-    const res = await get('town', `/api/v1/businesses/export?org=${own}&full=true&reason=${encodeURIComponent('安全生产检查')}`);
+  it('exports the full phone only through a token from POST …/export/full (reason and reveal permission: 400 without, 403 for a leader); audits the reason once', async () => {
+    expect((await get('town', `/api/v1/businesses/export?org=${own}&full=true&reason=${encodeURIComponent('安全生产检查')}`)).statusCode).toBe(400);
+    expect((await full('secretary', { org: own })).statusCode).toBe(400);
+    expect((await full('secretary', { org: own, reason: 'x' })).statusCode).toBe(400);
+    expect((await full('leader', { org: own, reason: '核对名单' })).statusCode).toBe(403);
+    const issued = await full('town', { org: own, reason: '安全生产检查' });
+    expect(issued.statusCode, issued.body).toBe(200);
+    const token = issued.json().data.token as string;
+    const res = await get('town', `/api/v1/businesses/export?token=${token}`);
     expect(res.statusCode).toBe(200);
     expect(byName(await sheet(res.rawPayload), NAME)![8]).toBe(PHONE);
+    expect((await get('town', `/api/v1/businesses/export?token=${token}`)).statusCode).toBe(403);
+    // A households token does not download businesses.
+    const hh = await t.app.inject({ method: 'POST', url: '/api/v1/households/export/full', headers: { cookie: s.town!.cookie, 'x-csrf-token': s.town!.csrf }, payload: { reason: '安全生产检查' } });
+    expect((await get('town', `/api/v1/businesses/export?token=${hh.json().data.token}`)).statusCode).toBe(403);
     const { rows } = await t.database.db.execute<{ after: Record<string, unknown> }>(sql`
       SELECT after FROM audit_events WHERE action = 'business.export' AND actor_username = 'town' AND (after->>'full')::boolean`);
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.after).toMatchObject({ reason: '安全生产检查', full: true });
+    expect(rows[0]!.after).toMatchObject({ org: own, reason: '安全生产检查', full: true });
   });
 
   it('answers 404 for a village of another town (secretary and town), and for an unknown org; office may export it', async () => {
@@ -131,7 +140,7 @@ describe('GET /api/v1/businesses/export', () => {
   });
 
   it('returns 400 for unknown parameters, a bad kind, and org and orgCode that disagree', async () => {
-    for (const qs of ['foo=1', 'kind=factory', `org=${own}&orgCode=${otherTown}`, 'full=yes']) {
+    for (const qs of ['foo=1', 'kind=factory', `org=${own}&orgCode=${otherTown}`, 'full=true', 'token=short']) {
       const res = await get('secretary', `/api/v1/businesses/export?${qs}`);
       expect(res.statusCode, qs).toBe(400);
       expect(res.json().error.id).toBe('validation_error');

@@ -12,12 +12,14 @@ import type { Ctx } from './businesses.service.ts';
 
 const KIND: Record<repo.BusinessRow['kind'], string> = { enterprise: '企业', shop: '商户', team: '班组' };
 
+/** The export's filters; a reason means unmasked (reached only through a download token: see the routes). */
+export type ExportFilters = Omit<BusinessExportQuery, 'token'>;
+
 /**
- * Streams the enterprises, shops and teams in the caller's scope as xlsx, in keyset batches of 500 (never the whole list
- * in memory), the same way as the households export. Contact phones are masked unless `full=true`, which needs the
- * reveal permission over the exported org and a reason. Every export is audited with its filters and row count.
+ * What an export may cover: the org must be in the caller's scope; unmasked (a reason given) needs the reveal
+ * permission over everything exported. Checked when the download token is issued and again when it is used.
  */
-export async function exportBusinesses(ctx: Ctx, q: BusinessExportQuery) {
+export async function exportScope(ctx: Ctx, q: ExportFilters, reason: string | null) {
   assertRegistryRole(ctx.grants);
   const roots = readRoots(ctx.grants);
   const code = q.org ?? q.orgCode;
@@ -29,8 +31,18 @@ export async function exportBusinesses(ctx: Ctx, q: BusinessExportQuery) {
     orgPath = org.path;
     orgName = code;
   }
-  const full = q.full === 'true';
-  if (full) assertFullExport({ reason: q.reason, orgPath, readRoots: roots, revealRoots: registryRoots(ctx.grants, 'reveal'), what: '联系电话' });
+  if (reason !== null) assertFullExport({ reason, orgPath, readRoots: roots, revealRoots: registryRoots(ctx.grants, 'reveal'), what: '联系电话' });
+  return { roots, code, orgPath, orgName };
+}
+
+/**
+ * Streams the enterprises, shops and teams in the caller's scope as xlsx, in keyset batches of 500 (never the whole list
+ * in memory), the same way as the households export. Contact phones are masked unless a reason is given (unmasked:
+ * the reveal permission over the exported org). Every export is audited with its filters, reason and row count.
+ */
+export async function exportBusinesses(ctx: Ctx, q: ExportFilters, reason: string | null) {
+  const { roots, code, orgPath, orgName } = await exportScope(ctx, q, reason);
+  const full = reason !== null;
 
   const { stream, wb, ws } = xlsxStream('企业商户名单', [
     { header: '村（社区）', key: 'org', width: 14 }, { header: '网格', key: 'grid', width: 10 },
@@ -67,7 +79,7 @@ export async function exportBusinesses(ctx: Ctx, q: BusinessExportQuery) {
         after = { sort: last.org_sort, name: last.name, id: last.id };
       }
       // Audited before the last bytes go out, so a finished download always has its audit event.
-      await appendAudit(ctx.db, ctx.req, { action: 'business.export', entityType: 'business', after: { ...filters, reason: q.reason ?? null, rows: rowsWritten } });
+      await appendAudit(ctx.db, ctx.req, { action: 'business.export', entityType: 'business', after: { ...filters, reason, rows: rowsWritten } });
       await wb.commit();
     } catch (e) {
       ctx.req.log.error({ err: e }, 'business export failed');

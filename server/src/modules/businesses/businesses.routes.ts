@@ -2,13 +2,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  businessCreate, businessExportQuery, businessItem, businessList, businessListQuery, businessRemoveBody, businessRemoveResult, businessRevealBody,
+  businessCreate, businessExportQuery, businessFullExportBody, type BusinessFullExportBody, downloadTokenResult, businessItem, businessList, businessListQuery, businessRemoveBody, businessRemoveResult, businessRevealBody,
   businessRevealResult, businessUpdate, errorBody,
 } from '@lianxin/contracts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { sendXlsx } from '../../lib/xlsx-export.ts';
-import { exportBusinesses } from './businesses.export.ts';
+import { issueDownloadToken, paramsOfDownload } from '../../lib/download-tokens.ts';
+import { exportBusinesses, exportScope } from './businesses.export.ts';
 import * as service from './businesses.service.ts';
 
 const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
@@ -26,14 +27,30 @@ export async function businessRoutes(app: FastifyInstance, opts: { db: Db; confi
   r.get('/export', {
     schema: {
       tags: ['businesses'],
-      summary: '导出企业商户名单（xlsx，流式；联系电话默认脱敏，full=true 需查看权限和原因，均记入审计）',
+      summary: '导出企业商户名单（xlsx，流式；联系电话脱敏；带下载令牌时为完整号码，均记入审计）',
       querystring: businessExportQuery,
       // 200 is an xlsx byte stream: Fastify sends streams as they are, without a serializer.
       response: { 200: z.unknown(), 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody },
     },
   }, async (req, reply) => {
-    const { stream, filename } = await exportBusinesses(ctx(req), req.query);
+    const { token, ...filters } = req.query;
+    const full = token ? paramsOfDownload<BusinessFullExportBody>(req, 'businesses', token, filters) : null;
+    const { reason, ...q }: Partial<BusinessFullExportBody> = full ?? filters;
+    const { stream, filename } = await exportBusinesses(ctx(req), q, reason ?? null);
     return sendXlsx(reply, stream, filename);
+  });
+
+  r.post('/export/full', {
+    schema: {
+      tags: ['businesses'],
+      summary: '申请导出完整联系电话（需查看权限和原因；返回 60 秒内有效、只能用一次的下载令牌）',
+      body: businessFullExportBody,
+      response: { 200: downloadTokenResult, ...errorResponses },
+    },
+  }, async (req) => {
+    const { reason, ...q } = req.body;
+    await exportScope(ctx(req), q, reason);
+    return { data: issueDownloadToken(req.auth!.session.id, 'businesses', req.body) };
   });
 
   r.post('/', {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Business, BusinessCreate, BusinessList, BusinessListQuery, BusinessUpdate } from '@lianxin/contracts';
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'drizzle-orm';
@@ -17,7 +18,7 @@ import { isValidCreditCode } from './credit-code.ts';
 import { assertCan, assertReader, assertRegistryRole, readerOf, readRoots, type Reader } from './businesses.policy.ts';
 import { presentBusiness } from './businesses.presenter.ts';
 import * as repo from './businesses.repo.ts';
-import { decodeCursor, encodeCursor, isUuid } from '../../lib/cursor.ts';
+import { cursorPart, decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 
 export interface Ctx { db: Db; ring: Keyring; grants: Grant[]; req: FastifyRequest }
 
@@ -43,7 +44,7 @@ export async function list(ctx: Ctx, q: BusinessListQuery): Promise<BusinessList
     orgPath = org.path;
   }
   const rows = await repo.listBusinesses(ctx.db, {
-    reader: rd, orgPath, kind: q.kind, q: q.q, unlinked: q.unlinked === undefined ? undefined : q.unlinked === 'true', after: q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? { sort: v[0] as number, name: v[1], id: v[2] } : null)) : null, limit: q.limit,
+    reader: rd, orgPath, kind: q.kind, q: q.q, unlinked: q.unlinked === undefined ? undefined : q.unlinked === 'true', after: q.cursor ? decodeCursor(q.cursor, z.tuple([cursorPart.int, cursorPart.text, cursorPart.uuid]).transform(([sort, name, id]) => ({ sort, name, id }))) : null, limit: q.limit,
   });
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;

@@ -7,9 +7,9 @@ import { appliedMigration } from '../../db/migrate.ts';
 export async function healthRoutes(app: FastifyInstance, opts: { database: Database }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   // Liveness: the process answers; touches nothing else (the benchmark's baseline).
-  r.get('/healthz', { schema: { tags: ['health'], response: { 200: healthz } } }, async () => ({ status: 'ok' as const }));
+  r.get('/healthz', { schema: { tags: ['health'], summary: '存活检查（进程在应答）', security: [], response: { 200: healthz } } }, async () => ({ status: 'ok' as const }));
 
-  r.get('/readyz', { schema: { tags: ['health'], response: { 200: readyz, 503: readyz } } }, async (_req, reply) => {
+  r.get('/readyz', { schema: { tags: ['health'], summary: '就绪检查（数据库可用且已迁移）', security: [], response: { 200: readyz, 503: readyz } } }, async (_req, reply) => {
     const engine = opts.database.engine;
     try {
       const { rows } = await opts.database.pool.query<{ v: string }>("SELECT current_setting('server_version') AS v");

@@ -26,7 +26,28 @@ describe('health', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/docs/json' });
     expect(res.statusCode).toBe(200);
     const paths = Object.keys(res.json().paths);
-    expect(paths).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/auth/me', '/api/v1/orgs/', '/api/v1/orgs/{code}']));
+    expect(paths).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/auth/me', '/api/v1/orgs', '/api/v1/orgs/{code}']));
+  });
+
+  it('declares the cookie session and the CSRF header; every operation has a summary and a unique operationId, no path a trailing slash', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/json' })).json() as {
+      paths: Record<string, Record<string, { summary?: string; operationId?: string; security?: unknown[] }>>;
+      components: { securitySchemes: Record<string, unknown> }; security: unknown[];
+    };
+    expect(doc.components.securitySchemes).toMatchObject({
+      session: { type: 'apiKey', in: 'cookie', name: 'lx_session' }, csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+    });
+    expect(doc.security).toEqual([{ session: [] }]);
+    const ops = Object.entries(doc.paths).flatMap(([p, o]) => Object.entries(o).map(([m, op]) => ({ p, m, op })));
+    for (const { p, m, op } of ops) {
+      expect(p, p).not.toMatch(/.\/$/);
+      expect(op.summary, `${m} ${p}`).toBeTruthy();
+      expect(op.operationId, `${m} ${p}`).toMatch(/^[a-z][A-Za-z]+$/);
+    }
+    expect(new Set(ops.map((o) => o.op.operationId)).size).toBe(ops.length);
+    const publicOps = ops.filter((o) => o.op.security?.length === 0).map((o) => `${o.m} ${o.p}`).sort();
+    expect(publicOps).toEqual(['get /api/v1/public/cards/{token}', 'get /healthz', 'get /readyz', 'post /api/v1/auth/login']);
+    expect(doc.paths['/api/v1/households']!.post!.security).toEqual([{ session: [], csrf: [] }]);
   });
 
   it('returns 404 with the error shape for an unknown API path', async () => {

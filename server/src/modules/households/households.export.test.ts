@@ -1,7 +1,7 @@
 import ExcelJS from '../../lib/exceljs.ts';
 import { sql } from 'drizzle-orm';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
 import { householdBody, residentBody } from '../../../test/factories.ts';
 
@@ -35,6 +35,9 @@ async function sheet(body: Buffer): Promise<string[][]> {
   return out;
 }
 const get = (role: string, url: string) => t.app.inject({ method: 'GET', url, headers: { cookie: s[role]!.cookie } });
+const full = (role: string, payload: object) => t.app.inject({
+  method: 'POST', url: '/api/v1/households/export/full', headers: { cookie: s[role]!.cookie, 'x-csrf-token': s[role]!.csrf }, payload,
+});
 
 describe('GET /api/v1/households/export', () => {
   it('returns 200 with an xlsx of the caller\'s scope, one row per resident, masked, formula-like text escaped, and audits it', async () => {
@@ -56,13 +59,57 @@ describe('GET /api/v1/households/export', () => {
     expect(audit[0]!.after).toMatchObject({ residents: 2, full: false });
   });
 
-  it('exports full ID numbers only with a reason and the reveal permission: 400 without reason, 403 for a leader', async () => {
-    expect((await get('secretary', '/api/v1/households/export?full=true')).statusCode).toBe(400);
-    expect((await get('leader', `/api/v1/households/export?full=true&reason=${encodeURIComponent('核对名单')}`)).statusCode).toBe(403);
-    const res = await get('secretary', `/api/v1/households/export?full=true&reason=${encodeURIComponent('低保年审')}`);
+  it('refuses a full export by GET alone (a cross-site navigation): 400 for full=true&reason=…, 403 for a made-up token, no audit', async () => {
+    const crossSite = await get('secretary', `/api/v1/households/export?full=true&reason=${encodeURIComponent('攻击者的原因')}`);
+    expect(crossSite.statusCode).toBe(400);
+    expect(crossSite.json().error.id).toBe('validation_error');
+    const forged = await get('secretary', `/api/v1/households/export?token=${'A'.repeat(43)}`);
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json().error.id).toBe('forbidden');
+    const { rows } = await t.database.db.execute(sql`SELECT 1 FROM audit_events WHERE action = 'household.export' AND after->>'reason' = '攻击者的原因'`);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('answers 403 for POST …/export/full without the CSRF header, and issues no token', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/households/export/full', headers: { cookie: s.secretary!.cookie }, payload: { reason: '低保年审' } });
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('issues a full-export token only with a reason and the reveal permission (400 without, 403 for a leader); the token downloads full ID numbers once, audited with the reason once', async () => {
+    expect((await full('secretary', {})).statusCode).toBe(400);
+    expect((await full('leader', { reason: '核对名单' })).statusCode).toBe(403);
+    const issued = await full('secretary', { reason: '低保年审' });
+    expect(issued.statusCode).toBe(200);
+    const { token } = issued.json().data as { token: string };
+    const res = await get('secretary', `/api/v1/households/export?token=${token}`);
     expect(res.statusCode).toBe(200);
     const rows = await sheet(res.rawPayload);
     expect(rows.some((r) => r[10] === idNumber)).toBe(true);
+    // Single use: the same token again is refused.
+    expect((await get('secretary', `/api/v1/households/export?token=${token}`)).statusCode).toBe(403);
+    const { rows: audit } = await t.database.db.execute<{ after: Record<string, unknown> }>(sql`
+      SELECT after FROM audit_events WHERE action = 'household.export' AND after->>'reason' = '低保年审'`);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.after).toMatchObject({ full: true, reason: '低保年审', residents: 2 });
+  });
+
+  it('refuses a token after its 60 seconds (403)', async () => {
+    const { token } = (await full('secretary', { reason: '低保年审' })).json().data as { token: string };
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 61_000);
+      expect((await get('secretary', `/api/v1/households/export?token=${token}`)).statusCode).toBe(403);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('refuses a token in another session (403, and the owner can still use it) and a token with extra filters (400)', async () => {
+    const { token } = (await full('secretary', { reason: '低保年审' })).json().data as { token: string };
+    const other = await login(t.app, 'secretary');
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/households/export?token=${token}`, headers: { cookie: other.cookie } })).statusCode).toBe(403);
+    expect((await get('secretary', `/api/v1/households/export?token=${token}&org=${own}`)).statusCode).toBe(400);
+    expect((await get('secretary', `/api/v1/households/export?token=${token}`)).statusCode).toBe(200);
   });
 
   it('answers 403 for a department and 404 for an org outside the scope', async () => {

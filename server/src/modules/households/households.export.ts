@@ -10,20 +10,20 @@ import { assertRegistryRole, readerOf } from './households.policy.ts';
 import { ageOn, todayInShanghai } from './households.presenter.ts';
 import * as repo from './households.repo.ts';
 import type { Ctx } from './households.service.ts';
-import { cellText } from '../../lib/xlsx-export.ts';
+import { assertFullExport, cellText } from '../../lib/xlsx-export.ts';
 export { cellText } from '../../lib/xlsx-export.ts';
 
 const AWAY: Record<string, string> = { city: '省内市外', province: '省外', abroad: '国外' };
 const BATCH = 500;
 
-export interface ExportQuery { org?: string; tag?: string; q?: string; away?: 'true' | 'false'; full?: 'true' | 'false'; reason?: string }
+/** The export's filters; `reason` set means unmasked (reached only through a download token: see the routes). */
+export interface ExportQuery { org?: string; tag?: string; q?: string; away?: 'true' | 'false' }
 
 /**
- * Streams the households and residents in the caller's scope as xlsx, one row per resident, in batches of 500
- * households (never the whole list in memory). ID numbers and phones are masked unless `full=true`, which needs the
- * reveal permission over the exported org and a reason. Every export is audited with its filters and row count.
+ * What an export may cover: the org must be in the caller's scope; unmasked (a reason given) needs the reveal
+ * permission over everything exported. Checked when the download token is issued and again when it is used.
  */
-export async function exportHouseholds(ctx: Ctx, q: ExportQuery): Promise<{ stream: PassThrough; filename: string }> {
+export async function exportScope(ctx: Ctx, q: ExportQuery, reason: string | null) {
   const rd = readerOf(ctx.grants, ctx.req.auth?.account.personId ?? null);
   assertRegistryRole(rd);
   let orgPath: string | undefined;
@@ -34,15 +34,20 @@ export async function exportHouseholds(ctx: Ctx, q: ExportQuery): Promise<{ stre
     orgPath = org.path;
     orgName = q.org;
   }
-  const full = q.full === 'true';
-  if (full) {
-    if (!q.reason || q.reason.trim().length < 2) throw errors.validation('导出完整身份证号需填写原因', [{ path: 'querystring/reason', message: '请填写原因' }]);
-    const reveal = registryRoots(ctx.grants, 'reveal');
-    const scope = orgPath ?? rd.roots[0];
-    if (!scope || !within(scope, reveal) || (!orgPath && rd.roots.some((r) => !within(r, reveal)))) {
-      throw errors.forbidden('没有导出完整号码的权限');
-    }
+  if (reason !== null) {
+    assertFullExport({ reason, orgPath, readRoots: rd.roots, revealRoots: registryRoots(ctx.grants, 'reveal'), what: '身份证号' });
   }
+  return { rd, orgPath, orgName };
+}
+
+/**
+ * Streams the households and residents in the caller's scope as xlsx, one row per resident, in batches of 500
+ * households (never the whole list in memory). ID numbers and phones are masked unless a reason is given (unmasked:
+ * the reveal permission over the exported org). Every export is audited with its filters, reason and row count.
+ */
+export async function exportHouseholds(ctx: Ctx, q: ExportQuery, reason: string | null): Promise<{ stream: PassThrough; filename: string }> {
+  const { rd, orgPath, orgName } = await exportScope(ctx, q, reason);
+  const full = reason !== null;
   const stream = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: true });
   const ws = wb.addWorksheet('居民名单');
@@ -94,7 +99,7 @@ export async function exportHouseholds(ctx: Ctx, q: ExportQuery): Promise<{ stre
         after = { sort: last.org_sort, address: last.address, id: last.id };
       }
       // Audited before the last bytes go out, so a finished download always has its audit event.
-      await appendAudit(ctx.db, ctx.req, { action: 'household.export', entityType: 'household', after: { ...filters, reason: q.reason ?? null, households, residents } });
+      await appendAudit(ctx.db, ctx.req, { action: 'household.export', entityType: 'household', after: { ...filters, reason, households, residents } });
       await wb.commit();
     } catch (e) {
       ctx.req.log.error({ err: e }, 'household export failed');

@@ -2,13 +2,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  errorBody, householdCreate, inputText, orgCode, householdItem, householdList, householdListQuery, householdRemoveBody, householdRemoveResult,
+  downloadTokenResult, errorBody, householdCreate, householdExportQuery, householdFullExportBody, type HouseholdFullExportBody, inputText, householdItem, householdList, householdListQuery, householdRemoveBody, householdRemoveResult,
   householdUpdate, isoDate, residentInput,
   residentUpdate, revealBody, revealResult, tagList,
 } from '@lianxin/contracts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
-import { exportHouseholds } from './households.export.ts';
+import { paramsOfDownload, issueDownloadToken } from '../../lib/download-tokens.ts';
+import { sendXlsx } from '../../lib/xlsx-export.ts';
+import { exportHouseholds, exportScope } from './households.export.ts';
 import * as service from './households.service.ts';
 
 const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
@@ -26,21 +28,30 @@ export async function householdRoutes(app: FastifyInstance, opts: { db: Db; conf
   r.get('/export', {
     schema: {
       tags: ['households'],
-      summary: '导出居民名单（xlsx，流式；默认脱敏，full=true 需查看权限和原因，均记入审计）',
-      querystring: z.object({
-        org: orgCode.optional(), tag: inputText(1, 20).optional(), q: inputText(1, 40).optional(),
-        away: z.enum(['true', 'false']).optional(), full: z.enum(['true', 'false']).optional(), reason: inputText(2, 200).optional(),
-      }).strict(),
+      summary: '导出居民名单（xlsx，流式；脱敏；带下载令牌时为完整号码，均记入审计）',
+      querystring: householdExportQuery,
       // 200 is an xlsx byte stream: Fastify sends streams as they are, without a serializer.
       response: { 200: z.unknown(), 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody },
     },
   }, async (req, reply) => {
-    const { stream, filename } = await exportHouseholds(ctx(req), req.query);
-    return reply
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`)
-      .header('cache-control', 'no-store')
-      .send(stream);
+    const { token, ...filters } = req.query;
+    const full = token ? paramsOfDownload<HouseholdFullExportBody>(req, 'households', token, filters) : null;
+    const { reason, ...q }: Partial<HouseholdFullExportBody> = full ?? filters;
+    const { stream, filename } = await exportHouseholds(ctx(req), q, reason ?? null);
+    return sendXlsx(reply, stream, filename);
+  });
+
+  r.post('/export/full', {
+    schema: {
+      tags: ['households'],
+      summary: '申请导出完整身份证号（需查看权限和原因；返回 60 秒内有效、只能用一次的下载令牌）',
+      body: householdFullExportBody,
+      response: { 200: downloadTokenResult, ...errorResponses },
+    },
+  }, async (req) => {
+    const { reason, ...q } = req.body;
+    await exportScope(ctx(req), q, reason);
+    return { data: issueDownloadToken(req.auth!.session.id, 'households', req.body) };
   });
 
   r.post('/', {

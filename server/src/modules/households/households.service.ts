@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type {
   Household, HouseholdCreate, HouseholdList, HouseholdListQuery, HouseholdUpdate, ResidentInput, ResidentUpdate,
 } from '@lianxin/contracts';
@@ -16,7 +17,7 @@ import { assertAnyWrite, assertCan, assertRegistryRole, readerOf, type Reader } 
 import { registryRoots, within } from '../auth/scope.ts';
 import { ageOn, presentHousehold, presentSummary, todayInShanghai } from './households.presenter.ts';
 import * as repo from './households.repo.ts';
-import { decodeCursor, encodeCursor, isUuid } from '../../lib/cursor.ts';
+import { cursorPart, decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
 
 export interface Ctx { db: Db; ring: Keyring; grants: Grant[]; req: FastifyRequest }
@@ -84,7 +85,7 @@ export async function list(ctx: Ctx, q: HouseholdListQuery): Promise<HouseholdLi
   const rows = await repo.listHouseholds(ctx.db, {
     reader: rd, orgPath, q: q.q, tag: q.tag, gridCode: q.grid, away: q.away === undefined ? undefined : q.away === 'true',
     unlinked: q.unlinked === undefined ? undefined : q.unlinked === 'true', memberId: q.member,
-    after: q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? { sort: v[0] as number, address: v[1], id: v[2] } : null)) : null, limit: q.limit,
+    after: q.cursor ? decodeCursor(q.cursor, z.tuple([cursorPart.int, cursorPart.text, cursorPart.uuid]).transform(([sort, address, id]) => ({ sort, address, id }))) : null, limit: q.limit,
   });
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;

@@ -112,7 +112,9 @@ export async function listUnlinked(db: Db, roots: string[], orgPath: string | nu
     WHERE h.removed_at IS NULL AND ${scope}
       AND NOT EXISTS (SELECT 1 FROM links l WHERE l.household_id = h.id AND l.role = 'primary' AND l.ends_on IS NULL)`;
   const bz = sql`
-    SELECT NULL::uuid, b.id, b.kind, b.name, b.address, o.code, o.short_name, o.id, o.sort_key, g.code, b.grid_id
+    -- Named like the households' columns: with kind=enterprise|shop|team this query stands alone, not after a UNION.
+    SELECT NULL::uuid AS household_id, b.id AS business_id, b.kind, b.name, b.address, o.code AS org_code, o.short_name AS org_name,
+           o.id AS org_id, o.sort_key AS org_sort, g.code AS grid_code, b.grid_id
     FROM businesses b JOIN orgs o ON o.id = b.org_id LEFT JOIN orgs g ON g.id = b.grid_id
     WHERE b.removed_at IS NULL AND ${scope} ${kind ? sql`AND b.kind = ${kind}` : sql``}
       AND NOT EXISTS (SELECT 1 FROM links l WHERE l.business_id = b.id AND l.role = 'primary' AND l.ends_on IS NULL)`;

@@ -1,7 +1,7 @@
 import { LINK_UNDO_MINUTES, type Coverage, type Link, type MyLinkCounts } from '@lianxin/contracts';
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'drizzle-orm';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { linkBatch, linkCreate, linkEnd, linkListQuery, linkTransfer, memberListQuery, unlinkedQuery } from '@lianxin/contracts';
 import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
@@ -13,7 +13,7 @@ import { coverageOf, recomputeCoverage, targetLoad } from './coverage.repo.ts';
 import { assertWrite, coverageRoots, readRoots } from './links.policy.ts';
 import { loadStatus, presentCoverage, presentLink } from './links.presenter.ts';
 import * as repo from './links.repo.ts';
-import { decodeCursor, encodeCursor, isUuid } from '../../lib/cursor.ts';
+import { cursorPart, decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 
 export interface Ctx { db: Db; grants: Grant[]; req: FastifyRequest }
 
@@ -37,8 +37,8 @@ export async function list(ctx: Ctx, q: z.infer<typeof linkListQuery>): Promise<
     if (!c || !within(c.org_path, roots)) throw errors.notFound();
     where = q.household ? sql`l.household_id = ${q.household}` : sql`l.business_id = ${q.business!}`;
   }
-  const after = q.cursor ? decodeCursor(q.cursor, (v) => (typeof v[0] === 'string' && isUuid(v[1]) ? v : null)) : null;
-  const rows = await repo.listLinks(ctx.db, where, q.history === 'true', after ? { at: after[0] as string, id: after[1] as string } : null, q.limit);
+  const after = q.cursor ? decodeCursor(q.cursor, z.tuple([cursorPart.timestamp, cursorPart.uuid])) : null;
+  const rows = await repo.listLinks(ctx.db, where, q.history === 'true', after ? { at: after[0], id: after[1] } : null, q.limit);
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
@@ -184,8 +184,8 @@ export async function unlinked(ctx: Ctx, q: z.infer<typeof unlinkedQuery>) {
   const roots = readRoots(ctx.grants);
   if (!roots.length) throw errors.forbidden('当前角色无权查看住户信息');
   const org = await scopedOrg(ctx, q.org, roots);
-  const after = q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? v : null)) : null;
-  const rows = await repo.listUnlinked(ctx.db, roots, org?.path ?? null, q.kind, after ? { sort: after[0] as number, address: after[1] as string, id: after[2] as string } : null, q.limit);
+  const after = q.cursor ? decodeCursor(q.cursor, z.tuple([cursorPart.int, cursorPart.text, cursorPart.uuid])) : null;
+  const rows = await repo.listUnlinked(ctx.db, roots, org?.path ?? null, q.kind, after ? { sort: after[0], address: after[1], id: after[2] } : null, q.limit);
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
@@ -199,8 +199,8 @@ export async function members(ctx: Ctx, q: z.infer<typeof memberListQuery>) {
   const roots = readRoots(ctx.grants);
   if (!roots.length) throw errors.forbidden('当前角色无权查看党员名单');
   const org = await scopedOrg(ctx, q.org, roots);
-  const after = q.cursor ? decodeCursor(q.cursor, (v) => (typeof v[0] === 'string' && isUuid(v[1]) ? v : null)) : null;
-  const rows = await repo.membersWithLoad(ctx.db, roots, org?.path ?? null, q.q, after ? { name: after[0] as string, id: after[1] as string } : null, q.limit);
+  const after = q.cursor ? decodeCursor(q.cursor, z.tuple([cursorPart.text, cursorPart.uuid])) : null;
+  const rows = await repo.membersWithLoad(ctx.db, roots, org?.path ?? null, q.q, after ? { name: after[0], id: after[1] } : null, q.limit);
   const t = await targetLoad(ctx.db);
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;

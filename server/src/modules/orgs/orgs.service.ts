@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Org, OrgList, OrgListQuery } from '@lianxin/contracts';
 import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
@@ -6,7 +7,7 @@ import { isWithin } from '../auth/scope.ts';
 import { readableRoots } from './orgs.policy.ts';
 import { presentOrg } from './orgs.presenter.ts';
 import * as repo from './orgs.repo.ts';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { cursorPart, decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 
 /** Breadcrumbs limited to what the caller may read: a town secretary's trail starts at their town, not the zone. */
 function ancestorsOf(row: repo.OrgRow, roots: string[], names: Map<string, string>): Org['ancestors'] {
@@ -51,7 +52,7 @@ export async function listOrgs(db: Db, grants: Grant[], q: OrgListQuery): Promis
   }
   const parent = await repo.findByCode(db, q.parent, roots);
   if (!parent) throw errors.notFound();
-  const rows = await repo.listChildren(db, q.parent, roots, { limit: q.limit, after: q.cursor ? decodeCursor(q.cursor, (v) => (v.length === 2 && Number.isInteger(v[0]) && typeof v[1] === 'string' && v[1].length <= 40 ? { sortKey: v[0] as number, code: v[1] } : null)) : null });
+  const rows = await repo.listChildren(db, q.parent, roots, { limit: q.limit, after: q.cursor ? decodeCursor(q.cursor, z.tuple([cursorPart.int, cursorPart.text.max(40)]).transform(([sortKey, code]) => ({ sortKey, code }))) : null });
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   return { data: await present(db, page, grants, roots), nextCursor: more ? encodeCursor([page[page.length - 1]!.sort_key, page[page.length - 1]!.code]) : null };

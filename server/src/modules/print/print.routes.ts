@@ -53,6 +53,6 @@ export async function publicCardRoutes(app: FastifyInstance, opts: { db: Db; con
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/cards/:token', {
     config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
-    schema: { tags: ['print'], summary: '联系卡二维码：联户党员的联系方式（无需登录）', params: z.object({ token: cardToken }).strict(), response: { 200: publicCard, 400: errorBody, 404: errorBody, 429: errorBody } },
+    schema: { tags: ['print'], summary: '联系卡二维码：联户党员的联系方式（无需登录）', security: [], params: z.object({ token: cardToken }).strict(), response: { 200: publicCard, 400: errorBody, 404: errorBody, 429: errorBody } },
   }, async (req) => ({ data: await service.publicCard(opts.db, opts.config.keyring, req.params.token) }));
 }

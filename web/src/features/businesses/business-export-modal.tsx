@@ -1,13 +1,14 @@
 import { Alert, Button, Form, Input, Modal } from 'antd';
-import { saveFile } from '../../api/api-client.ts';
+import { startDownload } from '../../api/api-client.ts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { fullExportUrl, type BusinessFilters } from './business-queries.ts';
 
 /**
  * 导出完整号码: the export with full contact phones needs a reason and is audited (server:
- * modules/businesses/businesses.export.ts). Fetched here rather than linked, so a refusal shows as a message instead
- * of a downloaded error body.
+ * modules/businesses/businesses.export.ts). The reason and the permission are checked when the download token is
+ * requested, so a refusal shows here as a message; the file itself then streams as a normal browser download.
  */
-export function BusinessExportModal({ open, url, onClose }: { open: boolean; url: string; onClose: () => void }) {
+export function BusinessExportModal({ open, org, filters, onClose }: { open: boolean; org: string; filters: BusinessFilters; onClose: () => void }) {
   const [form] = Form.useForm<{ reason: string }>();
   const { busy, error, setError, run } = useSubmit('导出失败，请稍后再试');
 
@@ -18,14 +19,7 @@ export function BusinessExportModal({ open, url, onClose }: { open: boolean; url
   }
 
   const onFinish = ({ reason }: { reason: string }) => run(async () => {
-    const res = await fetch(`${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams({ full: 'true', reason: reason.trim() })}`, { credentials: 'same-origin' });
-    if (!res.ok) {
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      throw new Error(body?.error?.message ?? (res.status === 403 ? '没有导出完整号码的权限' : '导出失败，请稍后再试'));
-    }
-    const blob = await res.blob();
-    const name = /filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1];
-    saveFile(blob, name ? decodeURIComponent(name) : '企业商户名单.xlsx');
+    startDownload(await fullExportUrl(org, filters, reason.trim()));
     close();
   });
 

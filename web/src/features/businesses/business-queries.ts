@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import type { Business, BusinessCreate, BusinessKind, BusinessUpdate } from '@lianxin/contracts';
+import type { Business, BusinessCreate, BusinessKind, BusinessUpdate, DownloadTokenResult } from '@lianxin/contracts';
 import { api } from '../../api/api-client.ts';
 import { queryClient } from '../../auth/auth-queries.ts';
 
@@ -32,6 +32,15 @@ export const businessListQuery = (org: string, f: BusinessFilters) =>
 
 /** The masked export of what the list shows (same filters); the browser downloads it with the session cookie. */
 export const exportUrl = (org: string, f: BusinessFilters) => `/api/v1/businesses/export?${filterParams(org, f)}`;
+
+/**
+ * 导出完整号码 in two steps: a POST (CSRF header) with the filters and the reason answers a single-use token valid
+ * 60 s; the browser then downloads with it. A plain link cannot reach a full export (server: lib/download-tokens.ts).
+ */
+export async function fullExportUrl(org: string, f: BusinessFilters, reason: string): Promise<string> {
+  const { data } = await api<DownloadTokenResult>('/api/v1/businesses/export/full', { method: 'POST', body: { ...Object.fromEntries(filterParams(org, f)), reason } });
+  return `/api/v1/businesses/export?${new URLSearchParams({ token: data.token })}`;
+}
 
 /** The enterprises of a village a team can belong to (a village has far fewer than 200). */
 export const enterprisesQuery = (village: string) =>
