@@ -8,3 +8,4 @@ export * from './businesses.ts';
 export * from './text.ts';
 export * from './imports.ts';
 export * from './print.ts';
+export * from './search.ts';

@@ -4,6 +4,8 @@ import { openDatabase } from './db/database.ts';
 import { runMigrations } from './db/migrate.ts';
 import { seedBase } from './seed/index.ts';
 import { generateDemo } from './seed/demo/generate.ts';
+import { fillContactPhoneTails } from './modules/businesses/businesses.service.ts';
+import { fillPhoneTails } from './modules/households/households.service.ts';
 import { failInterruptedJobs, purgeFinishedJobs } from './modules/imports/imports.repo.ts';
 
 /** config → database (embedded or URL) → migrate → first-start seed → buildApp → listen; stops cleanly on signals. */
@@ -55,6 +57,9 @@ async function main(): Promise<void> {
         await generateDemo(database.pool, { scale: 'demo', keyring: config.keyring, log });
       }
     }
+    // Phone tails (search by 尾号) for rows written before migration 0008; every writer stores them since.
+    const tails = await fillPhoneTails(database.db, config.keyring) + await fillContactPhoneTails(database.db, config.keyring);
+    if (tails) log(`stored the phone tail of ${tails} resident(s) and business(es) written before search by tail existed`);
     app = await buildApp({ config, database, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
     const address = await app.listen({ port: config.port, host: config.host });
     log(`ready in ${Date.now() - t0} ms at ${address.replace('0.0.0.0', 'localhost')}  (API docs: /api/docs)`);

@@ -50,4 +50,5 @@ ALTER TABLE "residents" ADD COLUMN "phone_tail" text;--> statement-breakpoint
 CREATE INDEX "businesses_org_address_idx" ON "businesses" USING btree ("org_id","address_key","id");--> statement-breakpoint
 CREATE INDEX "businesses_phone_tail_idx" ON "businesses" USING btree ("contact_phone_tail") WHERE "businesses"."contact_phone_tail" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "households_org_address_idx" ON "households" USING btree ("org_id","address_key","id");--> statement-breakpoint
-CREATE INDEX "residents_phone_tail_idx" ON "residents" USING btree ("phone_tail") WHERE "residents"."phone_tail" IS NOT NULL AND "residents"."left_on" IS NULL;
+CREATE INDEX "residents_phone_tail_idx" ON "residents" USING btree ("phone_tail") WHERE "residents"."phone_tail" IS NOT NULL AND "residents"."left_on" IS NULL;--> statement-breakpoint
+CREATE INDEX "residents_phone_tail_missing_idx" ON "residents" USING btree ("id") WHERE "residents"."phone_tail" IS NULL AND "residents"."phone_enc" IS NOT NULL;

@@ -66,6 +66,8 @@ export const residents = pgTable(
   (t) => [
     index('residents_household_idx').on(t.householdId),
     index('residents_phone_tail_idx').on(t.phoneTail).where(sql`${t.phoneTail} IS NOT NULL AND ${t.leftOn} IS NULL`),
+    // Rows still waiting for their tail (written before it existed): the boot's fill finds them without a scan.
+    index('residents_phone_tail_missing_idx').on(t.id).where(sql`${t.phoneTail} IS NULL AND ${t.phoneEnc} IS NOT NULL`),
     // One living registration per ID number: duplicates are rejected by the database, not only by the service.
     uniqueIndex('residents_id_hash_key').on(t.idNumberHash).where(sql`${t.leftOn} is null`),
   ],

@@ -1,4 +1,4 @@
-import type { Coverage, Link } from '@lianxin/contracts';
+import type { Coverage, Link, SearchMember } from '@lianxin/contracts';
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -155,13 +155,29 @@ export async function unlinked(ctx: Ctx, q: z.infer<typeof unlinkedQuery>) {
   if (!roots.length) throw errors.forbidden('当前角色无权查看住户信息');
   const org = await scopedOrg(ctx, q.org, roots);
   const after = q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? v : null)) : null;
-  const rows = await repo.listUnlinked(ctx.db, roots, org?.path ?? null, q.kind, after ? { sort: after[0] as number, address: after[1] as string, id: after[2] as string } : null, q.limit);
+  const rows = await repo.listUnlinked(ctx.db, roots, org?.path ?? null, q.kind, after ? { sort: after[0] as number, addressKey: after[1] as string, id: after[2] as string } : null, q.limit);
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
   return {
     data: page.map((r) => ({ householdId: r.household_id, businessId: r.business_id, kind: r.kind, name: r.name, address: r.address, orgCode: r.org_code, orgName: r.org_name, gridCode: r.grid_code })),
-    nextCursor: more && last ? encodeCursor([last.org_sort, last.address, last.household_id ?? last.business_id]) : null,
+    nextCursor: more && last ? encodeCursor([last.org_sort, last.address_key, last.household_id ?? last.business_id]) : null,
+  };
+}
+
+/**
+ * Members and helpers for the header's search, by name, for the roles that read member lists (links.policy); null for
+ * the others. Letters alone (pinyin initials) match no one: people carry no initials yet.
+ */
+export async function searchMembers(ctx: Ctx, q: string, limit: number): Promise<{ items: SearchMember[]; more: boolean } | null> {
+  const roots = readRoots(ctx.grants);
+  if (!roots.length) return null;
+  const name = q.normalize('NFKC').trim();
+  if (/^[a-zA-Z]+$/.test(name)) return { items: [], more: false };
+  const rows = await repo.membersWithLoad(ctx.db, roots, null, name, null, limit);
+  return {
+    items: rows.slice(0, limit).map((r) => ({ id: r.id, name: r.name, kind: r.kind, orgCode: r.org_code, orgName: r.org_name, load: r.load })),
+    more: rows.length > limit,
   };
 }
 
@@ -201,7 +217,7 @@ export async function suggest(ctx: Ctx, code: string) {
     .sort((a, b) => load.get(a.id)! - load.get(b.id)! || a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id))[0];
   const out = [];
   let unassigned = 0;
-  const ordered = [...households].sort((a, b) => a.org_sort - b.org_sort || (a.grid_code ?? '').localeCompare(b.grid_code ?? '') || a.address.localeCompare(b.address) || a.household_id!.localeCompare(b.household_id!));
+  const ordered = [...households].sort((a, b) => a.org_sort - b.org_sort || (a.grid_code ?? '').localeCompare(b.grid_code ?? '') || (a.address_key < b.address_key ? -1 : a.address_key > b.address_key ? 1 : 0) || a.household_id!.localeCompare(b.household_id!));
   for (const h of ordered) {
     const village = byVillage.get(h.org_id) ?? [];
     const sameGrid = h.grid_id ? pick(village.filter((p) => p.grid_id === h.grid_id)) : undefined;
