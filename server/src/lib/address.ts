@@ -1,11 +1,12 @@
 /**
  * Addresses as people read them. `normalizeAddress` is what search compares ("1组10号", "1组 10号", "１组１０号" and
- * "一组十号" are one address); `addressSortKey` orders them by number value (1号 < 2号 < 10号) and puts 三组 with 3组.
+ * "一组十号" are one address) and what lists sort by, with numbers compared by value (1号 < 2号 < 10号), so 三组 sorts
+ * with 3组.
  *
- * The database derives the same two values (SQL functions `lx_address_norm` / `lx_address_key`, migration
- * 0008_address_search) into stored generated columns of households and businesses, so every writer — forms, imports,
- * seeds — gets them without code. Both implementations run over one table of cases in address.test.ts: change them
- * together.
+ * The database derives the same value (SQL function `lx_address_norm`, migration 0008_address_search) into a stored
+ * generated column `address_norm` of households and businesses, so every writer — forms, imports, seeds — gets it
+ * without code; the column's collation `lx_natural` (ICU, numeric) gives the order, and an index (org, address_norm,
+ * id) serves keyset paging. Both implementations run over one table of cases in address.test.ts: change them together.
  */
 
 /** Units a Chinese numeral is read before as a number: 三组, 十一号, 二排, 五栋, 二单元, 三楼… (not 路: 五一路 is a name). */
@@ -38,11 +39,9 @@ export function normalizeAddress(text: string): string {
     .replace(NUMERAL_RUN, chineseNumeral);
 }
 
-/**
- * A btree-ordered key: every run of digits left-padded to 10 places, so text order is number order (1组 9号 before
- * 1组 10号). Written as the two replacements the SQL function makes, so both agree even on odd input (runs longer than
- * 10 digits keep their zeros in front and sort before shorter ones — no address has such a number).
- */
-export function addressSortKey(text: string): string {
-  return normalizeAddress(text).replace(/([0-9]+)/g, '0000000000$1').replace(/0*([0-9]{10})(?![0-9])/g, '$1');
+const natural = new Intl.Collator('und', { numeric: true });
+
+/** Order of two normalized addresses in memory, as the database's lx_natural collation orders them (ICU, numeric). */
+export function compareAddresses(a: string, b: string): number {
+  return natural.compare(a, b);
 }

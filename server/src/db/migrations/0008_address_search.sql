@@ -1,11 +1,11 @@
 -- Addresses as people read them (server/src/lib/address.ts is the same rule in TypeScript; address.test.ts runs both
 -- over one table of cases).
 -- NFKC (full width → half width), no whitespace, ASCII lower case, Chinese numerals before a unit → Arabic digits
--- (三 → 3, 十一 → 11, 一百零五 → 105; without 十/百 digit by digit: 一〇五 → 105).
+-- (三 → 3, 十一 → 11, 一百零五 → 105; without 十/百 digit by digit: 一〇五 → 105). Cheap steps first: most addresses are
+-- already NFKC and have Arabic numbers, and the function runs for every row an import writes.
 CREATE FUNCTION lx_address_norm(s text) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
-  t text := translate(regexp_replace(normalize(s, NFKC), '[ \t\n\r\f\v]', '', 'g'),
-                      'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz');
+  t text := lower(translate(CASE WHEN s IS NFKC NORMALIZED THEN s ELSE normalize(s, NFKC) END, E' \t\n\r\f\v', '') COLLATE "C");
   m text[];
   res text := '';
   total int;
@@ -37,18 +37,15 @@ BEGIN
   RETURN res || t;
 END;
 $$;--> statement-breakpoint
--- Sort key: every digit run left-padded to 10 places, so a btree (in "C" order) puts 1组 9号 before 1组 10号.
-CREATE FUNCTION lx_address_key(s text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  RETURN regexp_replace(regexp_replace(lx_address_norm(s), '([0-9]+)', '0000000000\1', 'g'),
-                        '0*([0-9]{10})(?![0-9])', '\1', 'g');--> statement-breakpoint
-ALTER TABLE "businesses" ADD COLUMN "address_norm" text GENERATED ALWAYS AS (lx_address_norm(address)) STORED NOT NULL;--> statement-breakpoint
-ALTER TABLE "businesses" ADD COLUMN "address_key" text COLLATE "C" GENERATED ALWAYS AS (lx_address_key(address)) STORED NOT NULL;--> statement-breakpoint
+-- Order as people read: ICU's numeric collation compares digit runs by value (1组 9号 < 1组 10号 < 1组 19号); on the
+-- normalized address, 三组 sorts with 3组. Both engines ship ICU (PostgreSQL 15 from Debian, embedded 18).
+CREATE COLLATION lx_natural (provider = icu, locale = 'und-u-kn-true');--> statement-breakpoint
+ALTER TABLE "businesses" ADD COLUMN "address_norm" text COLLATE lx_natural GENERATED ALWAYS AS (lx_address_norm(address)) STORED NOT NULL;--> statement-breakpoint
 ALTER TABLE "businesses" ADD COLUMN "contact_phone_tail" text;--> statement-breakpoint
-ALTER TABLE "households" ADD COLUMN "address_norm" text GENERATED ALWAYS AS (lx_address_norm(address)) STORED NOT NULL;--> statement-breakpoint
-ALTER TABLE "households" ADD COLUMN "address_key" text COLLATE "C" GENERATED ALWAYS AS (lx_address_key(address)) STORED NOT NULL;--> statement-breakpoint
+ALTER TABLE "households" ADD COLUMN "address_norm" text COLLATE lx_natural GENERATED ALWAYS AS (lx_address_norm(address)) STORED NOT NULL;--> statement-breakpoint
 ALTER TABLE "residents" ADD COLUMN "phone_tail" text;--> statement-breakpoint
-CREATE INDEX "businesses_org_address_idx" ON "businesses" USING btree ("org_id","address_key","id");--> statement-breakpoint
+CREATE INDEX "businesses_org_address_idx" ON "businesses" USING btree ("org_id","address_norm","id");--> statement-breakpoint
 CREATE INDEX "businesses_phone_tail_idx" ON "businesses" USING btree ("contact_phone_tail") WHERE "businesses"."contact_phone_tail" IS NOT NULL;--> statement-breakpoint
-CREATE INDEX "households_org_address_idx" ON "households" USING btree ("org_id","address_key","id");--> statement-breakpoint
+CREATE INDEX "households_org_address_idx" ON "households" USING btree ("org_id","address_norm","id");--> statement-breakpoint
 CREATE INDEX "residents_phone_tail_idx" ON "residents" USING btree ("phone_tail") WHERE "residents"."phone_tail" IS NOT NULL AND "residents"."left_on" IS NULL;--> statement-breakpoint
 CREATE INDEX "residents_phone_tail_missing_idx" ON "residents" USING btree ("id") WHERE "residents"."phone_tail" IS NULL AND "residents"."phone_enc" IS NOT NULL;

@@ -14,9 +14,11 @@ export const households = pgTable(
     orgId: uuid('org_id').notNull().references(() => orgs.id),
     gridId: uuid('grid_id').references(() => orgs.id),
     address: text('address').notNull(),
-    /** Search and sort forms of the address (lib/address.ts; SQL functions in migration 0008), derived by the database. */
+    /**
+     * The address as search compares it (lib/address.ts; SQL function lx_address_norm in migration 0008), derived by
+     * the database; in collation lx_natural (ICU numeric), so ordering by it reads 1号, 2号, 10号 and 三组 with 3组.
+     */
     addressNorm: text('address_norm').notNull().generatedAlwaysAs(sql`lx_address_norm(address)`),
-    addressKey: text('address_key').notNull().generatedAlwaysAs(sql`lx_address_key(address)`),
     headName: text('head_name').notNull(),
     /** Lowercase pinyin initials of the head's name, for "wjg" → 王建国. */
     headInitials: text('head_initials').notNull().default(''),
@@ -33,7 +35,7 @@ export const households = pgTable(
     index('households_tags_idx').using('gin', t.tags),
     index('households_initials_idx').on(t.headInitials.op('text_pattern_ops')),
     // Lists sort by village, then address as people read it (keyset paging on the same key).
-    index('households_org_address_idx').on(t.orgId, t.addressKey, t.id),
+    index('households_org_address_idx').on(t.orgId, t.addressNorm, t.id),
   ],
 );
 
@@ -96,7 +98,6 @@ export const businesses = pgTable(
     nameInitials: text('name_initials').notNull().default(''),
     address: text('address').notNull(),
     addressNorm: text('address_norm').notNull().generatedAlwaysAs(sql`lx_address_norm(address)`),
-    addressKey: text('address_key').notNull().generatedAlwaysAs(sql`lx_address_key(address)`),
     /** 统一社会信用代码 (GB 32100), public business data. */
     creditCode: text('credit_code'),
     contactName: text('contact_name'),
@@ -111,7 +112,7 @@ export const businesses = pgTable(
   },
   (t) => [
     index('businesses_org_idx').on(t.orgId, t.kind),
-    index('businesses_org_address_idx').on(t.orgId, t.addressKey, t.id),
+    index('businesses_org_address_idx').on(t.orgId, t.addressNorm, t.id),
     index('businesses_phone_tail_idx').on(t.contactPhoneTail).where(sql`${t.contactPhoneTail} IS NOT NULL`),
     // One live registration per credit code, enforced by the database: the service's advisory lock serializes its own
     // check-then-insert, but an import's merge inserts thousands of codes at once and cannot hold a lock per code.

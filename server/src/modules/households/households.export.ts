@@ -91,7 +91,7 @@ export async function exportHouseholds(ctx: Ctx, q: ExportQuery): Promise<{ stre
         }
         if (rows.length <= BATCH) break;
         const last = page[page.length - 1]!;
-        after = { sort: last.org_sort, addressKey: last.address_key, id: last.id };
+        after = { sort: last.org_sort, addressNorm: last.address_norm, id: last.id };
       }
       // Audited before the last bytes go out, so a finished download always has its audit event.
       await appendAudit(ctx.db, ctx.req, { action: 'household.export', entityType: 'household', after: { ...filters, reason: q.reason ?? null, households, residents } });

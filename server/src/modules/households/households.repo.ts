@@ -14,8 +14,8 @@ export type HouseholdRow = {
   grid_code: string | null;
   grid_name: string | null;
   address: string;
-  /** Natural sort key of the address (lib/address.ts); lists and their cursors order by it. */
-  address_key: string;
+  /** The normalized address (lib/address.ts) in collation lx_natural: lists and their cursors order by it. */
+  address_norm: string;
   head_name: string;
   tags: string[];
   away: boolean;
@@ -53,7 +53,7 @@ function visible(reader: Reader): SQL {
 
 const selectHousehold = sql`
   SELECT h.id, h.org_id, o.code AS org_code, o.short_name AS org_name, o.path AS org_path, o.sort_key AS org_sort,
-         g.code AS grid_code, g.short_name AS grid_name, h.address, h.address_key, h.head_name, h.tags, h.away, h.synthetic,
+         g.code AS grid_code, g.short_name AS grid_name, h.address, h.address_norm, h.head_name, h.tags, h.away, h.synthetic,
          (SELECT count(*) FROM residents r WHERE r.household_id = h.id AND r.left_on IS NULL)::int AS resident_count
   FROM households h
   JOIN orgs o ON o.id = h.org_id
@@ -68,7 +68,7 @@ export interface ListFilter {
   away?: boolean;
   unlinked?: boolean;
   memberId?: string;
-  after?: { sort: number; addressKey: string; id: string } | null;
+  after?: { sort: number; addressNorm: string; id: string } | null;
   limit: number;
 }
 
@@ -102,10 +102,10 @@ export async function listHouseholds(db: Db, f: ListFilter): Promise<HouseholdRo
   const activePrimary = sql`SELECT 1 FROM links l WHERE l.household_id = h.id AND l.role = 'primary' AND l.ends_on IS NULL`;
   if (f.unlinked !== undefined) where.push(f.unlinked ? sql`NOT EXISTS (${activePrimary})` : sql`EXISTS (${activePrimary})`);
   if (f.memberId) where.push(sql`EXISTS (SELECT 1 FROM links l WHERE l.household_id = h.id AND l.person_id = ${f.memberId} AND l.ends_on IS NULL)`);
-  if (f.after) where.push(sql`(o.sort_key, h.address_key, h.id) > (${f.after.sort}, ${f.after.addressKey}, ${f.after.id}::uuid)`);
+  if (f.after) where.push(sql`(o.sort_key, h.address_norm, h.id) > (${f.after.sort}, ${f.after.addressNorm}, ${f.after.id}::uuid)`);
   const { rows } = await db.execute<HouseholdRow>(sql`${selectHousehold}
     WHERE ${sql.join(where, sql` AND `)}
-    ORDER BY o.sort_key, h.address_key, h.id
+    ORDER BY o.sort_key, h.address_norm, h.id
     LIMIT ${f.limit + 1}`);
   return rows;
 }
@@ -216,7 +216,7 @@ export async function searchHouseholds(db: Db, reader: Reader, q: string, limit:
                       ORDER BY r.name LIMIT 1) END AS resident_name
     FROM households h JOIN orgs o ON o.id = h.org_id
     WHERE h.removed_at IS NULL AND ${visible(reader)} AND ${householdMatch(q)}
-    ORDER BY (h.head_name = ${compact}) DESC, o.sort_key, h.address_key, h.id
+    ORDER BY (h.head_name = ${compact}) DESC, o.sort_key, h.address_norm, h.id
     LIMIT ${limit + 1}`);
   return rows;
 }

@@ -60,11 +60,11 @@ export async function list(ctx: Ctx, q: HouseholdListQuery): Promise<HouseholdLi
   const rows = await repo.listHouseholds(ctx.db, {
     reader: rd, orgPath, q: q.q, tag: q.tag, gridCode: q.grid, away: q.away === undefined ? undefined : q.away === 'true',
     unlinked: q.unlinked === undefined ? undefined : q.unlinked === 'true', memberId: q.member,
-    after: q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? { sort: v[0] as number, addressKey: v[1], id: v[2] } : null)) : null, limit: q.limit,
+    after: q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? { sort: v[0] as number, addressNorm: v[1], id: v[2] } : null)) : null, limit: q.limit,
   });
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
-  return { data: page.map((r) => presentSummary(r, ctx.grants)), nextCursor: more ? encodeCursor([page[page.length - 1]!.org_sort, page[page.length - 1]!.address_key, page[page.length - 1]!.id]) : null };
+  return { data: page.map((r) => presentSummary(r, ctx.grants)), nextCursor: more ? encodeCursor([page[page.length - 1]!.org_sort, page[page.length - 1]!.address_norm, page[page.length - 1]!.id]) : null };
 }
 
 async function load(ctx: Ctx, id: string): Promise<repo.HouseholdRow> {

@@ -78,28 +78,28 @@ export async function endLink(db: Db, id: string, on: string, reason: string): P
 
 export type UnlinkedRow = {
   household_id: string | null; business_id: string | null; kind: 'household' | 'enterprise' | 'shop' | 'team';
-  name: string; address: string; address_key: string; org_code: string; org_name: string; org_id: string; org_sort: number; grid_code: string | null; grid_id: string | null;
+  name: string; address: string; address_norm: string; org_code: string; org_name: string; org_id: string; org_sort: number; grid_code: string | null; grid_id: string | null;
 };
 
 export async function listUnlinked(db: Db, roots: string[], orgPath: string | null, kind: string | undefined,
-  after: { sort: number; addressKey: string; id: string } | null, limit: number): Promise<UnlinkedRow[]> {
+  after: { sort: number; addressNorm: string; id: string } | null, limit: number): Promise<UnlinkedRow[]> {
   const scope = sql`(${underAny(sql`o.path`, roots)}) ${orgPath ? sql`AND (o.path = ${orgPath} OR o.path LIKE ${likePrefix(orgPath)})` : sql``}`;
   const hh = sql`
-    SELECT h.id AS household_id, NULL::uuid AS business_id, 'household' AS kind, h.head_name || '户' AS name, h.address, h.address_key,
+    SELECT h.id AS household_id, NULL::uuid AS business_id, 'household' AS kind, h.head_name || '户' AS name, h.address, h.address_norm,
            o.code AS org_code, o.short_name AS org_name, o.id AS org_id, o.sort_key AS org_sort, g.code AS grid_code, h.grid_id
     FROM households h JOIN orgs o ON o.id = h.org_id LEFT JOIN orgs g ON g.id = h.grid_id
     WHERE h.removed_at IS NULL AND ${scope}
       AND NOT EXISTS (SELECT 1 FROM links l WHERE l.household_id = h.id AND l.role = 'primary' AND l.ends_on IS NULL)`;
   const bz = sql`
-    SELECT NULL::uuid, b.id, b.kind, b.name, b.address, b.address_key, o.code, o.short_name, o.id, o.sort_key, g.code, b.grid_id
+    SELECT NULL::uuid, b.id, b.kind, b.name, b.address, b.address_norm, o.code, o.short_name, o.id, o.sort_key, g.code, b.grid_id
     FROM businesses b JOIN orgs o ON o.id = b.org_id LEFT JOIN orgs g ON g.id = b.grid_id
     WHERE b.removed_at IS NULL AND ${scope} ${kind ? sql`AND b.kind = ${kind}` : sql``}
       AND NOT EXISTS (SELECT 1 FROM links l WHERE l.business_id = b.id AND l.role = 'primary' AND l.ends_on IS NULL)`;
   const union = kind === 'household' ? hh : kind ? bz : sql`${hh} UNION ALL ${bz}`;
   const { rows } = await db.execute<UnlinkedRow>(sql`
     SELECT * FROM (${union}) u
-    ${after ? sql`WHERE (u.org_sort, u.address_key, coalesce(u.household_id, u.business_id)) > (${after.sort}, ${after.addressKey}, ${after.id}::uuid)` : sql``}
-    ORDER BY u.org_sort, u.address_key, coalesce(u.household_id, u.business_id) LIMIT ${limit + 1}`);
+    ${after ? sql`WHERE (u.org_sort, u.address_norm, coalesce(u.household_id, u.business_id)) > (${after.sort}, ${after.addressNorm}, ${after.id}::uuid)` : sql``}
+    ORDER BY u.org_sort, u.address_norm, coalesce(u.household_id, u.business_id) LIMIT ${limit + 1}`);
   return rows;
 }
 

@@ -13,6 +13,7 @@ import { coverageOf, recomputeCoverage, targetLoad } from './coverage.repo.ts';
 import { assertWrite, coverageRoots, readRoots } from './links.policy.ts';
 import { loadStatus, presentCoverage, presentLink } from './links.presenter.ts';
 import * as repo from './links.repo.ts';
+import { compareAddresses } from '../../lib/address.ts';
 import { decodeCursor, encodeCursor, isUuid } from '../../lib/cursor.ts';
 
 export interface Ctx { db: Db; grants: Grant[]; req: FastifyRequest }
@@ -155,13 +156,13 @@ export async function unlinked(ctx: Ctx, q: z.infer<typeof unlinkedQuery>) {
   if (!roots.length) throw errors.forbidden('当前角色无权查看住户信息');
   const org = await scopedOrg(ctx, q.org, roots);
   const after = q.cursor ? decodeCursor(q.cursor, (v) => (Number.isInteger(v[0]) && typeof v[1] === 'string' && isUuid(v[2]) ? v : null)) : null;
-  const rows = await repo.listUnlinked(ctx.db, roots, org?.path ?? null, q.kind, after ? { sort: after[0] as number, addressKey: after[1] as string, id: after[2] as string } : null, q.limit);
+  const rows = await repo.listUnlinked(ctx.db, roots, org?.path ?? null, q.kind, after ? { sort: after[0] as number, addressNorm: after[1] as string, id: after[2] as string } : null, q.limit);
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
   return {
     data: page.map((r) => ({ householdId: r.household_id, businessId: r.business_id, kind: r.kind, name: r.name, address: r.address, orgCode: r.org_code, orgName: r.org_name, gridCode: r.grid_code })),
-    nextCursor: more && last ? encodeCursor([last.org_sort, last.address_key, last.household_id ?? last.business_id]) : null,
+    nextCursor: more && last ? encodeCursor([last.org_sort, last.address_norm, last.household_id ?? last.business_id]) : null,
   };
 }
 
@@ -217,7 +218,7 @@ export async function suggest(ctx: Ctx, code: string) {
     .sort((a, b) => load.get(a.id)! - load.get(b.id)! || a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id))[0];
   const out = [];
   let unassigned = 0;
-  const ordered = [...households].sort((a, b) => a.org_sort - b.org_sort || (a.grid_code ?? '').localeCompare(b.grid_code ?? '') || (a.address_key < b.address_key ? -1 : a.address_key > b.address_key ? 1 : 0) || a.household_id!.localeCompare(b.household_id!));
+  const ordered = [...households].sort((a, b) => a.org_sort - b.org_sort || (a.grid_code ?? '').localeCompare(b.grid_code ?? '') || compareAddresses(a.address_norm, b.address_norm) || a.household_id!.localeCompare(b.household_id!));
   for (const h of ordered) {
     const village = byVillage.get(h.org_id) ?? [];
     const sameGrid = h.grid_id ? pick(village.filter((p) => p.grid_id === h.grid_id)) : undefined;
