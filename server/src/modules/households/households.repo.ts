@@ -76,20 +76,24 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
 /**
  * What a household search text matches, for the list's 搜索 and the header's search alike: letters are the head's
- * pinyin initials ("ngn" → 聂刚宁); otherwise the head's or any living resident's name, the address compared in its
- * normalized form ("1组10号" = "1组 10号" = "一组十号"), and four digits also a resident's phone tail.
- * Name and tail lookups are uncorrelated IN subqueries, so PostgreSQL reads residents once (hashed), not per household.
+ * pinyin initials ("ngn" → 聂刚宁); digits and signs the address compared in its normalized form ("1组10号" = "1组 10号"
+ * = "一组十号") and, for exactly four digits, a resident's phone tail; any other text also the head's or any living
+ * resident's name (names hold no digits: a digits-only text skips the scan of residents' names). Name and tail lookups
+ * are uncorrelated IN subqueries, so PostgreSQL reads residents once (hashed), not per household.
  */
 export function householdMatch(q: string): SQL {
   const compact = q.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
   if (/^[a-z]+$/.test(compact)) return sql`h.head_initials LIKE ${likeEscape(compact) + '%'}`;
   const name = '%' + likeEscape(compact) + '%';
-  const address = '%' + likeEscape(normalizeAddress(q)) + '%';
-  const tail = /^[0-9]{4}$/.test(compact)
-    ? sql` OR h.id IN (SELECT r.household_id FROM residents r WHERE r.phone_tail = ${compact} AND r.left_on IS NULL)`
-    : sql``;
-  return sql`(h.head_name LIKE ${name} OR h.address_norm LIKE ${address}
-    OR h.id IN (SELECT r.household_id FROM residents r WHERE r.name LIKE ${name} AND r.left_on IS NULL)${tail})`;
+  const or: SQL[] = [sql`h.address_norm LIKE ${'%' + likeEscape(normalizeAddress(q)) + '%'}`];
+  if (/[^0-9a-z\p{P}\p{S}]/u.test(compact)) {
+    or.push(sql`h.head_name LIKE ${name}`,
+      sql`h.id IN (SELECT r.household_id FROM residents r WHERE r.name LIKE ${name} AND r.left_on IS NULL)`);
+  }
+  if (/^[0-9]{4}$/.test(compact)) {
+    or.push(sql`h.id IN (SELECT r.household_id FROM residents r WHERE r.phone_tail = ${compact} AND r.left_on IS NULL)`);
+  }
+  return sql`(${sql.join(or, sql` OR `)})`;
 }
 
 export async function listHouseholds(db: Db, f: ListFilter): Promise<HouseholdRow[]> {
@@ -201,22 +205,25 @@ export type HouseholdHit = {
 export async function searchHouseholds(db: Db, reader: Reader, q: string, limit: number): Promise<HouseholdHit[]> {
   const compact = q.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
   const name = '%' + likeEscape(compact) + '%';
-  const address = '%' + likeEscape(normalizeAddress(q)) + '%';
   const initials = /^[a-z]+$/.test(compact);
+  // Why each matched is worked out for the page of results only, after the sort and limit (not for every match).
   const { rows } = await db.execute<HouseholdHit>(sql`
-    SELECT h.id, h.head_name, h.address, o.code AS org_code, o.short_name AS org_name,
+    SELECT h.id, h.head_name, h.address, h.org_code, h.org_name,
            CASE WHEN ${initials} THEN 'initials'
                 WHEN h.head_name LIKE ${name} THEN 'name'
-                WHEN h.address_norm LIKE ${address} THEN 'address'
+                WHEN h.address_norm LIKE ${'%' + likeEscape(normalizeAddress(q)) + '%'} THEN 'address'
                 WHEN EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.left_on IS NULL AND r.name LIKE ${name})
                   THEN 'resident'
                 ELSE 'phone' END AS match,
            CASE WHEN ${initials} OR h.head_name LIKE ${name} THEN NULL
                 ELSE (SELECT r.name FROM residents r WHERE r.household_id = h.id AND r.left_on IS NULL AND r.name LIKE ${name}
                       ORDER BY r.name LIMIT 1) END AS resident_name
-    FROM households h JOIN orgs o ON o.id = h.org_id
-    WHERE h.removed_at IS NULL AND ${visible(reader)} AND ${householdMatch(q)}
-    ORDER BY (h.head_name = ${compact}) DESC, o.sort_key, h.address_norm, h.id
-    LIMIT ${limit + 1}`);
+    FROM (
+      SELECT h.id, h.head_name, h.address, h.address_norm, o.code AS org_code, o.short_name AS org_name, o.sort_key
+      FROM households h JOIN orgs o ON o.id = h.org_id
+      WHERE h.removed_at IS NULL AND ${visible(reader)} AND ${householdMatch(q)}
+      ORDER BY (h.head_name = ${compact}) DESC, o.sort_key, h.address_norm, h.id
+      LIMIT ${limit + 1}) h
+    ORDER BY (h.head_name = ${compact}) DESC, h.sort_key, h.address_norm, h.id`);
   return rows;
 }
