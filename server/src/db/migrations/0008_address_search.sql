@@ -40,10 +40,12 @@ $$;--> statement-breakpoint
 -- Order as people read: ICU's numeric collation compares digit runs by value (1组 9号 < 1组 10号 < 1组 19号); on the
 -- normalized address, 三组 sorts with 3组. Both engines ship ICU (PostgreSQL 15 from Debian, embedded 18).
 CREATE COLLATION lx_natural (provider = icu, locale = 'und-u-kn-true');--> statement-breakpoint
+ALTER TABLE "people" ADD COLUMN "name_initials" text;--> statement-breakpoint
 ALTER TABLE "businesses" ADD COLUMN "address_norm" text COLLATE lx_natural GENERATED ALWAYS AS (lx_address_norm(address)) STORED NOT NULL;--> statement-breakpoint
 ALTER TABLE "businesses" ADD COLUMN "contact_phone_tail" text;--> statement-breakpoint
 ALTER TABLE "households" ADD COLUMN "address_norm" text COLLATE lx_natural GENERATED ALWAYS AS (lx_address_norm(address)) STORED NOT NULL;--> statement-breakpoint
 ALTER TABLE "residents" ADD COLUMN "phone_tail" text;--> statement-breakpoint
+CREATE INDEX "people_initials_idx" ON "people" USING btree ("name_initials" text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "businesses_org_address_idx" ON "businesses" USING btree ("org_id","address_norm","id");--> statement-breakpoint
 CREATE INDEX "businesses_phone_tail_idx" ON "businesses" USING btree ("contact_phone_tail") WHERE "businesses"."contact_phone_tail" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "households_org_address_idx" ON "households" USING btree ("org_id","address_norm","id");--> statement-breakpoint

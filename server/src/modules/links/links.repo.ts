@@ -108,7 +108,10 @@ export type MemberLoadRow = { id: string; name: string; kind: 'member' | 'helper
 /** Members (and helpers) with their current primary household load and the grid most of their households are in. */
 export async function membersWithLoad(db: Db, roots: string[], orgPath: string | null, q: string | undefined,
   after: { name: string; id: string } | null, limit: number | null): Promise<MemberLoadRow[]> {
-  const like = q ? '%' + q.replace(/[\\%_]/g, (c) => '\\' + c) + '%' : null;
+  // Letters alone are pinyin initials ("lxy" → 李秀英), as for households; anything else part of the name.
+  const byInitials = q !== undefined && /^[a-zA-Z]+$/.test(q);
+  const escaped = q?.replace(/[\\%_]/g, (c) => '\\' + c);
+  const like = escaped ? (byInitials ? escaped.toLowerCase() + '%' : '%' + escaped + '%') : null;
   const { rows } = await db.execute<MemberLoadRow>(sql`
     SELECT p.id, p.name, p.kind, o.code AS org_code, o.short_name AS org_name, o.id AS org_id,
            (SELECT count(*) FROM links l WHERE l.person_id = p.id AND l.role = 'primary' AND l.ends_on IS NULL AND l.household_id IS NOT NULL)::int AS load,
@@ -117,7 +120,7 @@ export async function membersWithLoad(db: Db, roots: string[], orgPath: string |
             GROUP BY h.grid_id ORDER BY count(*) DESC, h.grid_id LIMIT 1) AS grid_id
     FROM people p JOIN orgs o ON o.id = p.org_id
     WHERE (${underAny(sql`o.path`, roots)}) ${orgPath ? sql`AND (o.path = ${orgPath} OR o.path LIKE ${likePrefix(orgPath)})` : sql``}
-      ${like ? sql`AND p.name LIKE ${like}` : sql``}
+      ${like ? (byInitials ? sql`AND p.name_initials LIKE ${like}` : sql`AND p.name LIKE ${like}`) : sql``}
       ${after ? sql`AND (p.name, p.id) > (${after.name}, ${after.id}::uuid)` : sql``}
     ORDER BY p.name, p.id ${limit ? sql`LIMIT ${limit + 1}` : sql``}`);
   return rows;
@@ -127,4 +130,18 @@ export async function orgByCode(db: Db, code: string): Promise<{ id: string; pat
   const { rows } = await db.execute<{ id: string; path: string; level: string; code: string; name: string }>(sql`
     SELECT id, path, level, code, short_name AS name FROM orgs WHERE code = ${code} AND valid_to IS NULL`);
   return rows[0] ?? null;
+}
+
+/** People written before name_initials existed (filled at boot: pinyin is computed in the app, not the database). */
+export async function peopleMissingInitials(db: Db, limit: number): Promise<{ id: string; name: string }[]> {
+  const { rows } = await db.execute<{ id: string; name: string }>(sql`
+    SELECT id, name FROM people WHERE name_initials IS NULL ORDER BY id LIMIT ${limit}`);
+  return rows;
+}
+
+export async function setNameInitials(db: Db, rows: { id: string; initials: string }[]): Promise<void> {
+  await db.execute(sql`
+    UPDATE people p SET name_initials = x.initials
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id uuid, initials text)
+    WHERE p.id = x.id`);
 }

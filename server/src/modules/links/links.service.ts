@@ -14,6 +14,7 @@ import { assertWrite, coverageRoots, readRoots } from './links.policy.ts';
 import { loadStatus, presentCoverage, presentLink } from './links.presenter.ts';
 import * as repo from './links.repo.ts';
 import { compareAddresses } from '../../lib/address.ts';
+import { initials } from '../../lib/pinyin.ts';
 import { decodeCursor, encodeCursor, isUuid } from '../../lib/cursor.ts';
 
 export interface Ctx { db: Db; grants: Grant[]; req: FastifyRequest }
@@ -167,14 +168,13 @@ export async function unlinked(ctx: Ctx, q: z.infer<typeof unlinkedQuery>) {
 }
 
 /**
- * Members and helpers for the header's search, by name, for the roles that read member lists (links.policy); null for
- * the others. Letters alone (pinyin initials) match no one: people carry no initials yet.
+ * Members and helpers for the header's search, by name or pinyin initials, for the roles that read member lists
+ * (links.policy); null for the others.
  */
 export async function searchMembers(ctx: Ctx, q: string, limit: number): Promise<{ items: SearchMember[]; more: boolean } | null> {
   const roots = readRoots(ctx.grants);
   if (!roots.length) return null;
   const name = q.normalize('NFKC').trim();
-  if (/^[a-zA-Z]+$/.test(name)) return { items: [], more: false };
   const rows = await repo.membersWithLoad(ctx.db, roots, null, name, null, limit);
   return {
     items: rows.slice(0, limit).map((r) => ({ id: r.id, name: r.name, kind: r.kind, orgCode: r.org_code, orgName: r.org_name, load: r.load })),
@@ -228,4 +228,15 @@ export async function suggest(ctx: Ctx, code: string) {
     out.push({ personId: chosen.id, personName: chosen.name, householdId: h.household_id, businessId: null, constituentName: h.name, orgCode: h.org_code, gridCode: h.grid_code, reason: sameGrid ? 'same_grid' as const : 'same_village' as const });
   }
   return { suggestions: out, unassigned, target: t };
+}
+
+/** Fills people.name_initials for people written before it existed (every writer stores it since); at boot. */
+export async function fillNameInitials(db: Db): Promise<number> {
+  let n = 0;
+  for (;;) {
+    const rows = await repo.peopleMissingInitials(db, 1000);
+    if (!rows.length) return n;
+    await repo.setNameInitials(db, rows.map((r) => ({ id: r.id, initials: initials(r.name) })));
+    n += rows.length;
+  }
 }

@@ -4,6 +4,7 @@ import { login, setupTestApp, type Session, type TestApp } from '../../../test/a
 import { householdBody, residentBody } from '../../../test/factories.ts';
 import { encrypt } from '../../lib/crypto.ts';
 import { fillPhoneTails } from '../households/households.service.ts';
+import { fillNameInitials } from '../links/links.service.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};
@@ -96,8 +97,10 @@ describe('GET /api/v1/search', () => {
     expect((await search('secretary', '聂记')).json().data.businesses.items).toEqual([expect.objectContaining({ id: shop, match: 'name' })]);
     expect(ids((await search('secretary', 'njss')).json().data.businesses)).toEqual([shop]);
     expect((await search('secretary', '2468')).json().data.businesses.items).toEqual([expect.objectContaining({ id: shop, match: 'phone' })]);
-    const member = (await search('secretary', '李秀英')).json().data.members.items;
-    expect(member).toEqual([expect.objectContaining({ name: '李秀英', kind: 'member', orgCode: own, load: expect.any(Number) })]);
+    for (const q of ['李秀英', 'lxy']) {
+      const member = (await search('secretary', q)).json().data.members.items;
+      expect(member, q).toEqual([expect.objectContaining({ name: '李秀英', kind: 'member', orgCode: own, load: expect.any(Number) })]);
+    }
   });
 
   it('keeps to the caller\'s scope: a secretary never sees another village\'s households; the office sees both', async () => {
@@ -138,6 +141,13 @@ describe('GET /api/v1/search', () => {
       expect(res.json().error.id).toBe('validation_error');
     }
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/search?q=a' })).statusCode).toBe(401);
+  });
+
+  it('fills the pinyin initials of people written before they existed, so they are found by them too', async () => {
+    await t.database.db.execute(sql`UPDATE people SET name_initials = NULL WHERE name = '李秀英'`);
+    expect((await search('secretary', 'lxy')).json().data.members.items).toEqual([]);
+    expect(await fillNameInitials(t.database.db)).toBeGreaterThanOrEqual(1);
+    expect((await search('secretary', 'lxy')).json().data.members.items.map((m: { name: string }) => m.name)).toEqual(['李秀英']);
   });
 
   it('fills the phone tail of residents written before it existed, so they are found by it too', async () => {

@@ -436,7 +436,7 @@ function hasLeftBehindChild(m: Person[]): boolean {
 class Writer {
   private hh = cols(7);
   private res = cols(12);
-  private ppl = cols(10);
+  private ppl = cols(11);
   private pending: Promise<unknown> | null = null;
 
   constructor(private readonly client: pg.ClientBase) {}
@@ -445,6 +445,7 @@ class Writer {
 
   person(...v: [string, string, string, string, Sex, number, string, string | null, string | null, boolean]): void {
     v.forEach((x, i) => this.ppl[i]!.push(i === 5 ? String(x) : x));
+    this.ppl[10]!.push(initials(v[3]));
   }
   household(id: string, orgId: string, address: string, headName: string, tags: string[], away: boolean): void {
     // Arrays of arrays would flatten in unnest: tags travel as array literals and are cast back per row.
@@ -458,11 +459,12 @@ class Writer {
     const statements: [string, unknown[][]][] = [];
     if (this.ppl[0]!.length) {
       statements.push([`
-        INSERT INTO people (id, org_id, kind, name, sex, birth_year, work_phone, member_since, helper_kind, mobile, synthetic)
+        INSERT INTO people (id, org_id, kind, name, sex, birth_year, work_phone, member_since, helper_kind, mobile, name_initials,
+                            synthetic)
         SELECT *, true FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                                   $8::date[], $9::text[], $10::bool[])
+                                   $8::date[], $9::text[], $10::bool[], $11::text[])
         ON CONFLICT (id) DO NOTHING`, this.ppl]);
-      this.ppl = cols(10);
+      this.ppl = cols(11);
     }
     if (this.hh[0]!.length) {
       statements.push([`

@@ -402,6 +402,8 @@ describe('members import', () => {
       { name: '导入党员子', kind: 'member', helper_kind: null, mobile: false, member_since: '2005-07-01' },
       { name: '导入志愿者', kind: 'helper', helper_kind: '志愿者', mobile: false, member_since: null },
     ]);
+    const initials = await t.database.db.execute<{ name_initials: string }>(sql`SELECT name_initials FROM people WHERE name = '导入志愿者'`);
+    expect(initials.rows.map((r) => r.name_initials)).toEqual(['drzyz']); // search by pinyin initials
     expect((await get('secretary', `/api/v1/orgs/${own}`)).json().data.counts.members).toBe(orgBefore + 2);
     expect((await get('secretary', `/api/v1/coverage?org=${own}`)).json().data.members.total).toBe(covBefore + 2);
     const audit = await t.database.db.execute<{ after: Record<string, number> }>(sql`SELECT after FROM audit_events WHERE action = 'person.import' AND entity_id = ${job.id}`);
