@@ -9,3 +9,4 @@ export * from './text.ts';
 export * from './imports.ts';
 export * from './print.ts';
 export * from './exports.ts';
+export * from './search.ts';

@@ -4,6 +4,9 @@ import { openDatabase } from './db/database.ts';
 import { runMigrations } from './db/migrate.ts';
 import { seedBase } from './seed/index.ts';
 import { generateDemo } from './seed/demo/generate.ts';
+import { fillContactPhoneTails } from './modules/businesses/businesses.service.ts';
+import { fillPhoneTails } from './modules/households/households.service.ts';
+import { fillNameInitials } from './modules/links/links.service.ts';
 import { failInterruptedJobs, purgeFinishedJobs } from './modules/imports/imports.repo.ts';
 import { purgeStaleThrottles } from './modules/auth/auth.repo.ts';
 
@@ -58,6 +61,11 @@ async function main(): Promise<void> {
         await generateDemo(database.pool, { scale: 'demo', keyring: config.keyring, log });
       }
     }
+    // Phone tails (search by 尾号) for rows written before migration 0008; every writer stores them since.
+    const tails = await fillPhoneTails(database.db, config.keyring) + await fillContactPhoneTails(database.db, config.keyring);
+    if (tails) log(`stored the phone tail of ${tails} resident(s) and business(es) written before search by tail existed`);
+    const named = await fillNameInitials(database.db);
+    if (named) log(`stored the pinyin initials of ${named} member(s) and helper(s) written before they were searchable by them`);
     app = await buildApp({ config, database, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
     const address = await app.listen({ port: config.port, host: config.host });
     log(`ready in ${Date.now() - t0} ms at ${address.replace('0.0.0.0', 'localhost')}  (API docs: /api/docs)`

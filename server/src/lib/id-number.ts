@@ -53,6 +53,14 @@ export function maskPhone(phone: string): string {
   return phone.length < 7 ? '*'.repeat(phone.length) : `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
 }
 
+/**
+ * The digits a search by 尾号 compares: exactly what maskPhone leaves visible (the last 4 of a number of 7 or more), so
+ * storing them in clear shows no reader anything the mask does not. '' = no searchable tail (null stays "not computed").
+ */
+export function phoneTail(phone: string): string {
+  return phone.length < 7 ? '' : phone.slice(-4);
+}
+
 /** The birth date encoded in a valid ID number, as YYYY-MM-DD; and the sex its sequence parity encodes. */
 export function idNumberBirthDate(id: string): string {
   return `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Role } from '@lianxin/contracts';
 import { hashPassword } from '../modules/auth/auth.service.ts';
+import { initials } from '../lib/pinyin.ts';
 import { OFFICE_CODE, ZONE } from './org-tree.ts';
 
 /** The town whose first village hosts the secretary and member demo accounts (also the fully populated demo town). */
@@ -36,9 +37,10 @@ export async function seedDemoAccounts(client: pg.ClientBase, password: string):
       let personId: string | null = null;
       if (a.person) {
         const p = await client.query<{ id: string }>(
-          `INSERT INTO people (org_id, kind, name, sex, birth_year, work_phone, member_since, synthetic)
-           SELECT id, 'member', $2, $3, $4, $5, '2005-07-01', true FROM orgs WHERE code = $1 RETURNING id`,
-          [a.orgCode, a.person.name, a.person.sex, a.person.birthYear, a.username === 'secretary' ? '13903910001' : '13903910002']);
+          `INSERT INTO people (org_id, kind, name, name_initials, sex, birth_year, work_phone, member_since, synthetic)
+           SELECT id, 'member', $2, $6, $3, $4, $5, '2005-07-01', true FROM orgs WHERE code = $1 RETURNING id`,
+          [a.orgCode, a.person.name, a.person.sex, a.person.birthYear, a.username === 'secretary' ? '13903910001' : '13903910002',
+            initials(a.person.name)]);
         personId = p.rows[0]!.id;
       }
       const acc = await client.query<{ id: string }>(

@@ -48,9 +48,10 @@ export function AppShell() {
         {wide ? (
           <Space size={8}>
             <Input.Search
-              placeholder="搜索组织（名称或拼音首字母）"
-              aria-label="搜索组织"
+              placeholder="姓名、拼音首字母、地址、电话尾号"
+              aria-label="搜索住户、企业商户、党员和组织"
               style={{ width: 260 }}
+              maxLength={40}
               onSearch={(q) => q.trim() && navigate(`/search?q=${encodeURIComponent(q.trim())}`)}
             />
             <div style={{ display: 'flex', flexDirection: 'column', lineHeight: '20px', maxWidth: 260, whiteSpace: 'nowrap' }} title={roleText}>

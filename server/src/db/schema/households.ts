@@ -14,6 +14,11 @@ export const households = pgTable(
     orgId: uuid('org_id').notNull().references(() => orgs.id),
     gridId: uuid('grid_id').references(() => orgs.id),
     address: text('address').notNull(),
+    /**
+     * The address as search compares it (lib/address.ts; SQL function lx_address_norm in migration 0008), derived by
+     * the database; in collation lx_natural (ICU numeric), so ordering by it reads 1号, 2号, 10号 and 三组 with 3组.
+     */
+    addressNorm: text('address_norm').notNull().generatedAlwaysAs(sql`lx_address_norm(address)`),
     headName: text('head_name').notNull(),
     /** Lowercase pinyin initials of the head's name, for "wjg" → 王建国. */
     headInitials: text('head_initials').notNull().default(''),
@@ -29,6 +34,8 @@ export const households = pgTable(
     index('households_org_idx').on(t.orgId),
     index('households_tags_idx').using('gin', t.tags),
     index('households_initials_idx').on(t.headInitials.op('text_pattern_ops')),
+    // Lists sort by village, then address as people read it (keyset paging on the same key).
+    index('households_org_address_idx').on(t.orgId, t.addressNorm, t.id),
   ],
 );
 
@@ -44,6 +51,12 @@ export const residents = pgTable(
     idNumberEnc: text('id_number_enc').notNull(),
     idNumberHash: text('id_number_hash').notNull(),
     phoneEnc: text('phone_enc'),
+    /**
+     * Last 4 digits of the phone, for search by 尾号: already shown to every reader in the mask 138****5678, so storing
+     * them in clear exposes nothing new. Written with the phone; rows written without it are filled at boot and after
+     * imports (households.service fillPhoneTails).
+     */
+    phoneTail: text('phone_tail'),
     /** null = at home; otherwise 'city' | 'province' | 'abroad' (在外). */
     awayScope: text('away_scope'),
     awayPlace: text('away_place'),
@@ -54,6 +67,9 @@ export const residents = pgTable(
   },
   (t) => [
     index('residents_household_idx').on(t.householdId),
+    index('residents_phone_tail_idx').on(t.phoneTail).where(sql`${t.phoneTail} IS NOT NULL AND ${t.leftOn} IS NULL`),
+    // Rows still waiting for their tail (written before it existed): the boot's fill finds them without a scan.
+    index('residents_phone_tail_missing_idx').on(t.id).where(sql`${t.phoneTail} IS NULL AND ${t.phoneEnc} IS NOT NULL`),
     // One living registration per ID number: duplicates are rejected by the database, not only by the service.
     uniqueIndex('residents_id_hash_key').on(t.idNumberHash).where(sql`${t.leftOn} is null`),
   ],
@@ -83,10 +99,13 @@ export const businesses = pgTable(
     name: text('name').notNull(),
     nameInitials: text('name_initials').notNull().default(''),
     address: text('address').notNull(),
+    addressNorm: text('address_norm').notNull().generatedAlwaysAs(sql`lx_address_norm(address)`),
     /** 统一社会信用代码 (GB 32100), public business data. */
     creditCode: text('credit_code'),
     contactName: text('contact_name'),
     contactPhoneEnc: text('contact_phone_enc'),
+    /** Last 4 digits of the contact phone (visible in its mask anyway), for search by 尾号; see residents.phoneTail. */
+    contactPhoneTail: text('contact_phone_tail'),
     employees: integer('employees'),
     synthetic: boolean('synthetic').notNull().default(false),
     removedAt: timestamp('removed_at', { withTimezone: true }),
@@ -95,6 +114,8 @@ export const businesses = pgTable(
   },
   (t) => [
     index('businesses_org_idx').on(t.orgId, t.kind),
+    index('businesses_org_address_idx').on(t.orgId, t.addressNorm, t.id),
+    index('businesses_phone_tail_idx').on(t.contactPhoneTail).where(sql`${t.contactPhoneTail} IS NOT NULL`),
     // One live registration per credit code, enforced by the database: the service's advisory lock serializes its own
     // check-then-insert, but an import's merge inserts thousands of codes at once and cannot hold a lock per code.
     uniqueIndex('businesses_credit_code_live_key').on(t.creditCode).where(sql`${t.removedAt} IS NULL AND ${t.creditCode} IS NOT NULL`),

@@ -9,6 +9,8 @@ export const people = pgTable(
     orgId: uuid('org_id').notNull().references(() => orgs.id),
     kind: text('kind').notNull(), // 'member' | 'helper'
     name: text('name').notNull(),
+    /** Lowercase pinyin initials of the name, for search ("lxy" → 李秀英); null = written before it existed (filled at boot). */
+    nameInitials: text('name_initials'),
     sex: text('sex').notNull(), // 'M' | 'F'
     birthYear: text('birth_year'),
     /** Published work phone, printed on contact cards: public by design, unlike residents' phones. */
@@ -20,5 +22,8 @@ export const people = pgTable(
     synthetic: boolean('synthetic').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('people_org_idx').on(t.orgId, t.kind)],
+  (t) => [
+    index('people_org_idx').on(t.orgId, t.kind),
+    index('people_initials_idx').on(t.nameInitials.op('text_pattern_ops')),
+  ],
 );

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { normalizeAddress } from '../../lib/address.ts';
 import { likePrefix, underAny } from '../../lib/paths.ts';
 import type { Reader } from './businesses.policy.ts';
 
@@ -62,23 +63,30 @@ export interface ListFilter {
   limit: number;
 }
 
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+
+/**
+ * What a business search text matches, for the list's 搜索 and the header's search alike. Letters only: pinyin
+ * initials anywhere in the name ("jx" finds 济源市…机械有限公司), or a credit-code prefix. Otherwise the name, the
+ * address in its normalized form ("1组10号" = "1组 10号"), a credit-code prefix, and four digits the contact phone's tail.
+ */
+export function businessMatch(q: string): SQL {
+  const compact = q.normalize('NFKC').replace(/\s+/g, '');
+  if (/^[a-zA-Z]+$/.test(compact)) {
+    return sql`(b.name_initials LIKE ${'%' + likeEscape(compact.toLowerCase()) + '%'}
+      OR b.credit_code LIKE ${likeEscape(compact.toUpperCase()) + '%'})`;
+  }
+  const code = /^[0-9a-zA-Z]+$/.test(compact) ? sql` OR b.credit_code LIKE ${likeEscape(compact.toUpperCase()) + '%'}` : sql``;
+  const tail = /^[0-9]{4}$/.test(compact) ? sql` OR b.contact_phone_tail = ${compact}` : sql``;
+  const name = '%' + likeEscape(q.normalize('NFKC').trim()) + '%';
+  return sql`(b.name LIKE ${name} OR b.address_norm LIKE ${'%' + likeEscape(normalizeAddress(q)) + '%'}${code}${tail})`;
+}
+
 export async function listBusinesses(db: Db, f: ListFilter): Promise<BusinessRow[]> {
   const where: SQL[] = [sql`b.removed_at IS NULL`, visible(f.reader)];
   if (f.orgPath) where.push(sql`(o.path = ${f.orgPath} OR o.path LIKE ${likePrefix(f.orgPath)})`);
   if (f.kind) where.push(sql`b.kind = ${f.kind}`);
-  if (f.q) {
-    const compact = f.q.replace(/\s+/g, '');
-    const escaped = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
-    if (/^[a-zA-Z]+$/.test(compact)) {
-      // Letters only: pinyin initials anywhere in the name ("jx" finds 济源市…机械有限公司), or a credit-code prefix.
-      where.push(sql`(b.name_initials LIKE ${'%' + escaped(compact.toLowerCase()) + '%'}
-        OR b.credit_code LIKE ${escaped(compact.toUpperCase()) + '%'})`);
-    } else {
-      const like = '%' + escaped(f.q) + '%';
-      const codeLike = /^[0-9a-zA-Z]+$/.test(compact) ? escaped(compact.toUpperCase()) + '%' : null;
-      where.push(sql`(b.name LIKE ${like} OR b.address LIKE ${like}${codeLike ? sql` OR b.credit_code LIKE ${codeLike}` : sql``})`);
-    }
-  }
+  if (f.q) where.push(businessMatch(f.q));
   // links_business_primary_key allows one active primary link per business, so the join above adds no rows.
   if (f.unlinked !== undefined) where.push(f.unlinked ? sql`l.id IS NULL` : sql`l.id IS NOT NULL`);
   if (f.after) where.push(sql`(o.sort_key, b.name, b.id) > (${f.after.sort}, ${f.after.name}, ${f.after.id}::uuid)`);
@@ -125,4 +133,50 @@ export async function orgByCode(db: Db, code: string): Promise<{ id: string; pat
   const { rows } = await db.execute<{ id: string; path: string; level: string }>(sql`
     SELECT id, path, level FROM orgs WHERE code = ${code} AND valid_to IS NULL`);
   return rows[0] ?? null;
+}
+
+/** Businesses with a contact phone but no tail yet (written before contact_phone_tail existed). */
+export async function businessesMissingTail(db: Db, limit: number): Promise<{ id: string; contact_phone_enc: string }[]> {
+  const { rows } = await db.execute<{ id: string; contact_phone_enc: string }>(sql`
+    SELECT id, contact_phone_enc FROM businesses WHERE contact_phone_tail IS NULL AND contact_phone_enc IS NOT NULL
+    ORDER BY id LIMIT ${limit}`);
+  return rows;
+}
+
+export async function setContactPhoneTails(db: Db, ids: string[], tails: string[]): Promise<void> {
+  await db.execute(sql`
+    UPDATE businesses b SET contact_phone_tail = x.tail
+    FROM unnest(${`{${ids.join(',')}}`}::uuid[], ${`{${tails.map((t) => `"${t}"`).join(',')}}`}::text[]) AS x(id, tail)
+    WHERE b.id = x.id AND b.contact_phone_tail IS NULL`);
+}
+
+export type BusinessHit = {
+  id: string; kind: 'enterprise' | 'shop' | 'team'; name: string; address: string; org_code: string; org_name: string;
+  match: 'name' | 'initials' | 'address' | 'phone' | 'code';
+};
+
+/**
+ * The header's search over businesses (businessMatch) under `roots`, or — for a member — linked to `personId` now.
+ * Best first: the exact name, then village order and name.
+ */
+export async function searchBusinesses(db: Db, roots: string[], personId: string | null, q: string, limit: number): Promise<BusinessHit[]> {
+  const compact = q.normalize('NFKC').replace(/\s+/g, '');
+  const letters = /^[a-zA-Z]+$/.test(compact);
+  const name = '%' + likeEscape(q.normalize('NFKC').trim()) + '%';
+  const linked = personId
+    ? sql`EXISTS (SELECT 1 FROM links l WHERE l.business_id = b.id AND l.person_id = ${personId} AND l.ends_on IS NULL)`
+    : sql`false`;
+  const { rows } = await db.execute<BusinessHit>(sql`
+    SELECT b.id, b.kind, b.name, b.address, o.code AS org_code, o.short_name AS org_name,
+           CASE WHEN ${letters} AND b.name_initials LIKE ${'%' + likeEscape(compact.toLowerCase()) + '%'} THEN 'initials'
+                WHEN b.name LIKE ${name} THEN 'name'
+                WHEN b.address_norm LIKE ${'%' + likeEscape(normalizeAddress(q)) + '%'} THEN 'address'
+                WHEN b.contact_phone_tail = ${compact} THEN 'phone'
+                ELSE 'code' END AS match
+    FROM businesses b JOIN orgs o ON o.id = b.org_id
+    WHERE b.removed_at IS NULL AND ((${underAny(sql`o.path`, roots)}) OR ${linked})
+      AND ${businessMatch(q)}
+    ORDER BY (b.name = ${q.trim()}) DESC, o.sort_key, b.name, b.id
+    LIMIT ${limit + 1}`);
+  return rows;
 }

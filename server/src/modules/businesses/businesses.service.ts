@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Business, BusinessCreate, BusinessList, BusinessListQuery, BusinessUpdate } from '@lianxin/contracts';
+import type { Business, BusinessCreate, BusinessList, BusinessListQuery, BusinessUpdate, SearchBusiness } from '@lianxin/contracts';
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'drizzle-orm';
 import type { Keyring } from '../../config.ts';
@@ -7,7 +7,7 @@ import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
 import { uniqueAs409 } from '../../lib/unique-violation.ts';
 import { decrypt, encrypt } from '../../lib/crypto.ts';
-import { maskPhone } from '../../lib/id-number.ts';
+import { maskPhone, phoneTail } from '../../lib/id-number.ts';
 import { initials } from '../../lib/pinyin.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
@@ -32,6 +32,23 @@ function reader(ctx: Ctx): Reader {
 async function linkedToCaller(ctx: Ctx, businessId: string): Promise<boolean> {
   const personId = reader(ctx).personId;
   return personId ? repo.isLinkedNow(ctx.db, businessId, personId) : false;
+}
+
+/**
+ * Businesses for the header's search: registry readers by subtree; a member the businesses linked to them now (the
+ * people they visit, as with households); null for roles that see none. Names and addresses only, as in the list.
+ */
+export async function search(ctx: Ctx, q: string, limit: number): Promise<{ items: SearchBusiness[]; more: boolean } | null> {
+  const roots = readRoots(ctx.grants);
+  const personId = ctx.grants.some((g) => g.role === 'member') ? ctx.req.auth?.account.personId ?? null : null;
+  if (!roots.length && !personId) return null;
+  const rows = await repo.searchBusinesses(ctx.db, roots, personId, q, limit);
+  return {
+    items: rows.slice(0, limit).map((r) => ({
+      id: r.id, kind: r.kind, name: r.name, address: r.address, orgCode: r.org_code, orgName: r.org_name, match: r.match,
+    })),
+    more: rows.length > limit,
+  };
 }
 
 export async function list(ctx: Ctx, q: BusinessListQuery): Promise<BusinessList> {
@@ -136,10 +153,11 @@ export async function create(ctx: Ctx, body: BusinessCreate): Promise<Business> 
     if (body.creditCode) await checkCreditCode(ctx, tx, body.creditCode);
     const { rows } = await tx.execute<{ id: string }>(sql`
       INSERT INTO businesses (kind, org_id, grid_id, parent_id, name, name_initials, address, credit_code, contact_name,
-                              contact_phone_enc, employees)
+                              contact_phone_enc, contact_phone_tail, employees)
       VALUES (${body.kind}, ${org.id}, ${gridId ?? null}, ${body.parentId ?? null}, ${body.name}, ${initials(body.name)},
               ${body.address}, ${body.creditCode ?? null}, ${body.contactName ?? null},
-              ${body.contactPhone ? encrypt(ctx.ring, body.contactPhone) : null}, ${body.employees ?? null})
+              ${body.contactPhone ? encrypt(ctx.ring, body.contactPhone) : null}, ${body.contactPhone ? phoneTail(body.contactPhone) : null},
+              ${body.employees ?? null})
       RETURNING id`);
     const bid = rows[0]!.id;
     await appendAudit(tx, ctx.req, { action: 'business.create', entityType: 'business', entityId: bid, after: auditView(body) });
@@ -169,6 +187,7 @@ export async function update(ctx: Ctx, id: string, body: BusinessUpdate): Promis
         credit_code = ${body.creditCode === undefined ? keep('credit_code') : body.creditCode},
         contact_name = ${body.contactName === undefined ? keep('contact_name') : body.contactName},
         contact_phone_enc = ${body.contactPhone === undefined ? keep('contact_phone_enc') : body.contactPhone === null ? null : encrypt(ctx.ring, body.contactPhone)},
+        contact_phone_tail = ${body.contactPhone === undefined ? keep('contact_phone_tail') : body.contactPhone === null ? null : phoneTail(body.contactPhone)},
         employees = ${body.employees === undefined ? keep('employees') : body.employees},
         updated_at = now()
       WHERE id = ${id} AND removed_at IS NULL
@@ -225,4 +244,15 @@ export async function reveal(ctx: Ctx, id: string, field: 'contactPhone', reason
   const value = row.contact_phone_enc ? decrypt(ctx.ring, row.contact_phone_enc) : null;
   await appendAudit(ctx.db, ctx.req, { action: 'business.reveal', entityType: 'business', entityId: id, after: { field, reason, ...(asMember ? { asLinkedMember: true } : {}) } });
   return value;
+}
+
+/** Fills contact_phone_tail for businesses written before it existed (see households.service fillPhoneTails). */
+export async function fillContactPhoneTails(db: Db, ring: Keyring): Promise<number> {
+  let n = 0;
+  for (;;) {
+    const rows = await repo.businessesMissingTail(db, 1000);
+    if (!rows.length) return n;
+    await repo.setContactPhoneTails(db, rows.map((r) => r.id), rows.map((r) => phoneTail(decrypt(ring, r.contact_phone_enc))));
+    n += rows.length;
+  }
 }

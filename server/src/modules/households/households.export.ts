@@ -96,7 +96,7 @@ export async function exportHouseholds(ctx: Ctx, q: ExportQuery, reason: string 
         }
         if (rows.length <= BATCH) break;
         const last = page[page.length - 1]!;
-        after = { sort: last.org_sort, address: last.address, id: last.id };
+        after = { sort: last.org_sort, addressNorm: last.address_norm, id: last.id };
       }
       // Audited before the last bytes go out, so a finished download always has its audit event.
       await appendAudit(ctx.db, ctx.req, { action: 'household.export', entityType: 'household', after: { ...filters, reason, households, residents } });

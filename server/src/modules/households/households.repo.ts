@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { normalizeAddress } from '../../lib/address.ts';
 import { likePrefix, underAny } from '../../lib/paths.ts';
 import type { Reader } from './households.policy.ts';
 
@@ -13,6 +14,8 @@ export type HouseholdRow = {
   grid_code: string | null;
   grid_name: string | null;
   address: string;
+  /** The normalized address (lib/address.ts) in collation lx_natural: lists and their cursors order by it. */
+  address_norm: string;
   head_name: string;
   tags: string[];
   away: boolean;
@@ -50,7 +53,7 @@ function visible(reader: Reader): SQL {
 
 const selectHousehold = sql`
   SELECT h.id, h.org_id, o.code AS org_code, o.short_name AS org_name, o.path AS org_path, o.sort_key AS org_sort,
-         g.code AS grid_code, g.short_name AS grid_name, h.address, h.head_name, h.tags, h.away, h.synthetic,
+         g.code AS grid_code, g.short_name AS grid_name, h.address, h.address_norm, h.head_name, h.tags, h.away, h.synthetic,
          (SELECT count(*) FROM residents r WHERE r.household_id = h.id AND r.left_on IS NULL)::int AS resident_count
   FROM households h
   JOIN orgs o ON o.id = h.org_id
@@ -65,33 +68,48 @@ export interface ListFilter {
   away?: boolean;
   unlinked?: boolean;
   memberId?: string;
-  after?: { sort: number; address: string; id: string } | null;
+  after?: { sort: number; addressNorm: string; id: string } | null;
   limit: number;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+
+/**
+ * What a household search text matches, for the list's 搜索 and the header's search alike: letters are the head's
+ * pinyin initials ("ngn" → 聂刚宁); digits and signs the address compared in its normalized form ("1组10号" = "1组 10号"
+ * = "一组十号") and, for exactly four digits, a resident's phone tail; any other text also the head's or any living
+ * resident's name (names hold no digits: a digits-only text skips the scan of residents' names). Name and tail lookups
+ * are uncorrelated IN subqueries, so PostgreSQL reads residents once (hashed), not per household.
+ */
+export function householdMatch(q: string): SQL {
+  const compact = q.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+  if (/^[a-z]+$/.test(compact)) return sql`h.head_initials LIKE ${likeEscape(compact) + '%'}`;
+  const name = '%' + likeEscape(compact) + '%';
+  const or: SQL[] = [sql`h.address_norm LIKE ${'%' + likeEscape(normalizeAddress(q)) + '%'}`];
+  if (/[^0-9a-z\p{P}\p{S}]/u.test(compact)) {
+    or.push(sql`h.head_name LIKE ${name}`,
+      sql`h.id IN (SELECT r.household_id FROM residents r WHERE r.name LIKE ${name} AND r.left_on IS NULL)`);
+  }
+  if (/^[0-9]{4}$/.test(compact)) {
+    or.push(sql`h.id IN (SELECT r.household_id FROM residents r WHERE r.phone_tail = ${compact} AND r.left_on IS NULL)`);
+  }
+  return sql`(${sql.join(or, sql` OR `)})`;
 }
 
 export async function listHouseholds(db: Db, f: ListFilter): Promise<HouseholdRow[]> {
   const where: SQL[] = [sql`h.removed_at IS NULL`, visible(f.reader)];
   if (f.orgPath) where.push(sql`(o.path = ${f.orgPath} OR o.path LIKE ${likePrefix(f.orgPath)})`);
-  if (f.q) {
-    const lower = f.q.toLowerCase().replace(/\s+/g, '');
-    if (/^[a-z]+$/.test(lower)) {
-      where.push(sql`h.head_initials LIKE ${lower + '%'}`);
-    } else {
-      const like = '%' + f.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
-      where.push(sql`(h.head_name LIKE ${like} OR h.address LIKE ${like}
-        OR EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.left_on IS NULL AND r.name LIKE ${like}))`);
-    }
-  }
+  if (f.q) where.push(householdMatch(f.q));
   if (f.tag) where.push(sql`h.tags @> ARRAY[${f.tag}]::text[]`);
   if (f.gridCode) where.push(sql`g.code = ${f.gridCode}`);
   if (f.away !== undefined) where.push(sql`h.away = ${f.away}`);
   const activePrimary = sql`SELECT 1 FROM links l WHERE l.household_id = h.id AND l.role = 'primary' AND l.ends_on IS NULL`;
   if (f.unlinked !== undefined) where.push(f.unlinked ? sql`NOT EXISTS (${activePrimary})` : sql`EXISTS (${activePrimary})`);
   if (f.memberId) where.push(sql`EXISTS (SELECT 1 FROM links l WHERE l.household_id = h.id AND l.person_id = ${f.memberId} AND l.ends_on IS NULL)`);
-  if (f.after) where.push(sql`(o.sort_key, h.address, h.id) > (${f.after.sort}, ${f.after.address}, ${f.after.id}::uuid)`);
+  if (f.after) where.push(sql`(o.sort_key, h.address_norm, h.id) > (${f.after.sort}, ${f.after.addressNorm}, ${f.after.id}::uuid)`);
   const { rows } = await db.execute<HouseholdRow>(sql`${selectHousehold}
     WHERE ${sql.join(where, sql` AND `)}
-    ORDER BY o.sort_key, h.address, h.id
+    ORDER BY o.sort_key, h.address_norm, h.id
     LIMIT ${f.limit + 1}`);
   return rows;
 }
@@ -160,5 +178,54 @@ export async function residentsOfMany(db: Db, householdIds: string[]): Promise<R
            r.away_scope, r.away_place
     FROM residents r WHERE r.household_id IN (${sql.join(householdIds.map((i) => sql`${i}::uuid`), sql`, `)}) AND r.left_on IS NULL
     ORDER BY r.household_id, ${RELATION_ORDER}, r.birth_date, r.id`);
+  return rows;
+}
+
+/** Residents with a phone but no tail yet (written before phone_tail existed), a batch at a time by id. */
+export async function residentsMissingTail(db: Db, limit: number): Promise<{ id: string; phone_enc: string }[]> {
+  const { rows } = await db.execute<{ id: string; phone_enc: string }>(sql`
+    SELECT id, phone_enc FROM residents WHERE phone_tail IS NULL AND phone_enc IS NOT NULL ORDER BY id LIMIT ${limit}`);
+  return rows;
+}
+
+export async function setPhoneTails(db: Db, ids: string[], tails: string[]): Promise<void> {
+  await db.execute(sql`
+    UPDATE residents r SET phone_tail = x.tail
+    FROM unnest(${`{${ids.join(',')}}`}::uuid[], ${`{${tails.map((t) => `"${t}"`).join(',')}}`}::text[]) AS x(id, tail)
+    WHERE r.id = x.id AND r.phone_tail IS NULL`);
+}
+
+export type HouseholdHit = {
+  id: string; head_name: string; address: string; org_code: string; org_name: string;
+  match: 'name' | 'initials' | 'resident' | 'address' | 'phone'; resident_name: string | null;
+};
+
+/**
+ * The header's search over households (householdMatch), best first: the head's exact name, then village order and
+ * address as people read it. Says why each matched — for a resident's name, which resident.
+ */
+export async function searchHouseholds(db: Db, reader: Reader, q: string, limit: number): Promise<HouseholdHit[]> {
+  const compact = q.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+  const name = '%' + likeEscape(compact) + '%';
+  const initials = /^[a-z]+$/.test(compact);
+  // Why each matched is worked out for the page of results only, after the sort and limit (not for every match).
+  const { rows } = await db.execute<HouseholdHit>(sql`
+    SELECT h.id, h.head_name, h.address, h.org_code, h.org_name,
+           CASE WHEN ${initials} THEN 'initials'
+                WHEN h.head_name LIKE ${name} THEN 'name'
+                WHEN h.address_norm LIKE ${'%' + likeEscape(normalizeAddress(q)) + '%'} THEN 'address'
+                WHEN EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.left_on IS NULL AND r.name LIKE ${name})
+                  THEN 'resident'
+                ELSE 'phone' END AS match,
+           CASE WHEN ${initials} OR h.head_name LIKE ${name} THEN NULL
+                ELSE (SELECT r.name FROM residents r WHERE r.household_id = h.id AND r.left_on IS NULL AND r.name LIKE ${name}
+                      ORDER BY r.name LIMIT 1) END AS resident_name
+    FROM (
+      SELECT h.id, h.head_name, h.address, h.address_norm, o.code AS org_code, o.short_name AS org_name, o.sort_key
+      FROM households h JOIN orgs o ON o.id = h.org_id
+      WHERE h.removed_at IS NULL AND ${visible(reader)} AND ${householdMatch(q)}
+      ORDER BY (h.head_name = ${compact}) DESC, o.sort_key, h.address_norm, h.id
+      LIMIT ${limit + 1}) h
+    ORDER BY (h.head_name = ${compact}) DESC, h.sort_key, h.address_norm, h.id`);
   return rows;
 }

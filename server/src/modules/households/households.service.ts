@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type {
-  Household, HouseholdCreate, HouseholdList, HouseholdListQuery, HouseholdUpdate, ResidentInput, ResidentUpdate,
+  Household, HouseholdCreate, HouseholdList, HouseholdListQuery, HouseholdUpdate, ResidentInput, ResidentUpdate, SearchHousehold,
 } from '@lianxin/contracts';
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'drizzle-orm';
@@ -9,7 +9,7 @@ import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
 import { uniqueAs409 } from '../../lib/unique-violation.ts';
 import { decrypt, encrypt, keyedHash } from '../../lib/crypto.ts';
-import { idNumberBirthDate, idNumberSex, isValidIdNumber, maskIdNumber } from '../../lib/id-number.ts';
+import { idNumberBirthDate, idNumberSex, isValidIdNumber, maskIdNumber, phoneTail } from '../../lib/id-number.ts';
 import { initials } from '../../lib/pinyin.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
@@ -73,6 +73,23 @@ export async function tagDictionary(db: Pick<Db, 'execute'>): Promise<TagDiction
   return { tags, resolve, resolveList };
 }
 
+/**
+ * Households for the header's search: what the caller may read (a member: the households linked to them now), by the
+ * list's own matching; null when the role sees no households at all. Names and addresses only, as in the list.
+ */
+export async function search(ctx: Ctx, q: string, limit: number): Promise<{ items: SearchHousehold[]; more: boolean } | null> {
+  const rd = reader(ctx);
+  if (!rd.roots.length && !rd.personId) return null;
+  const rows = await repo.searchHouseholds(ctx.db, rd, q, limit);
+  return {
+    items: rows.slice(0, limit).map((r) => ({
+      id: r.id, headName: r.head_name, address: r.address, orgCode: r.org_code, orgName: r.org_name, match: r.match,
+      residentName: r.resident_name,
+    })),
+    more: rows.length > limit,
+  };
+}
+
 export async function list(ctx: Ctx, q: HouseholdListQuery): Promise<HouseholdList> {
   const rd = reader(ctx);
   assertRegistryRole(rd);
@@ -85,11 +102,11 @@ export async function list(ctx: Ctx, q: HouseholdListQuery): Promise<HouseholdLi
   const rows = await repo.listHouseholds(ctx.db, {
     reader: rd, orgPath, q: q.q, tag: q.tag, gridCode: q.grid, away: q.away === undefined ? undefined : q.away === 'true',
     unlinked: q.unlinked === undefined ? undefined : q.unlinked === 'true', memberId: q.member,
-    after: q.cursor ? decodeCursor(q.cursor, z.tuple([cursorPart.int, cursorPart.text, cursorPart.uuid]).transform(([sort, address, id]) => ({ sort, address, id }))) : null, limit: q.limit,
+    after: q.cursor ? decodeCursor(q.cursor, z.tuple([cursorPart.int, cursorPart.text, cursorPart.uuid]).transform(([sort, addressNorm, id]) => ({ sort, addressNorm, id }))) : null, limit: q.limit,
   });
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
-  return { data: page.map((r) => presentSummary(r, ctx.grants)), nextCursor: more ? encodeCursor([page[page.length - 1]!.org_sort, page[page.length - 1]!.address, page[page.length - 1]!.id]) : null };
+  return { data: page.map((r) => presentSummary(r, ctx.grants)), nextCursor: more ? encodeCursor([page[page.length - 1]!.org_sort, page[page.length - 1]!.address_norm, page[page.length - 1]!.id]) : null };
 }
 
 async function load(ctx: Ctx, id: string): Promise<repo.HouseholdRow> {
@@ -182,9 +199,11 @@ function auditResident(r: ResidentInput | ResidentUpdate) {
 
 async function insertResident(tx: Db, ring: Keyring, householdId: string, r: ResidentInput): Promise<string> {
   const { rows } = await tx.execute<{ id: string }>(sql`
-    INSERT INTO residents (household_id, name, sex, birth_date, relation, id_number_enc, id_number_hash, phone_enc, away_scope, away_place)
+    INSERT INTO residents (household_id, name, sex, birth_date, relation, id_number_enc, id_number_hash, phone_enc, phone_tail,
+                           away_scope, away_place)
     VALUES (${householdId}, ${r.name}, ${r.sex}, ${r.birthDate}, ${r.relation}, ${encrypt(ring, r.idNumber)},
-            ${keyedHash(ring, r.idNumber)}, ${r.phone ? encrypt(ring, r.phone) : null}, ${r.awayScope ?? null}, ${r.awayPlace ?? null})
+            ${keyedHash(ring, r.idNumber)}, ${r.phone ? encrypt(ring, r.phone) : null}, ${r.phone ? phoneTail(r.phone) : null},
+            ${r.awayScope ?? null}, ${r.awayPlace ?? null})
     RETURNING id`);
   return rows[0]!.id;
 }
@@ -344,6 +363,7 @@ export async function updateResident(ctx: Ctx, id: string, body: ResidentUpdate)
         id_number_enc = ${body.idNumber ? encrypt(ctx.ring, body.idNumber) : sql`id_number_enc`},
         id_number_hash = ${body.idNumber ? keyedHash(ctx.ring, body.idNumber) : sql`id_number_hash`},
         phone_enc = ${body.phone === undefined ? sql`phone_enc` : body.phone === null ? null : encrypt(ctx.ring, body.phone)},
+        phone_tail = ${body.phone === undefined ? sql`phone_tail` : body.phone === null ? null : phoneTail(body.phone)},
         away_scope = ${body.awayScope === undefined ? sql`away_scope` : body.awayScope},
         away_place = ${body.awayPlace === undefined ? sql`away_place` : body.awayPlace}
       WHERE id = ${id}`);
@@ -380,3 +400,18 @@ export async function reveal(ctx: Ctx, id: string, field: 'idNumber' | 'phone', 
   return value;
 }
 
+
+/**
+ * Fills the phone tail (search by 尾号) of residents written before it existed — every writer now stores it with the
+ * phone. Runs at boot in batches of 1,000 (decrypt, keep the 4 digits the mask shows, update); a partial index finds
+ * the rows, so a boot with nothing to fill costs one index probe.
+ */
+export async function fillPhoneTails(db: Db, ring: Keyring): Promise<number> {
+  let n = 0;
+  for (;;) {
+    const rows = await repo.residentsMissingTail(db, 1000);
+    if (!rows.length) return n;
+    await repo.setPhoneTails(db, rows.map((r) => r.id), rows.map((r) => phoneTail(decrypt(ring, r.phone_enc))));
+    n += rows.length;
+  }
+}

@@ -7,7 +7,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Db } from '../../db/client.ts';
 import * as schema from '../../db/schema/index.ts';
 import { type DateInput, parseDateInput } from '../../lib/date-input.ts';
-import { idNumberBirthDate, idNumberSex, isValidIdNumber } from '../../lib/id-number.ts';
+import { idNumberBirthDate, idNumberSex, isValidIdNumber, phoneTail } from '../../lib/id-number.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import { within } from '../auth/scope.ts';
 import { todayInShanghai } from '../households/households.presenter.ts';
@@ -251,6 +251,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
             residents.key.push(key!); residents.row.push(row.number); residents.name.push(personName!); residents.sex.push(sex!);
             residents.birth.push(birth!); residents.relation.push(relation!);
             residents.idPlain.push(idNumber!); residents.phonePlain.push(phone); residents.head.push(relation === '户主');
+            residents.phoneTail.push(phone ? phoneTail(phone) : null);
             residents.awayScope.push(awayScope); residents.awayPlace.push(awayPlace);
           }
         }

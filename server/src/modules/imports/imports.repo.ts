@@ -78,7 +78,7 @@ export async function createStaging(c: pg.PoolClient): Promise<void> {
       org_id uuid, grid_id uuid, address text, tags text[], valid boolean NOT NULL);
     CREATE TEMP TABLE lx_import_r (household_key text NOT NULL, row int NOT NULL, name text NOT NULL, name_initials text NOT NULL,
       sex text NOT NULL, birth_date date NOT NULL, relation text NOT NULL, id_number_enc text NOT NULL, id_number_hash text NOT NULL,
-      phone_enc text, away_scope text, away_place text)`);
+      phone_enc text, away_scope text, away_place text, phone_tail text)`);
 }
 
 /**
@@ -104,7 +104,7 @@ export class HouseholdBatch {
 export class ResidentBatch {
   key: string[] = []; row: number[] = []; name: string[] = []; sex: string[] = []; birth: string[] = []; relation: string[] = [];
   awayScope: (string | null)[] = []; awayPlace: (string | null)[] = [];
-  idPlain: string[] = []; phonePlain: (string | null)[] = []; head: boolean[] = [];
+  idPlain: string[] = []; phonePlain: (string | null)[] = []; head: boolean[] = []; phoneTail: (string | null)[] = [];
   idEnc: string[] = []; idHash: string[] = []; phoneEnc: (string | null)[] = []; initials: string[] = [];
   get length() { return this.key.length; }
 }
@@ -142,10 +142,10 @@ export function stageResidents(c: pg.PoolClient, b: ResidentBatch): Promise<void
   for (let i = 0; i < b.length; i++) {
     lines.push(`${copyField(b.key[i]!)}\t${b.row[i]}\t${copyField(b.name[i]!)}\t${copyField(b.initials[i]!)}\t${b.sex[i]}\t${b.birth[i]}\t`
       + `${copyField(b.relation[i]!)}\t${b.idEnc[i]}\t${b.idHash[i]}\t${copyField(b.phoneEnc[i] ?? null)}\t${copyField(b.awayScope[i] ?? null)}\t`
-      + `${copyField(b.awayPlace[i] ?? null)}\n`);
+      + `${copyField(b.awayPlace[i] ?? null)}\t${copyField(b.phoneTail[i] ?? null)}\n`);
   }
   return copyInto(c, 'lx_import_r', 'household_key, row, name, name_initials, sex, birth_date, relation, id_number_enc, id_number_hash, '
-    + 'phone_enc, away_scope, away_place', lines);
+    + 'phone_enc, away_scope, away_place, phone_tail', lines);
 }
 
 export interface CrossError { row: number; column: string; reason: string }
@@ -190,8 +190,10 @@ export async function mergeStaging(c: pg.PoolClient, today: string, residentIdPr
     WHERE h.valid
     ORDER BY h.id`, [today]);
   const rs = await c.query(`
-    INSERT INTO residents (id, household_id, name, sex, birth_date, relation, id_number_enc, id_number_hash, phone_enc, away_scope, away_place)
-    SELECT ($1 || lpad(to_hex(r.row), 12, '0'))::uuid, h.id, r.name, r.sex, r.birth_date, r.relation, r.id_number_enc, r.id_number_hash, r.phone_enc, r.away_scope, r.away_place
+    INSERT INTO residents (id, household_id, name, sex, birth_date, relation, id_number_enc, id_number_hash, phone_enc, away_scope, away_place,
+                           phone_tail)
+    SELECT ($1 || lpad(to_hex(r.row), 12, '0'))::uuid, h.id, r.name, r.sex, r.birth_date, r.relation, r.id_number_enc, r.id_number_hash, r.phone_enc, r.away_scope, r.away_place,
+           r.phone_tail
     FROM lx_import_r r JOIN lx_import_h h ON h.key = r.household_key AND h.valid
     ORDER BY r.row`, [residentIdPrefix]);
   const { rows } = await c.query<{ org_id: string }>(`

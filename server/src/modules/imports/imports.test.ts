@@ -93,14 +93,15 @@ describe('POST /api/v1/imports/households', () => {
     expect(job.startedAt).toBeTruthy();
     expect(job.finishedAt).toBeTruthy();
     const head = residents[0]!;
-    const { rows } = await t.database.db.execute<{ id_number_enc: string; phone_enc: string | null; household_id: string }>(sql`
-      SELECT r.id_number_enc, r.phone_enc, r.household_id FROM residents r JOIN households h ON h.id = r.household_id
+    const { rows } = await t.database.db.execute<{ id_number_enc: string; phone_enc: string | null; phone_tail: string | null; household_id: string }>(sql`
+      SELECT r.id_number_enc, r.phone_enc, r.phone_tail, r.household_id FROM residents r JOIN households h ON h.id = r.household_id
       WHERE h.address = '导入测试 1组 1号' AND r.relation = '户主'`);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.id_number_enc.startsWith('t1:')).toBe(true);
     expect(rows[0]!.id_number_enc).not.toContain(head[4]);
     expect(decrypt(t.config.keyring, rows[0]!.id_number_enc)).toBe(head[4]);
     expect(decrypt(t.config.keyring, rows[0]!.phone_enc!)).toBe('13812345678');
+    expect(rows[0]!.phone_tail).toBe('5678'); // search by 尾号
     const list = await get('secretary', `/api/v1/households?org=${own}&q=${encodeURIComponent('导入测试')}`);
     expect(list.json().data.map((h: { address: string }) => h.address).sort()).toEqual(['导入测试 1组 1号', '导入测试 1组 2号', '导入测试 2组 9号']);
     const a = list.json().data.find((h: { address: string }) => h.address === '导入测试 1组 1号');

@@ -55,16 +55,17 @@ export async function exportRoster(ctx: Ctx, code: string | undefined) {
     ORDER BY o.sort_key, p.name, p.id, l.role <> 'primary', 6, l.id`;
   const unlinked = sql`
     SELECT * FROM (
-      SELECT o.short_name AS village, o.sort_key, 'household' AS kind, h.head_name || '户' AS label, h.address, g.short_name AS grid, h.id
+      SELECT o.short_name AS village, o.sort_key, 'household' AS kind, h.head_name || '户' AS label, h.address, h.address_norm,
+             g.short_name AS grid, h.id
       FROM households h JOIN orgs o ON o.id = h.org_id LEFT JOIN orgs g ON g.id = h.grid_id
       WHERE h.removed_at IS NULL AND ${scope}
         AND NOT EXISTS (SELECT 1 FROM links l WHERE l.household_id = h.id AND l.role = 'primary' AND l.ends_on IS NULL)
       UNION ALL
-      SELECT o.short_name, o.sort_key, b.kind, b.name, b.address, g.short_name, b.id
+      SELECT o.short_name, o.sort_key, b.kind, b.name, b.address, b.address_norm, g.short_name, b.id
       FROM businesses b JOIN orgs o ON o.id = b.org_id LEFT JOIN orgs g ON g.id = b.grid_id
       WHERE b.removed_at IS NULL AND ${scope}
         AND NOT EXISTS (SELECT 1 FROM links l WHERE l.business_id = b.id AND l.role = 'primary' AND l.ends_on IS NULL)) u
-    ORDER BY sort_key, grid NULLS LAST, address, id`;
+    ORDER BY sort_key, grid NULLS LAST, address_norm, id`;
 
   const { stream, wb, ws } = xlsxStream('联户名册', [
     { header: '序号', key: 'n', width: 7 }, { header: '村（社区）', key: 'village', width: 14 },

@@ -99,30 +99,30 @@ export async function countActiveByKind(db: Db, personId: string): Promise<Recor
 
 export type UnlinkedRow = {
   household_id: string | null; business_id: string | null; kind: 'household' | 'enterprise' | 'shop' | 'team';
-  name: string; address: string; org_code: string; org_name: string; org_id: string; org_sort: number; grid_code: string | null; grid_id: string | null;
+  name: string; address: string; address_norm: string; org_code: string; org_name: string; org_id: string; org_sort: number; grid_code: string | null; grid_id: string | null;
 };
 
 export async function listUnlinked(db: Db, roots: string[], orgPath: string | null, kind: string | undefined,
-  after: { sort: number; address: string; id: string } | null, limit: number): Promise<UnlinkedRow[]> {
+  after: { sort: number; addressNorm: string; id: string } | null, limit: number): Promise<UnlinkedRow[]> {
   const scope = sql`(${underAny(sql`o.path`, roots)}) ${orgPath ? sql`AND (o.path = ${orgPath} OR o.path LIKE ${likePrefix(orgPath)})` : sql``}`;
   const hh = sql`
-    SELECT h.id AS household_id, NULL::uuid AS business_id, 'household' AS kind, h.head_name || '户' AS name, h.address,
+    SELECT h.id AS household_id, NULL::uuid AS business_id, 'household' AS kind, h.head_name || '户' AS name, h.address, h.address_norm,
            o.code AS org_code, o.short_name AS org_name, o.id AS org_id, o.sort_key AS org_sort, g.code AS grid_code, h.grid_id
     FROM households h JOIN orgs o ON o.id = h.org_id LEFT JOIN orgs g ON g.id = h.grid_id
     WHERE h.removed_at IS NULL AND ${scope}
       AND NOT EXISTS (SELECT 1 FROM links l WHERE l.household_id = h.id AND l.role = 'primary' AND l.ends_on IS NULL)`;
   const bz = sql`
     -- Named like the households' columns: with kind=enterprise|shop|team this query stands alone, not after a UNION.
-    SELECT NULL::uuid AS household_id, b.id AS business_id, b.kind, b.name, b.address, o.code AS org_code, o.short_name AS org_name,
-           o.id AS org_id, o.sort_key AS org_sort, g.code AS grid_code, b.grid_id
+    SELECT NULL::uuid AS household_id, b.id AS business_id, b.kind, b.name, b.address, b.address_norm, o.code AS org_code,
+           o.short_name AS org_name, o.id AS org_id, o.sort_key AS org_sort, g.code AS grid_code, b.grid_id
     FROM businesses b JOIN orgs o ON o.id = b.org_id LEFT JOIN orgs g ON g.id = b.grid_id
     WHERE b.removed_at IS NULL AND ${scope} ${kind ? sql`AND b.kind = ${kind}` : sql``}
       AND NOT EXISTS (SELECT 1 FROM links l WHERE l.business_id = b.id AND l.role = 'primary' AND l.ends_on IS NULL)`;
   const union = kind === 'household' ? hh : kind ? bz : sql`${hh} UNION ALL ${bz}`;
   const { rows } = await db.execute<UnlinkedRow>(sql`
     SELECT * FROM (${union}) u
-    ${after ? sql`WHERE (u.org_sort, u.address, coalesce(u.household_id, u.business_id)) > (${after.sort}, ${after.address}, ${after.id}::uuid)` : sql``}
-    ORDER BY u.org_sort, u.address, coalesce(u.household_id, u.business_id) LIMIT ${limit + 1}`);
+    ${after ? sql`WHERE (u.org_sort, u.address_norm, coalesce(u.household_id, u.business_id)) > (${after.sort}, ${after.addressNorm}, ${after.id}::uuid)` : sql``}
+    ORDER BY u.org_sort, u.address_norm, coalesce(u.household_id, u.business_id) LIMIT ${limit + 1}`);
   return rows;
 }
 
@@ -131,7 +131,10 @@ export type MemberLoadRow = { id: string; name: string; kind: 'member' | 'helper
 /** Members (and helpers) with their current primary household load and the grid most of their households are in. */
 export async function membersWithLoad(db: Db, roots: string[], orgPath: string | null, q: string | undefined,
   after: { name: string; id: string } | null, limit: number | null): Promise<MemberLoadRow[]> {
-  const like = q ? '%' + q.replace(/[\\%_]/g, (c) => '\\' + c) + '%' : null;
+  // Letters alone are pinyin initials ("lxy" → 李秀英), as for households; anything else part of the name.
+  const byInitials = q !== undefined && /^[a-zA-Z]+$/.test(q);
+  const escaped = q?.replace(/[\\%_]/g, (c) => '\\' + c);
+  const like = escaped ? (byInitials ? escaped.toLowerCase() + '%' : '%' + escaped + '%') : null;
   const { rows } = await db.execute<MemberLoadRow>(sql`
     SELECT p.id, p.name, p.kind, o.code AS org_code, o.short_name AS org_name, o.id AS org_id,
            (SELECT count(*) FROM links l WHERE l.person_id = p.id AND l.role = 'primary' AND l.ends_on IS NULL AND l.household_id IS NOT NULL)::int AS load,
@@ -140,7 +143,7 @@ export async function membersWithLoad(db: Db, roots: string[], orgPath: string |
             GROUP BY h.grid_id ORDER BY count(*) DESC, h.grid_id LIMIT 1) AS grid_id
     FROM people p JOIN orgs o ON o.id = p.org_id
     WHERE (${underAny(sql`o.path`, roots)}) ${orgPath ? sql`AND (o.path = ${orgPath} OR o.path LIKE ${likePrefix(orgPath)})` : sql``}
-      ${like ? sql`AND p.name LIKE ${like}` : sql``}
+      ${like ? (byInitials ? sql`AND p.name_initials LIKE ${like}` : sql`AND p.name LIKE ${like}`) : sql``}
       ${after ? sql`AND (p.name, p.id) > (${after.name}, ${after.id}::uuid)` : sql``}
     ORDER BY p.name, p.id ${limit ? sql`LIMIT ${limit + 1}` : sql``}`);
   return rows;
@@ -150,4 +153,18 @@ export async function orgByCode(db: Db, code: string): Promise<{ id: string; pat
   const { rows } = await db.execute<{ id: string; path: string; level: string; code: string; name: string }>(sql`
     SELECT id, path, level, code, short_name AS name FROM orgs WHERE code = ${code} AND valid_to IS NULL`);
   return rows[0] ?? null;
+}
+
+/** People written before name_initials existed (filled at boot: pinyin is computed in the app, not the database). */
+export async function peopleMissingInitials(db: Db, limit: number): Promise<{ id: string; name: string }[]> {
+  const { rows } = await db.execute<{ id: string; name: string }>(sql`
+    SELECT id, name FROM people WHERE name_initials IS NULL ORDER BY id LIMIT ${limit}`);
+  return rows;
+}
+
+export async function setNameInitials(db: Db, rows: { id: string; initials: string }[]): Promise<void> {
+  await db.execute(sql`
+    UPDATE people p SET name_initials = x.initials
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id uuid, initials text)
+    WHERE p.id = x.id`);
 }

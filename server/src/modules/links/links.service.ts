@@ -1,4 +1,4 @@
-import { LINK_UNDO_MINUTES, type Coverage, type Link, type MyLinkCounts } from '@lianxin/contracts';
+import { LINK_UNDO_MINUTES, type Coverage, type Link, type MyLinkCounts, type SearchMember } from '@lianxin/contracts';
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -13,6 +13,8 @@ import { coverageOf, recomputeCoverage, targetLoad } from './coverage.repo.ts';
 import { assertWrite, coverageRoots, readRoots } from './links.policy.ts';
 import { loadStatus, presentCoverage, presentLink } from './links.presenter.ts';
 import * as repo from './links.repo.ts';
+import { compareAddresses } from '../../lib/address.ts';
+import { initials } from '../../lib/pinyin.ts';
 import { cursorPart, decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 
 export interface Ctx { db: Db; grants: Grant[]; req: FastifyRequest }
@@ -185,13 +187,28 @@ export async function unlinked(ctx: Ctx, q: z.infer<typeof unlinkedQuery>) {
   if (!roots.length) throw errors.forbidden('当前角色无权查看住户信息');
   const org = await scopedOrg(ctx, q.org, roots);
   const after = q.cursor ? decodeCursor(q.cursor, z.tuple([cursorPart.int, cursorPart.text, cursorPart.uuid])) : null;
-  const rows = await repo.listUnlinked(ctx.db, roots, org?.path ?? null, q.kind, after ? { sort: after[0], address: after[1], id: after[2] } : null, q.limit);
+  const rows = await repo.listUnlinked(ctx.db, roots, org?.path ?? null, q.kind, after ? { sort: after[0], addressNorm: after[1], id: after[2] } : null, q.limit);
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
   return {
     data: page.map((r) => ({ householdId: r.household_id, businessId: r.business_id, kind: r.kind, name: r.name, address: r.address, orgCode: r.org_code, orgName: r.org_name, gridCode: r.grid_code })),
-    nextCursor: more && last ? encodeCursor([last.org_sort, last.address, last.household_id ?? last.business_id]) : null,
+    nextCursor: more && last ? encodeCursor([last.org_sort, last.address_norm, last.household_id ?? last.business_id]) : null,
+  };
+}
+
+/**
+ * Members and helpers for the header's search, by name or pinyin initials, for the roles that read member lists
+ * (links.policy); null for the others.
+ */
+export async function searchMembers(ctx: Ctx, q: string, limit: number): Promise<{ items: SearchMember[]; more: boolean } | null> {
+  const roots = readRoots(ctx.grants);
+  if (!roots.length) return null;
+  const name = q.normalize('NFKC').trim();
+  const rows = await repo.membersWithLoad(ctx.db, roots, null, name, null, limit);
+  return {
+    items: rows.slice(0, limit).map((r) => ({ id: r.id, name: r.name, kind: r.kind, orgCode: r.org_code, orgName: r.org_name, load: r.load })),
+    more: rows.length > limit,
   };
 }
 
@@ -231,7 +248,7 @@ export async function suggest(ctx: Ctx, code: string) {
     .sort((a, b) => load.get(a.id)! - load.get(b.id)! || a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id))[0];
   const out = [];
   let unassigned = 0;
-  const ordered = [...households].sort((a, b) => a.org_sort - b.org_sort || (a.grid_code ?? '').localeCompare(b.grid_code ?? '') || a.address.localeCompare(b.address) || a.household_id!.localeCompare(b.household_id!));
+  const ordered = [...households].sort((a, b) => a.org_sort - b.org_sort || (a.grid_code ?? '').localeCompare(b.grid_code ?? '') || compareAddresses(a.address_norm, b.address_norm) || a.household_id!.localeCompare(b.household_id!));
   for (const h of ordered) {
     const village = byVillage.get(h.org_id) ?? [];
     const sameGrid = h.grid_id ? pick(village.filter((p) => p.grid_id === h.grid_id)) : undefined;
@@ -241,4 +258,15 @@ export async function suggest(ctx: Ctx, code: string) {
     out.push({ personId: chosen.id, personName: chosen.name, householdId: h.household_id, businessId: null, constituentName: h.name, orgCode: h.org_code, gridCode: h.grid_code, reason: sameGrid ? 'same_grid' as const : 'same_village' as const });
   }
   return { suggestions: out, unassigned, target: t };
+}
+
+/** Fills people.name_initials for people written before it existed (every writer stores it since); at boot. */
+export async function fillNameInitials(db: Db): Promise<number> {
+  let n = 0;
+  for (;;) {
+    const rows = await repo.peopleMissingInitials(db, 1000);
+    if (!rows.length) return n;
+    await repo.setNameInitials(db, rows.map((r) => ({ id: r.id, initials: initials(r.name) })));
+    n += rows.length;
+  }
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Keyring } from '../../config.ts';
 import { encrypt } from '../../lib/crypto.ts';
+import { phoneTail } from '../../lib/id-number.ts';
 import { initials } from '../../lib/pinyin.ts';
 import { makeCreditCode } from '../../modules/businesses/credit-code.ts';
 import { fullName, mobileNumber, pickSurname } from './names.ts';
@@ -126,22 +127,22 @@ export async function generateBusinesses(
   const shopFactor = FULL_SHOPS / Math.max(1e-9, b.reduce((a, x) => a + x.shop, 0));
   const fullTowns = opts.scale === 'full' ? null : new Set(FULL_TOWNS[opts.scale]);
 
-  const cols: unknown[][] = Array.from({ length: 11 }, () => []);
+  const cols: unknown[][] = Array.from({ length: 12 }, () => []);
   const stats = { enterprises: 0, shops: 0, teams: 0 };
   const usedCodes = new Set<string>();
   const flush = async () => {
     if (!cols[0]!.length) return;
     await client.query(`
       INSERT INTO businesses (id, kind, org_id, parent_id, name, name_initials, address, credit_code, contact_name,
-                              contact_phone_enc, employees, synthetic)
+                              contact_phone_enc, employees, contact_phone_tail, synthetic)
       SELECT *, true FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[],
-                                 $8::text[], $9::text[], $10::text[], $11::int[])`, cols);
+                                 $8::text[], $9::text[], $10::text[], $11::int[], $12::text[])`, cols);
     for (const c of cols) c.length = 0;
   };
   const push = (...v: [string, string, string, string | null, string, string, string | null, string | null, string | null, number]) => {
     const [id, kind, orgId, parentId, name, address, credit, contactName, phone, employees] = v;
     [id, kind, orgId, parentId, name, initials(name), address, credit, contactName,
-      phone === null ? null : encrypt(keyring, phone), employees].forEach((x, i) => cols[i]!.push(x));
+      phone === null ? null : encrypt(keyring, phone), employees, phone === null ? null : phoneTail(phone)].forEach((x, i) => cols[i]!.push(x));
   };
   const creditCode = (r: Rng, prefix: string): string => {
     let code: string;

@@ -6,7 +6,7 @@ import { generateBusinesses } from './businesses.ts';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { recomputeCoverage, targetLoad } from '../../modules/links/coverage.repo.ts';
 import { generateLinks } from './links.ts';
-import { makeIdNumber } from '../../lib/id-number.ts';
+import { makeIdNumber, phoneTail } from '../../lib/id-number.ts';
 import { fullName, mobileNumber, pickSurname } from './names.ts';
 import { Rng, Weighted } from './rng.ts';
 
@@ -202,7 +202,7 @@ export async function generateDemo(pool: pg.Pool, opts: GenerateDemoOptions): Pr
           const phone = hr.chance(phoneP) ? mobileNumber(hr) : null;
           out.resident(hid.uuid(), householdId, p.name, p.sex, p.birthDate, p.relation,
             encrypt(ring, id), keyedHash(ring, id), phone === null ? null : encrypt(ring, phone),
-            p.away?.[0] ?? null, p.away?.[1] ?? null);
+            p.away?.[0] ?? null, p.away?.[1] ?? null, phone === null ? null : phoneTail(phone));
           stats.residents++;
         }
         if (out.size >= BATCH) await out.flush();
@@ -440,8 +440,8 @@ function hasLeftBehindChild(m: Person[]): boolean {
  */
 class Writer {
   private hh = cols(7);
-  private res = cols(11);
-  private ppl = cols(10);
+  private res = cols(12);
+  private ppl = cols(11);
   private pending: Promise<unknown> | null = null;
 
   constructor(private readonly client: pg.ClientBase) {}
@@ -450,12 +450,13 @@ class Writer {
 
   person(...v: [string, string, string, string, Sex, number, string, string | null, string | null, boolean]): void {
     v.forEach((x, i) => this.ppl[i]!.push(i === 5 ? String(x) : x));
+    this.ppl[10]!.push(initials(v[3]));
   }
   household(id: string, orgId: string, address: string, headName: string, tags: string[], away: boolean): void {
     // Arrays of arrays would flatten in unnest: tags travel as array literals and are cast back per row.
     [id, orgId, address, headName, initials(headName), `{${tags.join(',')}}`, away].forEach((x, i) => this.hh[i]!.push(x));
   }
-  resident(...v: [string, string, string, Sex, string, string, string, string, string | null, string | null, string | null]): void {
+  resident(...v: [string, string, string, Sex, string, string, string, string, string | null, string | null, string | null, string | null]): void {
     v.forEach((x, i) => this.res[i]!.push(x));
   }
 
@@ -463,11 +464,12 @@ class Writer {
     const statements: [string, unknown[][]][] = [];
     if (this.ppl[0]!.length) {
       statements.push([`
-        INSERT INTO people (id, org_id, kind, name, sex, birth_year, work_phone, member_since, helper_kind, mobile, synthetic)
+        INSERT INTO people (id, org_id, kind, name, sex, birth_year, work_phone, member_since, helper_kind, mobile, name_initials,
+                            synthetic)
         SELECT *, true FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                                   $8::date[], $9::text[], $10::bool[])
+                                   $8::date[], $9::text[], $10::bool[], $11::text[])
         ON CONFLICT (id) DO NOTHING`, this.ppl]);
-      this.ppl = cols(10);
+      this.ppl = cols(11);
     }
     if (this.hh[0]!.length) {
       statements.push([`
@@ -481,10 +483,10 @@ class Writer {
     if (this.res[0]!.length) {
       statements.push([`
         INSERT INTO residents (id, household_id, name, sex, birth_date, relation, id_number_enc, id_number_hash, phone_enc,
-                               away_scope, away_place, synthetic)
+                               away_scope, away_place, phone_tail, synthetic)
         SELECT *, true FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[],
-                                   $8::text[], $9::text[], $10::text[], $11::text[])`, this.res]);
-      this.res = cols(11);
+                                   $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`, this.res]);
+      this.res = cols(12);
     }
     // Chain this batch behind the one in flight (a pg client runs one query at a time) and return once that one is
     // done: this batch executes in PostgreSQL while the caller builds the next.

@@ -33,11 +33,3 @@ export const childrenQuery = (parent: string) =>
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
-
-export const orgSearchQuery = (q: string) =>
-  queryOptions({
-    queryKey: ['org-search', q],
-    queryFn: ({ signal }) => api<OrgList>(`/api/v1/orgs?${new URLSearchParams({ q, limit: '50' })}`, { signal }),
-    enabled: q.length > 0,
-    staleTime: 60_000,
-  });

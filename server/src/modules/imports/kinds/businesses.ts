@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { encrypt } from '../../../lib/crypto.ts';
+import { phoneTail } from '../../../lib/id-number.ts';
 import { initials } from '../../../lib/pinyin.ts';
 import { isValidCreditCode } from '../../businesses/credit-code.ts';
 import { PHONE } from '../imports.cells.ts';
@@ -76,7 +77,8 @@ export const businessesKind: KindSpec<State> = {
     if (issues.length || !village || !kind) return null;
     return {
       id: randomUUID(), kind, orgId: village.id, gridId, name: name!, initials: initials(name!), address: address!, credit,
-      parent: kind === 'team' ? parent : null, contactName, phoneEnc: phone ? encrypt(st.ctx.ring, phone) : null, employees,
+      parent: kind === 'team' ? parent : null, contactName, phoneEnc: phone ? encrypt(st.ctx.ring, phone) : null,
+      phoneTail: phone ? phoneTail(phone) : null, employees,
     };
   },
 
@@ -109,9 +111,11 @@ export const businessesKind: KindSpec<State> = {
           SELECT b.credit_code, b.id, 1 FROM businesses b
           WHERE b.kind = 'enterprise' AND b.removed_at IS NULL AND b.credit_code IN (SELECT d->>'parent' FROM s WHERE d->>'kind' = 'team')) x
         ORDER BY credit, pref)
-      INSERT INTO businesses (id, kind, org_id, grid_id, parent_id, name, name_initials, address, credit_code, contact_name, contact_phone_enc, employees)
+      INSERT INTO businesses (id, kind, org_id, grid_id, parent_id, name, name_initials, address, credit_code, contact_name, contact_phone_enc,
+                              contact_phone_tail, employees)
       SELECT (d->>'id')::uuid, d->>'kind', (d->>'orgId')::uuid, (d->>'gridId')::uuid, p.id,
-             d->>'name', d->>'initials', d->>'address', d->>'credit', d->>'contactName', d->>'phoneEnc', (d->>'employees')::int
+             d->>'name', d->>'initials', d->>'address', d->>'credit', d->>'contactName', d->>'phoneEnc', d->>'phoneTail',
+             (d->>'employees')::int
       FROM s LEFT JOIN parents p ON d->>'kind' = 'team' AND p.credit = d->>'parent'
       ORDER BY s.row
       RETURNING org_id, kind`);

@@ -294,8 +294,8 @@ describe('businesses import', () => {
     ]));
     expect(job, JSON.stringify(job)).toMatchObject({ kind: 'businesses', status: 'done', counts: { rows: 4, errors: 0, written: 4 } });
     expect(await businessesCount()).toBe(n + 4);
-    const { rows } = await t.database.db.execute<{ name: string; contact_phone_enc: string | null; parent: string | null; employees: number | null; name_initials: string }>(sql`
-      SELECT b.name, b.contact_phone_enc, p.name AS parent, b.employees, b.name_initials FROM businesses b LEFT JOIN businesses p ON p.id = b.parent_id
+    const { rows } = await t.database.db.execute<{ name: string; contact_phone_enc: string | null; contact_phone_tail: string | null; parent: string | null; employees: number | null; name_initials: string }>(sql`
+      SELECT b.name, b.contact_phone_enc, b.contact_phone_tail, p.name AS parent, b.employees, b.name_initials FROM businesses b LEFT JOIN businesses p ON p.id = b.parent_id
       WHERE b.name LIKE '导入%' ORDER BY b.name`);
     const by = Object.fromEntries(rows.map((r) => [r.name, r]));
     expect(by['导入一班']!.parent).toBe('导入企业');
@@ -305,6 +305,7 @@ describe('businesses import', () => {
     expect(by['导入企业']!.contact_phone_enc!.startsWith('t1:')).toBe(true);
     expect(by['导入企业']!.contact_phone_enc).not.toContain('13811112222');
     expect(decrypt(t.config.keyring, by['导入企业']!.contact_phone_enc!)).toBe('13811112222');
+    expect(by['导入企业']!.contact_phone_tail).toBe('2222'); // search by 尾号
     const after = (await get('secretary', `/api/v1/coverage?org=${own}`)).json().data;
     // Coverage totals are recomputed by the merge: they equal the registry now (POST /businesses does not recompute them).
     const live = async (kind: string) => scalar(sql`SELECT count(*)::int AS n FROM businesses WHERE org_id = ${ownId} AND kind = ${kind} AND removed_at IS NULL`);
@@ -401,6 +402,8 @@ describe('members import', () => {
       { name: '导入党员子', kind: 'member', helper_kind: null, mobile: false, member_since: '2005-07-01' },
       { name: '导入志愿者', kind: 'helper', helper_kind: '志愿者', mobile: false, member_since: null },
     ]);
+    const initials = await t.database.db.execute<{ name_initials: string }>(sql`SELECT name_initials FROM people WHERE name = '导入志愿者'`);
+    expect(initials.rows.map((r) => r.name_initials)).toEqual(['drzyz']); // search by pinyin initials
     expect((await get('secretary', `/api/v1/orgs/${own}`)).json().data.counts.members).toBe(orgBefore + 2);
     expect((await get('secretary', `/api/v1/coverage?org=${own}`)).json().data.members.total).toBe(covBefore + 2);
     const audit = await t.database.db.execute<{ after: Record<string, number> }>(sql`SELECT after FROM audit_events WHERE action = 'person.import' AND entity_id = ${job.id}`);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { DATE_EXAMPLES, parseDateInput } from '../../../lib/date-input.ts';
+import { initials } from '../../../lib/pinyin.ts';
 import { PHONE } from '../imports.cells.ts';
 import { EXAMPLE_MARK } from '../imports.template.ts';
 import { optional, required, villageOf, type KindSpec, type RowContext } from './run.ts';
@@ -68,7 +69,7 @@ export const membersKind: KindSpec<State> = {
     }
     if (issues.length || !village) return null;
     return {
-      orgId: village.id, kind: isMember ? 'member' : 'helper', name, sex, birthYear, phone,
+      orgId: village.id, kind: isMember ? 'member' : 'helper', name, initials: initials(name!), sex, birthYear, phone,
       since: isMember ? since : null, helperKind: isMember ? null : category, mobile: mobileText === '是',
     };
   },
@@ -86,8 +87,8 @@ export const membersKind: KindSpec<State> = {
 
   async merge(tx, jobId) {
     const { rows } = await tx.execute<{ org_id: string; kind: string }>(sql`
-      INSERT INTO people (org_id, kind, name, sex, birth_year, work_phone, member_since, helper_kind, mobile)
-      SELECT (d->>'orgId')::uuid, d->>'kind', d->>'name', d->>'sex', d->>'birthYear', d->>'phone', (d->>'since')::date,
+      INSERT INTO people (org_id, kind, name, name_initials, sex, birth_year, work_phone, member_since, helper_kind, mobile)
+      SELECT (d->>'orgId')::uuid, d->>'kind', d->>'name', d->>'initials', d->>'sex', d->>'birthYear', d->>'phone', (d->>'since')::date,
              d->>'helperKind', (d->>'mobile')::boolean
       FROM (SELECT i.row, i.data AS d FROM import_rows i WHERE i.job_id = ${jobId}) s ORDER BY s.row
       RETURNING org_id, kind`);

@@ -1,0 +1,103 @@
+/**
+ * `npm run bench:search` — the header's search (GET /api/v1/search) for the project office at the `demo` scale
+ * (26k households, 78k residents), on the embedded PostgreSQL (default) or DATABASE_URL: p50/p99 over 50 requests per
+ * kind of text, and GET /healthz in the same run as the baseline. Through app.inject (no sockets), like the tests.
+ * Writes bench/results/search-<engine>-latest.md.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { buildApp } from '../server/src/app.ts';
+import { loadConfig } from '../server/src/config.ts';
+import { openPool } from '../server/src/db/client.ts';
+import { startEmbedded } from '../server/src/db/embedded.ts';
+import { runMigrations } from '../server/src/db/migrate.ts';
+import { generateDemo } from '../server/src/seed/demo/generate.ts';
+import { seedBase } from '../server/src/seed/index.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const password = 'lianxin-demo-2026';
+const ring = { current: 'b1', keys: { b1: Buffer.alloc(32, 5).toString('base64') } };
+const N = 50;
+
+function stats(ms: number[]) {
+  const s = [...ms].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+  return { p50: +q(0.5).toFixed(2), p99: +q(0.99).toFixed(2) };
+}
+
+const dir = process.env.DATABASE_URL ? null : mkdtempSync(path.join(tmpdir(), 'lianxin-bench-search-'));
+const embedded = dir ? await startEmbedded({ dir: path.join(dir, 'postgres'), ephemeral: true, log: () => {} }) : null;
+const adminUrl = process.env.DATABASE_URL ?? embedded!.url;
+const name = `lx_bench_search_${process.pid}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${name}`);
+const u = new URL(adminUrl);
+u.pathname = '/' + name;
+const database = openPool(u.toString(), embedded ? 'embedded' : 'url', 10);
+try {
+  await runMigrations(database);
+  await seedBase(database.pool, { demoPassword: password });
+  await generateDemo(database.pool, { scale: 'demo', keyring: ring, log: () => {} });
+  await database.pool.query('ANALYZE');
+  const sample = (await database.pool.query<{ head_name: string; head_initials: string; address: string; tail: string }>(`
+    SELECT h.head_name, h.head_initials, h.address, r.phone_tail AS tail
+    FROM households h JOIN residents r ON r.household_id = h.id AND r.phone_tail <> ''
+    ORDER BY h.id LIMIT 1`)).rows[0]!;
+  const config = loadConfig({
+    NODE_ENV: 'test', DATA_DIR: '/nonexistent-lianxin-bench', SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+    LIANXIN_KEYRING: JSON.stringify(ring), LIANXIN_DEMO_PASSWORD: password, LIANXIN_LOGIN_RATE_PER_MINUTE: '1000',
+  });
+  const app = await buildApp({ config, database });
+  const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'office', password } });
+  const cookie = `lx_session=${login.cookies.find((c) => c.name === 'lx_session')!.value}`;
+  const texts: [string, string][] = [
+    ['pinyin initials', sample.head_initials],
+    ['a name', sample.head_name],
+    ['an address without spaces', sample.address.split(' ').slice(-2).join('')],
+    ['a phone tail', sample.tail],
+    ['an org name', '克井'],
+  ];
+  const run = async (url: string, headers: Record<string, string>) => {
+    const ms: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const t0 = performance.now();
+      const res = await app.inject({ method: 'GET', url, headers });
+      ms.push(performance.now() - t0);
+      if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+    }
+    return stats(ms);
+  };
+  const health = await run('/healthz', {});
+  const rows: string[] = [];
+  for (const [label, q] of texts) {
+    const s = await run(`/api/v1/search?q=${encodeURIComponent(q)}`, { cookie });
+    rows.push(`| ${label} (\`${q}\`) | ${s.p50} | ${s.p99} |`);
+  }
+  const health2 = await run('/healthz', {});
+  const counts = (await database.pool.query<{ h: number; r: number }>(
+    'SELECT (SELECT count(*) FROM households)::int AS h, (SELECT count(*) FROM residents)::int AS r')).rows[0]!;
+  const md = [
+    `# Search (GET /api/v1/search), office, demo scale — ${embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`,
+    '',
+    `${new Date().toISOString()}; ${counts.h} households, ${counts.r} residents; ${N} requests each through app.inject.`,
+    '',
+    '| text | p50 ms | p99 ms |', '|---|---|---|',
+    `| GET /healthz before | ${health.p50} | ${health.p99} |`,
+    ...rows,
+    `| GET /healthz after | ${health2.p50} | ${health2.p99} |`,
+    '',
+  ].join('\n');
+  writeFileSync(path.join(root, 'bench', 'results', `search-${embedded ? 'embedded' : 'pg-url'}-latest.md`), md);
+  console.log(md);
+  await app.close();
+} finally {
+  await database.close();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+  await embedded?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
