@@ -4,7 +4,7 @@ import { openDatabase } from './db/database.ts';
 import { runMigrations } from './db/migrate.ts';
 import { seedBase } from './seed/index.ts';
 import { generateDemo } from './seed/demo/generate.ts';
-import { failInterruptedJobs, purgeFinishedJobs } from './modules/imports/imports.repo.ts';
+import { failInterruptedJobs, purgeFinishedJobs } from './modules/imports/imports.service.ts';
 
 /** config → database (embedded or URL) → migrate → first-start seed → buildApp → listen; stops cleanly on signals. */
 async function main(): Promise<void> {

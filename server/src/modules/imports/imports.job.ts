@@ -9,9 +9,9 @@ import * as schema from '../../db/schema/index.ts';
 import { idNumberBirthDate, idNumberSex, isValidIdNumber } from '../../lib/id-number.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import { within } from '../auth/scope.ts';
-import { todayInShanghai } from '../households/households.presenter.ts';
-import { activeTags } from '../households/households.repo.ts';
-import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
+import { todayInShanghai } from '../../lib/dates.ts';
+import { listTags } from '../households/households.service.ts';
+import { refreshCoverage } from '../links/links.service.ts';
 import {
   AWAY_SCOPES, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, importLimits, NOTES_SHEET, RESIDENT_COLUMNS, RESIDENT_SHEET,
 } from './imports.limits.ts';
@@ -109,7 +109,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
     await repo.createStaging(c);
     const ids = repo.idPrefixes();
     const orgs = await repo.orgsForImport(db);
-    const tags = new Set((await activeTags(db)).map((t) => t.code));
+    const tags = new Set((await listTags(db)).map((t) => t.code));
     const householdKeys = new Map<string, number>(); // key → row of its first 住户 row
     const invalidHouseholds = new Set<string>(); // keys of 住户 rows staged with errors
     const heads = new Map<string, number>(); // household key → 居民 rows saying 户主 (even rows with other errors)
@@ -331,7 +331,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
       // joined residents by nested loops (20,000 rows: 30 s instead of 0.2 s, measured).
       await c.query('ANALYZE households; ANALYZE residents');
       phase('analyze');
-      await recomputeCoverage(tx, r.orgIds, await targetLoad(tx));
+      await refreshCoverage(tx, r.orgIds);
       await appendAudit(tx, ctx.req, {
         action: 'household.import', entityType: 'import_job', entityId: jobId,
         after: { households: r.households, residents: r.residents, villages: r.orgIds.length },

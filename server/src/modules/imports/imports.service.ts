@@ -14,6 +14,9 @@ import type { Upload } from './imports.upload.ts';
 import { errorWorkbook } from './imports.workbooks.ts';
 import { runKindImport, type KindSpec } from './kinds/run.ts';
 
+// Housekeeping main.ts runs at boot and every 6 hours: jobs a dead process left running fail, old finished ones go.
+export { failInterruptedJobs, purgeFinishedJobs } from './imports.repo.ts';
+
 export interface Ctx { db: Db; ring: Keyring; req: FastifyRequest }
 
 /**

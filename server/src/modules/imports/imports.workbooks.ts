@@ -4,7 +4,7 @@ import type { Keyring } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { decrypt } from '../../lib/crypto.ts';
 import { maskIdNumber, maskPhone } from '../../lib/id-number.ts';
-import { cellText } from '../households/households.export.ts';
+import { cellText } from '../../lib/xlsx-export.ts';
 import { HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, importLimits, NOTES_SHEET, RESIDENT_COLUMNS, RESIDENT_SHEET } from './imports.limits.ts';
 import * as repo from './imports.repo.ts';
 import { registryKinds } from './kinds/index.ts';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { encrypt } from '../../../lib/crypto.ts';
 import { initials } from '../../../lib/pinyin.ts';
-import { isValidCreditCode } from '../../businesses/credit-code.ts';
+import { isValidCreditCode } from '../../../lib/credit-code.ts';
 import { PHONE } from '../imports.cells.ts';
 import { optional, required, villageOf, type KindSpec, type RowContext } from './run.ts';
 
