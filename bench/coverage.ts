@@ -3,12 +3,12 @@
  *  - zone and town coverage read from the rollups (the API's path) vs a naive aggregate over the raw tables, same run;
  *  - the same rollup read at ~10% scale (`demo`: 26k households) vs full scale (250k): cost must not grow with data;
  *  - "suggest assignments" for a town with 2,000 unlinked households.
- * Writes bench/results/coverage-<engine>-<timestamp>.json and .md.
+ * Writes bench/results/coverage-<engine>-latest.json and .md (tracked) and coverage-<engine>-<timestamp>.json and .md
+ * (local history).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { buildApp } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
@@ -18,8 +18,8 @@ import { runMigrations } from '../server/src/db/migrate.ts';
 import { coverageOf } from '../server/src/modules/links/coverage.repo.ts';
 import { generateDemo } from '../server/src/seed/demo/generate.ts';
 import { seedBase } from '../server/src/seed/index.ts';
+import { writeResults } from './write-results.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ZONE = '419001000000';
 const TOWN = '419001100000'; // 克井镇
 const password = 'lianxin-demo-2026';
@@ -173,8 +173,5 @@ const md = [
     + `all its 联系卡 p50 ${cards.p50} ms (${Math.round(cardBytes / 1024)} KB); /healthz p50 ${healthz.p50} ms in the same run.`,
   '',
 ].join('\n');
-const stamp = result.at.replace(/[:.]/g, '-');
-writeFileSync(path.join(root, 'bench/results', `coverage-${engine}-${stamp}.json`), JSON.stringify(result, null, 2) + '\n');
-writeFileSync(path.join(root, 'bench/results', `coverage-${engine}-${stamp}.md`), md);
-writeFileSync(path.join(root, 'bench/results', `coverage-${engine}-latest.md`), md);
+writeResults({ history: `coverage-${engine}`, latest: `coverage-${engine}-latest` }, result, md);
 console.log(md);

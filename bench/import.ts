@@ -25,6 +25,7 @@ import { runMigrations } from '../server/src/db/migrate.ts';
 import { makeIdNumber } from '../server/src/lib/id-number.ts';
 import { XLSX_TYPE } from '../server/src/modules/imports/imports.limits.ts';
 import { seedBase } from '../server/src/seed/index.ts';
+import { writeResults } from './write-results.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -281,9 +282,7 @@ const md = [
   ...Object.entries(phases).filter(([k]) => k in phaseNotes).map(([k, v]) => `| ${k} | ${v} | ${phaseNotes[k]} |`),
   '',
 ].join('\n');
-const stamp = result.at.replace(/[:.]/g, '-');
-writeFileSync(path.join(root, 'bench/results', `import-${engine}-${stamp}.json`), JSON.stringify(result, null, 2) + '\n');
-// The default shape is "latest"; another shape keeps its own latest file beside it.
+// The default shape is "latest"; another shape keeps its own latest files beside it.
 const shape = N === 100_000 && PER === 2 ? '' : `-${N}x${PER}`;
-writeFileSync(path.join(root, 'bench/results', `import-${engine}${shape}-latest.md`), md);
+writeResults({ history: `import-${engine}`, latest: `import-${engine}${shape}-latest` }, result, md);
 console.log(md);

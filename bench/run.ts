@@ -4,14 +4,15 @@
  *  - cold start to /readyz (first start: initdb + migrate + seed + demo data; restart: existing data dir)
  *  - requests/s and p50/p99 at 10 connections for /healthz (baseline) and an authenticated org read
  *  - memory (PSS) of the server process and of the embedded PostgreSQL's processes
- * Writes bench/results/foundation-<timestamp>.json and .md, and bench/results/latest.md.
+ * Writes bench/results/latest.json and .md (tracked) and foundation-<timestamp>.json and .md (local history).
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeResults } from './write-results.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
@@ -135,11 +136,7 @@ try {
     `Memory (PSS): server ${result.memory.serverPssMiB} MiB, embedded PostgreSQL ${result.memory.postgresPssMiB} MiB over ${pgPids.length} processes.`,
     '',
   ].join('\n');
-  const outDir = path.join(root, 'bench', 'results');
-  const stamp = result.at.replace(/[:.]/g, '-');
-  writeFileSync(path.join(outDir, `foundation-${stamp}.json`), JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(path.join(outDir, `foundation-${stamp}.md`), md);
-  writeFileSync(path.join(outDir, 'latest.md'), md);
+  writeResults({ history: 'foundation', latest: 'latest' }, result, md);
   console.log(md);
 } finally {
   if (child.exitCode === null) await stop(child);

@@ -1,6 +1,7 @@
-// `npm test`: server integration suites, the web build with its bundle budget, and the browser tests — all of them,
-// on whichever PostgreSQL the environment selects (embedded by default, DATABASE_URL otherwise). Ends with one line
-// `N passed, N failed` and writes test-results/summary.json for .ci/run.
+// `npm test`: typecheck, lint (ESLint + the import rules), server integration suites, the web build with its bundle
+// budget, and the browser tests — all of them, on whichever PostgreSQL the environment selects (embedded by default,
+// DATABASE_URL otherwise) and whichever Node runs it. Ends with one line `N passed, N failed` and writes
+// test-results/summary.json (with the Node version) for .ci/run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,9 +43,24 @@ function vitest(label, dir) {
   if (r.numFailedTests) failures.push(`${label}: ${r.numFailedTests} failed`);
 }
 
+// Every child (npx vitest, npm run …, the e2e server) finds `node` on PATH: it must be the Node running this script, or
+// the version reported below would not be the one tested (.ci/run puts Node 24 first on PATH for one suite).
+const node = process.version;
+const onPath = spawnSync('node', ['-v'], { encoding: 'utf8', env: process.env }).stdout?.trim();
+console.log(`Node ${node} (${process.execPath}); \`node\` on PATH: ${onPath ?? 'none'}`);
+if (onPath === node) passed += 1;
+else { failed += 1; failures.push(`node on PATH is ${onPath ?? 'missing'}, this script runs ${node}: children would test another Node`); }
+
 // Types first: strict TypeScript (no unused locals) across server, web and e2e — one check, pass or fail.
 if (run('typecheck', 'npm', ['run', 'typecheck', '-w', 'server', '-w', 'web', '-w', 'e2e'], root)) passed += 1;
 else { failed += 1; failures.push('typecheck failed'); }
+
+// Lint: ESLint (typescript-eslint, react-hooks; no warnings allowed) and the import rules of docs/ARCHITECTURE.md
+// (dependency-cruiser). Both always run, so one report shows every finding; one check, pass or fail.
+const eslintOk = run('lint: eslint', 'npm', ['run', 'lint:code'], root);
+const importsOk = run('lint: import rules', 'npm', ['run', 'lint:imports'], root);
+if (eslintOk && importsOk) passed += 1;
+else { failed += 1; failures.push(`lint failed (${[!eslintOk && 'eslint', !importsOk && 'import rules'].filter(Boolean).join(', ')})`); }
 
 // The OpenAPI document built from the route schemas, linted with Redocly's recommended rules (redocly.yaml).
 if (run('openapi lint', 'npm', ['run', 'lint:openapi'], root)) passed += 1;
@@ -64,7 +80,8 @@ if (run('web build', 'npm', ['run', 'build', '-w', 'web'], root)) {
   failed += 1;
 }
 
-writeFileSync(path.join(out, 'summary.json'), JSON.stringify({ passed, failed, failures }, null, 2));
+writeFileSync(path.join(out, 'summary.json'), JSON.stringify({ node, passed, failed, failures }, null, 2));
 if (failures.length) console.log(`\nFailures:\n- ${failures.join('\n- ')}`);
-console.log(`\n${passed} passed, ${failed} failed`);
+console.log(`\nNode ${node}`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

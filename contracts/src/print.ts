@@ -25,7 +25,7 @@ export const cardToken = z.string().regex(/^[A-Za-z0-9_-]{38}$/, '联系卡二�
 
 /**
  * 联户示意图 as data (what the SVG/PDF sheet is drawn from): per grid, each member (or helper, titled) with their work
- * phone and the households and businesses they link ("王大明户　3组 10号"). Phones narrow screens read it as a list.
+ * phone and the households and businesses they link ("王大明户 3组 10号"). Phones narrow screens read it as a list.
  */
 export const linkMap = z.object({
   data: z.object({

@@ -7,8 +7,8 @@ import { generateDemo } from './seed/demo/generate.ts';
 import { fillContactPhoneTails } from './modules/businesses/businesses.service.ts';
 import { fillPhoneTails } from './modules/households/households.service.ts';
 import { fillNameInitials } from './modules/links/links.service.ts';
-import { failInterruptedJobs, purgeFinishedJobs } from './modules/imports/imports.repo.ts';
-import { purgeStaleThrottles } from './modules/auth/auth.repo.ts';
+import { failInterruptedJobs, purgeFinishedJobs } from './modules/imports/imports.service.ts';
+import { purgeStaleThrottles } from './modules/auth/auth.service.ts';
 
 /** config → database (embedded or URL) → migrate → first-start seed → buildApp → listen; stops cleanly on signals. */
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 import { createRequire, Module } from 'node:module';
 import { StringDecoder } from 'node:string_decoder';
 import type ExcelJSType from 'exceljs';
+import type * as Saxes from 'saxes';
 
 /**
  * exceljs 4.4's streaming reader decodes each decompressed chunk to a string on its own
@@ -12,7 +13,7 @@ import type ExcelJSType from 'exceljs';
  */
 const require = createRequire(import.meta.url);
 const parseSaxPath = require.resolve('exceljs/lib/utils/parse-sax.js');
-const { SaxesParser } = require('saxes') as typeof import('saxes');
+const { SaxesParser } = require('saxes') as typeof Saxes;
 
 type SaxEvent = { eventType: 'opentag' | 'text' | 'closetag'; value: unknown };
 

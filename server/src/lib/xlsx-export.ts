@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { PassThrough } from 'node:stream';
 import { errors } from '../errors.ts';
-import { within } from '../modules/auth/scope.ts';
+import { within } from './paths.ts';
 import ExcelJS from './exceljs.ts';
 
 /** Spreadsheet apps treat a leading = + - @ (or tab/CR) as a formula: prefix an apostrophe so text stays text (OWASP CSV injection). */

@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import { seedDemoAccounts } from './accounts.ts';
 import { loadOrgTree } from './org-tree.ts';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { recomputeCoverage, targetLoad } from '../modules/links/coverage.repo.ts';
+import { refreshCoverage } from '../modules/links/links.service.ts';
 
 /** The real tree plus, outside production, one demo account per role. Idempotent. */
 export async function seedBase(pool: pg.Pool, config: Pick<Config, 'demoPassword'>): Promise<{ orgs: number }> {
@@ -14,7 +14,7 @@ export async function seedBase(pool: pg.Pool, config: Pick<Config, 'demoPassword
     // Coverage starts out true (members counted even where no household is registered yet); writes keep it so.
     if (orgs > 0) {
       const db = drizzle(client);
-      await recomputeCoverage(db, null, await targetLoad(db));
+      await refreshCoverage(db, null);
     }
     // Fresh tables have no statistics; without them the planner guesses badly for the first queries.
     if (orgs > 0) await client.query('ANALYZE orgs');

@@ -63,8 +63,9 @@ export function OrgsTreePage() {
   useEffect(() => {
     const only = me.scopeRoots.length === 1 ? me.scopeRoots[0] : undefined;
     if (!only) return;
+    // loadData sets state only after its fetch resolves (an external system, which is what an effect is for).
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- see above
     void loadData({ key: only.code }).then(() => setExpanded([only.code]));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [me]);
 
   return (

@@ -74,3 +74,8 @@ export async function logout(db: Db, req: FastifyRequest, everywhere: boolean): 
     await appendAudit(tx, req, { action: everywhere ? 'auth.logout_everywhere' : 'auth.logout', entityType: 'account', entityId: auth.account.id, after: { revokedSessions: revoked } });
   });
 }
+
+/** Housekeeping for main.ts: login throttle rows with no failure for a day are forgotten. */
+export function purgeStaleThrottles(db: Db): Promise<number> {
+  return repo.purgeStaleThrottles(db);
+}

@@ -1,4 +1,9 @@
 import type { Role } from '@lianxin/contracts';
+import { isWithin } from '../../lib/paths.ts';
+
+// The path tests are plain path arithmetic, so they live in lib/ (lib/xlsx-export.ts needs them too); modules keep
+// reading them here, beside the scopes they are used with.
+export { isWithin, within } from '../../lib/paths.ts';
 
 export interface Grant {
   role: Role;
@@ -26,10 +31,6 @@ export function orgReadRoots(grants: Grant[]): string[] {
   // Drop roots already covered by a wider one.
   const list = [...roots];
   return list.filter((r) => !list.some((o) => o !== r && isWithin(r, o)));
-}
-
-export function isWithin(path: string, root: string): boolean {
-  return path === root || path.startsWith(root + '/');
 }
 
 /** Roles that may see personal data (people, households) inside their org scope. */
@@ -66,6 +67,8 @@ export function registryRoots(grants: Grant[], action: RegistryAction): string[]
   return roots.filter((r) => !roots.some((o) => o !== r && isWithin(r, o)));
 }
 
-export function within(path: string, roots: string[]): boolean {
-  return roots.some((r) => isWithin(path, r));
+/** Coverage aggregates: registry readers in their subtree, plus members for their own branch (no personal data). */
+export function coverageRoots(grants: Grant[]): string[] {
+  const roots = [...registryRoots(grants, 'read'), ...grants.filter((g) => g.role === ('member' satisfies Role)).map((g) => g.orgPath)];
+  return roots.filter((r) => !roots.some((o) => o !== r && isWithin(r, o)));
 }

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
-import { makeCreditCode } from './credit-code.ts';
+import { makeCreditCode } from '../../lib/credit-code.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};

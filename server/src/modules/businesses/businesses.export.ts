@@ -5,7 +5,7 @@ import { maskPhone } from '../../lib/id-number.ts';
 import { assertFullExport, cellText, EXPORT_BATCH, xlsxStream } from '../../lib/xlsx-export.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import { registryRoots, within } from '../auth/scope.ts';
-import { todayInShanghai } from '../households/households.presenter.ts';
+import { todayInShanghai } from '../../lib/dates.ts';
 import { assertRegistryRole, readRoots } from './businesses.policy.ts';
 import * as repo from './businesses.repo.ts';
 import type { Ctx } from './businesses.service.ts';

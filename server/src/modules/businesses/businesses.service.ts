@@ -12,9 +12,9 @@ import { initials } from '../../lib/pinyin.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
 import { registryRoots, within } from '../auth/scope.ts';
-import { todayInShanghai } from '../households/households.presenter.ts';
-import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
-import { isValidCreditCode } from './credit-code.ts';
+import { todayInShanghai } from '../../lib/dates.ts';
+import { refreshCoverage } from '../links/links.service.ts';
+import { isValidCreditCode } from '../../lib/credit-code.ts';
 import { assertCan, assertReader, assertRegistryRole, readerOf, readRoots, type Reader } from './businesses.policy.ts';
 import { presentBusiness } from './businesses.presenter.ts';
 import * as repo from './businesses.repo.ts';
@@ -161,7 +161,7 @@ export async function create(ctx: Ctx, body: BusinessCreate): Promise<Business> 
       RETURNING id`);
     const bid = rows[0]!.id;
     await appendAudit(tx, ctx.req, { action: 'business.create', entityType: 'business', entityId: bid, after: auditView(body) });
-    await recomputeCoverage(tx, [org.id], await targetLoad(tx)); // the village's coverage counts it from now on
+    await refreshCoverage(tx, [org.id]); // the village's coverage counts it from now on
     return bid;
   }));
   return get(ctx, id);
@@ -230,7 +230,7 @@ export async function remove(ctx: Ctx, id: string, reason: string): Promise<stri
     await tx.execute(sql`
       UPDATE contact_cards SET revoked_at = now()
       WHERE revoked_at IS NULL AND business_id IN (${sql.join(removed.map((r) => sql`${r}::uuid`), sql`, `)})`);
-    await recomputeCoverage(tx, [row.org_id], await targetLoad(tx));
+    await refreshCoverage(tx, [row.org_id]);
     return removed;
   });
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
 import { decrypt } from '../../lib/crypto.ts';
-import { creditCheckChar, isValidCreditCode, makeCreditCode } from './credit-code.ts';
+import { creditCheckChar, isValidCreditCode, makeCreditCode } from '../../lib/credit-code.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};

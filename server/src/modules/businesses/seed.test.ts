@@ -4,7 +4,7 @@ import { withDatabase } from '../../../test/db-server.ts';
 import type { Keyring } from '../../config.ts';
 import { decrypt } from '../../lib/crypto.ts';
 import { generateBusinesses } from '../../seed/demo/businesses.ts';
-import { isValidCreditCode } from './credit-code.ts';
+import { isValidCreditCode } from '../../lib/credit-code.ts';
 
 const keyring: Keyring = { current: 'k1', keys: { k1: Buffer.alloc(32, 7).toString('base64') } };
 let client: pg.Client;

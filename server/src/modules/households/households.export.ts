@@ -7,11 +7,11 @@ import { appendAudit } from '../../plugins/audit.ts';
 import { within } from '../auth/scope.ts';
 import { registryRoots } from '../auth/scope.ts';
 import { assertRegistryRole, readerOf } from './households.policy.ts';
-import { ageOn, todayInShanghai } from './households.presenter.ts';
+import { todayInShanghai } from '../../lib/dates.ts';
+import { ageOn } from './households.presenter.ts';
 import * as repo from './households.repo.ts';
 import type { Ctx } from './households.service.ts';
 import { assertFullExport, cellText } from '../../lib/xlsx-export.ts';
-export { cellText } from '../../lib/xlsx-export.ts';
 
 const AWAY: Record<string, string> = { city: '省内市外', province: '省外', abroad: '国外' };
 const BATCH = 500;

@@ -1,6 +1,7 @@
 import type { Household, HouseholdSummary, Resident } from '@lianxin/contracts';
 import type { Keyring } from '../../config.ts';
 import { decrypt } from '../../lib/crypto.ts';
+import { todayInShanghai } from '../../lib/dates.ts';
 import { maskIdNumber, maskPhone } from '../../lib/id-number.ts';
 import type { Grant } from '../auth/scope.ts';
 import { householdAbilities } from './households.policy.ts';
@@ -11,10 +12,6 @@ export function ageOn(birthDate: string, today: string): number {
   const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
   const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
   return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
-}
-
-export function todayInShanghai(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 }
 
 export function presentSummary(row: HouseholdRow, grants: Grant[], linkedToCaller = false): HouseholdSummary {

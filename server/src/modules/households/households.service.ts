@@ -15,10 +15,11 @@ import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
 import { assertAnyWrite, assertCan, assertRegistryRole, readerOf, type Reader } from './households.policy.ts';
 import { registryRoots, within } from '../auth/scope.ts';
-import { ageOn, presentHousehold, presentSummary, todayInShanghai } from './households.presenter.ts';
+import { todayInShanghai } from '../../lib/dates.ts';
+import { ageOn, presentHousehold, presentSummary } from './households.presenter.ts';
 import * as repo from './households.repo.ts';
 import { cursorPart, decodeCursor, encodeCursor } from '../../lib/cursor.ts';
-import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
+import { refreshCoverage } from '../links/links.service.ts';
 
 export interface Ctx { db: Db; ring: Keyring; grants: Grant[]; req: FastifyRequest }
 
@@ -248,7 +249,7 @@ export async function create(ctx: Ctx, body: HouseholdCreate): Promise<Household
     const hid = rows[0]!.id;
     for (const r of body.residents) await insertResident(tx, ctx.ring, hid, r);
     await repo.bumpRollup(tx, org.id, 1);
-    await recomputeCoverage(tx, [org.id], await targetLoad(tx));
+    await refreshCoverage(tx, [org.id]);
     await appendAudit(tx, ctx.req, {
       action: 'household.create', entityType: 'household', entityId: hid,
       after: { orgCode: body.orgCode, address: body.address, tags, residents: body.residents.map(auditResident) },
@@ -305,7 +306,7 @@ export async function remove(ctx: Ctx, id: string, on: string | undefined, reaso
       WHERE household_id = ${id} AND ends_on IS NULL RETURNING id`);
     await tx.execute(sql`UPDATE contact_cards SET revoked_at = now() WHERE household_id = ${id} AND revoked_at IS NULL`);
     await repo.bumpRollup(tx, row.org_id, -1);
-    await recomputeCoverage(tx, [row.org_id], await targetLoad(tx));
+    await refreshCoverage(tx, [row.org_id]);
     const result = { id, residentsLeft: left.rows.length, linksEnded: ended.rows.length };
     await appendAudit(tx, ctx.req, {
       action: 'household.remove', entityType: 'household', entityId: id,

@@ -18,6 +18,9 @@ import { registryRoots, within } from '../auth/scope.ts';
 import { tagDictionary } from '../households/households.service.ts';
 import { runKindImport, type KindSpec } from './kinds/run.ts';
 
+// Housekeeping main.ts runs at boot and every 6 hours: jobs a dead process left running fail, old finished ones go.
+export { failInterruptedJobs, purgeFinishedJobs } from './imports.repo.ts';
+
 export interface Ctx { db: Db; ring: Keyring; req: FastifyRequest }
 
 /**

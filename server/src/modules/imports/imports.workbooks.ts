@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import type { Keyring } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { decrypt } from '../../lib/crypto.ts';
-import { cellText } from '../households/households.export.ts';
+import { cellText } from '../../lib/xlsx-export.ts';
 import { relations } from '@lianxin/contracts';
 import { DATE_EXAMPLES } from '../../lib/date-input.ts';
 import type { TagDictionary } from '../households/households.service.ts';

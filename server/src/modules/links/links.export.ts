@@ -7,7 +7,7 @@ import { likePrefix, underAny } from '../../lib/paths.ts';
 import { cellText, xlsxStream } from '../../lib/xlsx-export.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import { within } from '../auth/scope.ts';
-import { todayInShanghai } from '../households/households.presenter.ts';
+import { todayInShanghai } from '../../lib/dates.ts';
 import { readRoots } from './links.policy.ts';
 import * as repo from './links.repo.ts';
 import type { Ctx } from './links.service.ts';

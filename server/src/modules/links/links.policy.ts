@@ -1,13 +1,6 @@
-import type { Role } from '@lianxin/contracts';
 import { errors } from '../../errors.ts';
 import type { Grant } from '../auth/scope.ts';
-import { isWithin, registryRoots, within } from '../auth/scope.ts';
-
-/** Coverage aggregates: registry readers in their subtree, plus members for their own branch (no personal data). */
-export function coverageRoots(grants: Grant[]): string[] {
-  const roots = [...registryRoots(grants, 'read'), ...grants.filter((g) => g.role === ('member' satisfies Role)).map((g) => g.orgPath)];
-  return roots.filter((r) => !roots.some((o) => o !== r && isWithin(r, o)));
-}
+import { registryRoots, within } from '../auth/scope.ts';
 
 export function assertWrite(grants: Grant[], ...paths: string[]): void {
   const roots = registryRoots(grants, 'write');

@@ -7,10 +7,10 @@ import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
-import { within } from '../auth/scope.ts';
-import { todayInShanghai } from '../households/households.presenter.ts';
+import { coverageRoots, within } from '../auth/scope.ts';
+import { todayInShanghai } from '../../lib/dates.ts';
 import { coverageOf, recomputeCoverage, targetLoad } from './coverage.repo.ts';
-import { assertWrite, coverageRoots, readRoots } from './links.policy.ts';
+import { assertWrite, readRoots } from './links.policy.ts';
 import { loadStatus, presentCoverage, presentLink } from './links.presenter.ts';
 import * as repo from './links.repo.ts';
 import { compareAddresses } from '../../lib/address.ts';
@@ -47,7 +47,11 @@ export async function list(ctx: Ctx, q: z.infer<typeof linkListQuery>): Promise<
   return { data: page.map(presentLink), nextCursor: more && last ? encodeCursor([last.created_at, last.id]) : null };
 }
 
-async function affectedRecompute(tx: Db, orgIds: string[]) {
+/**
+ * Recomputes the coverage of these villages (every current org when null) under the configured target load, in the
+ * caller's transaction. The one way other modules (registry, imports, restructuring) and the seed keep coverage true.
+ */
+export async function refreshCoverage(tx: Pick<Db, 'execute'>, orgIds: string[] | null): Promise<void> {
   await recomputeCoverage(tx, orgIds, await targetLoad(tx));
 }
 
@@ -72,7 +76,7 @@ export async function create(ctx: Ctx, b: z.infer<typeof linkCreate>): Promise<L
     }
     const lid = await repo.insertLink(tx, { ...b, role: b.role, orgId: c.org_id, startsOn: on, createdBy: ctx.req.auth!.account.id });
     await appendAudit(tx, ctx.req, { action: 'link.create', entityType: 'link', entityId: lid, after: { personId: b.personId, householdId: b.householdId, businessId: b.businessId, role: b.role, startsOn: on } });
-    await affectedRecompute(tx, [c.org_id, person.org_id]);
+    await refreshCoverage(tx, [c.org_id, person.org_id]);
     return lid;
   });
   const row = await repo.findLink(ctx.db, id);
@@ -90,7 +94,7 @@ export async function end(ctx: Ctx, id: string, b: z.infer<typeof linkEnd>): Pro
     await repo.endLink(tx, id, on, b.reason);
     await appendAudit(tx, ctx.req, { action: 'link.end', entityType: 'link', entityId: id, after: { on, reason: b.reason } });
     const p = await repo.findPerson(tx, l.person_id);
-    await affectedRecompute(tx, [l.org_id, p!.org_id]);
+    await refreshCoverage(tx, [l.org_id, p!.org_id]);
   });
   return presentLink((await repo.findLink(ctx.db, id))!);
 }
@@ -113,7 +117,7 @@ export async function undo(ctx: Ctx, id: string): Promise<Link> {
     if (!locked.recent) throw errors.conflict(`只能撤销 ${LINK_UNDO_MINUTES} 分钟内的分配；如需调整，请更换联户党员并说明原因`);
     await repo.endLink(tx, id, todayInShanghai(), 'assignment_undone');
     await appendAudit(tx, ctx.req, { action: 'link.undo', entityType: 'link', entityId: id, after: { reason: 'assignment_undone', personId: l.person_id, householdId: l.household_id, businessId: l.business_id } });
-    await affectedRecompute(tx, [l.org_id, person.org_id]);
+    await refreshCoverage(tx, [l.org_id, person.org_id]);
   });
   return presentLink((await repo.findLink(ctx.db, id))!);
 }
@@ -142,7 +146,7 @@ export async function transfer(ctx: Ctx, b: z.infer<typeof linkTransfer>): Promi
       await repo.insertLink(tx, { personId: to.id, householdId: l.household_id, businessId: l.business_id, role: l.role, orgId: l.org_id, startsOn: on, createdBy: ctx.req.auth!.account.id });
     }
     await appendAudit(tx, ctx.req, { action: 'link.transfer', entityType: 'person', entityId: from.id, after: { to: to.id, reason: b.reason, on, links: rows.length } });
-    await affectedRecompute(tx, [...rows.map((r) => r.org_id), from.org_id, to.org_id]);
+    await refreshCoverage(tx, [...rows.map((r) => r.org_id), from.org_id, to.org_id]);
     return rows.length;
   });
 }
@@ -166,7 +170,7 @@ export async function batch(ctx: Ctx, b: z.infer<typeof linkBatch>): Promise<num
     }
     if (conflicts.length) throw errors.conflict('部分联系对象已被他人联系，请刷新后重试', conflicts);
     await appendAudit(tx, ctx.req, { action: 'link.batch', entityType: 'link', after: { count: b.links.length, links: b.links } });
-    await affectedRecompute(tx, [...orgIds]);
+    await refreshCoverage(tx, [...orgIds]);
     return b.links.length;
   });
 }

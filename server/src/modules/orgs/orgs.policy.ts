@@ -1,6 +1,5 @@
 import type { Grant } from '../auth/scope.ts';
-import { canReadPeople, canUpdateOrg, orgReadRoots, registryRoots, within } from '../auth/scope.ts';
-import { coverageRoots } from '../links/links.policy.ts';
+import { canReadPeople, canUpdateOrg, coverageRoots, orgReadRoots, registryRoots, within } from '../auth/scope.ts';
 
 /** Path prefixes the caller may read; every orgs query is restricted to them (outside → 404, existence is private). */
 export function readableRoots(grants: Grant[]): string[] {

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import { likePrefix } from '../../lib/paths.ts';
-import { recomputeCoverage, targetLoad } from '../links/coverage.repo.ts';
+import { refreshCoverage } from '../links/links.service.ts';
 
 /**
  * Restructuring keeps history: the current version of every affected org is copied into org_history with its
@@ -93,7 +93,7 @@ export async function mergeOrgs(db: Db, actor: Actor, fromCode: string, intoCode
     await tx.execute(sql`UPDATE org_rollups SET members = 0, households = 0, updated_at = now() WHERE org_id = ${from.id}`);
     // Coverage is summed over current orgs only: the survivor's row must now count what it absorbed.
     await tx.execute(sql`DELETE FROM coverage_rollups WHERE org_id = ${from.id}`);
-    await recomputeCoverage(tx, [into.id], await targetLoad(tx));
+    await refreshCoverage(tx, [into.id]);
     await appendAudit(tx, null, { actor, action: 'org.merge', entityType: 'org', entityId: fromCode, before: { path: from.path }, after: { into: intoCode, on } });
   });
 }

@@ -1,7 +1,6 @@
 import { errors } from '../../errors.ts';
 import type { Grant } from '../auth/scope.ts';
-import { registryRoots, within } from '../auth/scope.ts';
-import { coverageRoots } from '../links/links.policy.ts';
+import { coverageRoots, registryRoots, within } from '../auth/scope.ts';
 
 /** The link map is posted publicly (names only), so whoever may see the village's coverage may print it. */
 export const mapRoots = coverageRoots;

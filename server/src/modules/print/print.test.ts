@@ -11,7 +11,7 @@ let own: { code: string; id: string; name: string };
 let neighbour: string;
 let m1: string;
 let m2: string;
-let linked: string[] = [];
+const linked: string[] = [];
 let unlinked: string;
 let gA: string;
 const ID_NUMBERS: string[] = [];

@@ -3,7 +3,7 @@ import type { Keyring } from '../../config.ts';
 import { encrypt } from '../../lib/crypto.ts';
 import { phoneTail } from '../../lib/id-number.ts';
 import { initials } from '../../lib/pinyin.ts';
-import { makeCreditCode } from '../../modules/businesses/credit-code.ts';
+import { makeCreditCode } from '../../lib/credit-code.ts';
 import { fullName, mobileNumber, pickSurname } from './names.ts';
 import { Rng, Weighted } from './rng.ts';
 

@@ -4,7 +4,7 @@ import { encrypt, keyedHash } from '../../lib/crypto.ts';
 import { initials } from '../../lib/pinyin.ts';
 import { generateBusinesses } from './businesses.ts';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { recomputeCoverage, targetLoad } from '../../modules/links/coverage.repo.ts';
+import { refreshCoverage } from '../../modules/links/links.service.ts';
 import { generateLinks } from './links.ts';
 import { makeIdNumber, phoneTail } from '../../lib/id-number.ts';
 import { fullName, mobileNumber, pickSurname } from './names.ts';
@@ -220,7 +220,7 @@ export async function generateDemo(pool: pg.Pool, opts: GenerateDemoOptions): Pr
     const linked = await generateLinks(client, seed);
     await client.query('ANALYZE links');
     log(`demo links: ${linked.households} households and ${linked.businesses} businesses linked to members`);
-    await recomputeCoverage(drizzle(client), null, await targetLoad(drizzle(client)));
+    await refreshCoverage(drizzle(client), null);
     // A published office line per village and town (0391-66xxxxx, deterministic from the code), for the public card
     // page; only where none is set, so a real number entered on a real org is never overwritten.
     await client.query(`

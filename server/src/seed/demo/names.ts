@@ -1,4 +1,4 @@
-import { Rng, Weighted } from './rng.ts';
+import { type Rng, Weighted } from './rng.ts';
 
 /**
  * Surnames with relative weights (per mille of the population). Order and rough size follow the national 2020

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { encrypt } from '../../../lib/crypto.ts';
 import { phoneTail } from '../../../lib/id-number.ts';
 import { initials } from '../../../lib/pinyin.ts';
-import { isValidCreditCode } from '../../businesses/credit-code.ts';
+import { isValidCreditCode } from '../../../lib/credit-code.ts';
 import { PHONE } from '../imports.cells.ts';
 import { EXAMPLE_MARK } from '../imports.template.ts';
 import { optional, required, villageOf, type KindSpec, type RowContext } from './run.ts';

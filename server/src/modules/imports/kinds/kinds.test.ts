@@ -6,7 +6,7 @@ import { householdBody, residentBody } from '../../../../test/factories.ts';
 import { errorRowsOf, importWorkbook, uploadWorkbook } from '../../../../test/imports.ts';
 import ExcelJS from '../../../lib/exceljs.ts';
 import { decrypt, keyedHash } from '../../../lib/crypto.ts';
-import { makeCreditCode } from '../../businesses/credit-code.ts';
+import { makeCreditCode } from '../../../lib/credit-code.ts';
 import { importLimits, XLSX_TYPE } from '../imports.limits.ts';
 
 let t: TestApp;
@@ -227,6 +227,7 @@ describe('links import', () => {
     const formula = await importAs('secretary', 'links', await sheetBook('联户关系', LINK_HEADER, [], (wb) => {
       const ws = wb.getWorksheet('联户关系')!;
       ws.addRow([own, { formula: 'A1', result: id }, '', '导入党员丁', '', '协助']);
+      // eslint-disable-next-line no-loss-of-precision -- on purpose: an ID number typed as a number, as Excel stores it
       ws.addRow([own, 410101199001011234, '', '导入党员丁', '', '协助']);
     }));
     expect(formula.status).toBe('failed');

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { keyedHash } from '../../../lib/crypto.ts';
 import { isValidIdNumber } from '../../../lib/id-number.ts';
-import { isValidCreditCode } from '../../businesses/credit-code.ts';
+import { isValidCreditCode } from '../../../lib/credit-code.ts';
 import { PHONE } from '../imports.cells.ts';
 import { EXAMPLE_MARK } from '../imports.template.ts';
 import { optional, required, villageOf, type KindSpec, type RowContext } from './run.ts';

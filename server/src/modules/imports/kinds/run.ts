@@ -7,8 +7,8 @@ import type { Db } from '../../../db/client.ts';
 import { encrypt } from '../../../lib/crypto.ts';
 import { appendAudit } from '../../../plugins/audit.ts';
 import { within } from '../../auth/scope.ts';
-import { todayInShanghai } from '../../households/households.presenter.ts';
-import { recomputeCoverage, targetLoad } from '../../links/coverage.repo.ts';
+import { todayInShanghai } from '../../../lib/dates.ts';
+import { refreshCoverage } from '../../links/links.service.ts';
 import { importLimits, NOTES_SHEET, OPTIONS_SHEET } from '../imports.limits.ts';
 import { oneMergeAtATime } from '../imports.merge.ts';
 import * as repo from '../imports.repo.ts';
@@ -211,7 +211,7 @@ export async function runKindImport(spec: KindSpec<unknown>, ctx: JobContext): P
       // them the coverage recompute below joined 20,000 new links by nested loops — 4.1 of a 6 s import (measured) —
       // and the next job's plans would be as blind until autovacuum came by.
       await tx.execute(sql.raw(spec.analyze.map((t) => `ANALYZE ${t}`).join('; ')));
-      await recomputeCoverage(tx, r.orgIds, await targetLoad(tx));
+      await refreshCoverage(tx, r.orgIds);
       await appendAudit(tx, ctx.req, { action: spec.auditAction, entityType: 'import_job', entityId: jobId, after: { written: r.written, villages: r.orgIds.length, ...r.after } });
       counts.written = r.written;
       await repo.setStatus(tx as unknown as Db, jobId, 'done', counts);
