@@ -14,6 +14,7 @@ import { RemoveHouseholdModal } from '../features/households/remove-household-mo
 import { ResidentDrawer } from '../features/households/resident-drawer.tsx';
 import { RevealModal, type RevealTarget } from '../features/households/reveal-modal.tsx';
 import { ContactCardButton } from '../features/print/contact-card-button.tsx';
+import { PageTitle, SectionTitle } from '../app/page-title.tsx';
 
 function awayText(r: Resident): string {
   if (!r.awayScope) return '在家';
@@ -81,7 +82,7 @@ export function HouseholdPage() {
         />
       </nav>
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
-        <Typography.Title level={3} id="household-title" style={{ margin: 0 }}>{h.headName}户</Typography.Title>
+        <PageTitle id="household-title" style={{ margin: 0 }}>{h.headName}户</PageTitle>
         {canUpdate && (
           <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
             <Button onClick={() => setEditOpen(true)}>编辑住户信息</Button>
@@ -105,7 +106,7 @@ export function HouseholdPage() {
         />
       </Card>
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, marginBottom: 8 }}>
-        <Typography.Title level={4} style={{ margin: 0 }}>家庭成员</Typography.Title>
+        <SectionTitle style={{ margin: 0 }}>家庭成员</SectionTitle>
         {canUpdate && <Button type="primary" onClick={() => setResidentDrawer({ resident: null })}>添加成员</Button>}
       </div>
       <section aria-label="家庭成员">
@@ -149,7 +150,8 @@ export function HouseholdPage() {
           </div>
         )}
       </section>
-      <ConstituentLinks constituent={{ householdId: h.id }} orgCode={h.orgCode} canUpdate={canUpdate} />
+      {/* A linked member reads the household, not its link history (the server answers 404 there): no section for them. */}
+      {h.abilities.readLinks && <ConstituentLinks constituent={{ householdId: h.id }} orgCode={h.orgCode} canUpdate={canUpdate} />}
       {canUpdate && <HouseholdEditDrawer household={h} open={editOpen} onClose={() => setEditOpen(false)} />}
       {canUpdate && residentDrawer && (
         <ResidentDrawer householdId={h.id} resident={residentDrawer.resident} open onClose={() => setResidentDrawer(null)} />

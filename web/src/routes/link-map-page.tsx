@@ -7,6 +7,7 @@ import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 import { ContactCardButton } from '../features/print/contact-card-button.tsx';
 import { linkMapPdfUrl, linkMapSvgUrl } from '../features/print/print-queries.ts';
+import { PageTitle } from '../app/page-title.tsx';
 
 
 /**
@@ -34,7 +35,7 @@ export function LinkMapPage() {
   return (
     <article aria-labelledby="map-title">
       <OrgBreadcrumb org={o} trail={[{ label: '联户示意图' }]} />
-      <Typography.Title level={3} id="map-title" style={{ margin: '8px 0 12px' }}>{name} · 联户示意图</Typography.Title>
+      <PageTitle id="map-title" style={{ margin: '8px 0 12px' }}>{name} · 联户示意图</PageTitle>
       <Card size="small" style={{ marginBottom: 12 }}>
         <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
           按网格列出每名党员联系的住户和企业商户，可张贴公示：不含身份证号、居民电话和困难群体标签。

@@ -4,6 +4,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { orgSearchQuery } from '../features/orgs/org-queries.ts';
 import { OrgSearchBox } from '../features/orgs/org-search-box.tsx';
+import { PageTitle } from '../app/page-title.tsx';
 
 export function SearchPage() {
   const [params] = useSearchParams();
@@ -13,7 +14,7 @@ export function SearchPage() {
 
   return (
     <section aria-labelledby="search-title">
-      <Typography.Title level={3} id="search-title" style={{ marginTop: 0 }}>搜索组织</Typography.Title>
+      <PageTitle id="search-title" style={{ marginTop: 0 }}>搜索组织</PageTitle>
       <OrgSearchBox defaultValue={q} autoFocus={!q} onSearch={(v) => navigate(`/search?q=${encodeURIComponent(v)}`)} />
       <div style={{ marginTop: 16 }}>
         {!q ? (

@@ -7,8 +7,13 @@ export function readRoots(grants: Grant[]): string[] {
   return registryRoots(grants, 'read');
 }
 
+/** `readLinks`: may read the 联户党员 history (GET /api/v1/links?business=…) — registry readers, like the links module. */
 export function businessAbilities(grants: Grant[], orgPath: string) {
-  return { update: within(orgPath, registryRoots(grants, 'write')), reveal: within(orgPath, registryRoots(grants, 'reveal')) };
+  return {
+    update: within(orgPath, registryRoots(grants, 'write')),
+    reveal: within(orgPath, registryRoots(grants, 'reveal')),
+    readLinks: within(orgPath, registryRoots(grants, 'read')),
+  };
 }
 
 /** Without a registry role the whole domain is forbidden (member, department, admin). */
