@@ -53,7 +53,8 @@ export const router = createBrowserRouter([{ HydrateFallback: BootFallback, chil
       return { Component: m.AppShell, ErrorBoundary: m.ShellError };
     },
     children: [
-      { index: true, loader: home },
+      // Renders only while the redirect is on its way (a leaf route without a component makes react-router warn).
+      { index: true, loader: home, Component: BootFallback },
       { path: 'orgs', lazy: async () => ({ Component: (await import('../routes/orgs-tree-page.tsx')).OrgsTreePage }) },
       { path: 'orgs/:code', lazy: async () => ({ Component: (await import('../routes/org-page.tsx')).OrgPage }) },
       {

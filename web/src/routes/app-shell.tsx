@@ -60,7 +60,7 @@ export function AppShell() {
             {logoutButtons(false)}
           </Space>
         ) : (
-          <Button onClick={() => setDrawerOpen(true)} aria-label="我的账户">我的</Button>
+          <Button onClick={() => setDrawerOpen(true)}>我的账户</Button>
         )}
       </Layout.Header>
       <Drawer title="我的账户" open={drawerOpen} onClose={() => setDrawerOpen(false)} placement="right">

@@ -60,7 +60,7 @@ export function LinkMapPage() {
       {svgFailed ? (
         <Alert type="error" showIcon title="示意图加载失败" description="请刷新页面重试；如仍失败，可直接下载 PDF。" />
       ) : (
-        <div style={{ overflowX: 'auto', background: '#f0f0f0', padding: 8, borderRadius: 8 }} aria-label="示意图（可左右滑动）" role="region">
+        <div style={{ overflowX: 'auto', background: '#f0f0f0', padding: 8, borderRadius: 8 }} aria-label="示意图（可左右滑动）" role="region" tabIndex={0}>
           <img
             key={grid ?? ''}
             src={linkMapSvgUrl(o.code, grid)}
