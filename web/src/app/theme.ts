@@ -8,20 +8,8 @@ import type { ThemeConfig } from 'antd';
 const SECONDARY_TEXT = '#595959'; // 7.0:1 on white, 6.4:1 on #f5f5f5
 const PLACEHOLDER_TEXT = '#6e6e6e'; // 5.1:1 on white (inputs are white)
 
-/**
- * A preset-coloured Tag (color="orange" …) writes its text in the palette's shade 7 on shade 1; for orange, gold,
- * yellow, lime, green, cyan and volcano that is 2.0–4.4:1. Shade 8 or 9 of the same palette (antd's own colours)
- * reaches 4.5:1 on shade 1, so tags keep their hue and become readable. Values from @ant-design/colors.
- */
-const READABLE_TAG_TEXT = {
-  volcano7: '#ad2102',
-  orange7: '#ad4e00',
-  gold7: '#874d00',
-  yellow7: '#876800',
-  lime7: '#3f6600',
-  green7: '#237804',
-  cyan7: '#006d75',
-} as const;
+// Preset-coloured tags (color="orange" …) get readable text in global.css: antd 6 does not carry palette tokens
+// (orange7 …) from here into the Tag's CSS variables.
 
 /**
  * Sized for phones and for users without training: 44 px controls (Apple HIG minimum tap target; WCAG 2.5.5 asks
@@ -37,7 +25,6 @@ export const theme: ThemeConfig = {
     colorTextTertiary: SECONDARY_TEXT,
     colorTextDescription: SECONDARY_TEXT,
     colorTextPlaceholder: PLACEHOLDER_TEXT,
-    ...READABLE_TAG_TEXT,
     fontSize: 14,
     fontSizeSM: 14,
     controlHeight: 44,

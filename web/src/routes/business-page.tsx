@@ -75,7 +75,7 @@ export function BusinessPage() {
                   <span style={{ display: 'inline-flex', alignItems: 'center', flexWrap: 'wrap', gap: 4 }}>
                     <span style={{ fontVariantNumeric: 'tabular-nums' }} data-field="contactPhone">{b.contactPhoneMasked}</span>
                     {canReveal && (
-                      <Button type="link" style={{ padding: '0 8px' }} onClick={() => setRevealing(true)} aria-label={`查看${b.name}的完整联系电话`}>
+                      <Button type="link" style={{ padding: '0 8px' }} onClick={() => setRevealing(true)} aria-label={`查看 ${b.name}的完整联系电话`}>
                         查看
                       </Button>
                     )}

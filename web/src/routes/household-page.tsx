@@ -50,7 +50,7 @@ export function HouseholdPage() {
       <span style={{ display: 'inline-flex', alignItems: 'center', flexWrap: 'wrap', gap: 4 }}>
         <span style={{ fontVariantNumeric: 'tabular-nums' }} data-field={field}>{value}</span>
         {(field === 'phone' ? canRevealPhone : canReveal) && (
-          <Button type="link" style={{ padding: '0 8px' }} onClick={() => setReveal({ resident: r, field })} aria-label={`查看${r.name}的完整${label}`}>
+          <Button type="link" style={{ padding: '0 8px' }} onClick={() => setReveal({ resident: r, field })} aria-label={`查看 ${r.name}的完整${label}`}>
             查看
           </Button>
         )}
@@ -61,8 +61,8 @@ export function HouseholdPage() {
   const actions = (r: Resident) =>
     canUpdate ? (
       <span style={{ display: 'inline-flex', flexWrap: 'wrap', gap: 4 }}>
-        <Button onClick={() => setResidentDrawer({ resident: r })} aria-label={`编辑${r.name}`}>编辑</Button>
-        <Button danger onClick={() => setLeaving(r)} aria-label={`${r.name}迁出或死亡`}>迁出/死亡</Button>
+        <Button onClick={() => setResidentDrawer({ resident: r })} aria-label={`编辑 ${r.name}`}>编辑</Button>
+        <Button danger onClick={() => setLeaving(r)} aria-label={`迁出/死亡 ${r.name}`}>迁出/死亡</Button>
       </span>
     ) : null;
 
