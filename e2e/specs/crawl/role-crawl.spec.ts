@@ -72,7 +72,7 @@ describe('every page each role can reach', () => {
     return { s, audit: await PageAudit.attach(s.context, inject('baseURL')) };
   }
 
-  test('the login page and a contact card page have no errors and no serious axe violations, desktop and phone', async () => {
+  test('the login page and a contact card page have no errors and no serious axe violations, desktop and phone; the favicon is served', async () => {
     const { s, audit } = await open();
     for (const viewport of [DESKTOP, PHONE]) {
       await s.page.setViewportSize(viewport);
@@ -82,6 +82,11 @@ describe('every page each role can reach', () => {
       await audit.visit(s.page, `/c/${'A'.repeat(38)}`, `anonymous ${size} /c/<token>`, [{ path: /^\/api\/v1\/public\/cards\//, status: 404 }]);
       await s.page.getByText(/已作废|无效/).first().waitFor();
     }
+    // Every page names its icon, and the server has it (it was a 404 on every page).
+    const icon = await s.page.locator('link[rel="icon"]').getAttribute('href');
+    const res = await s.page.request.get(icon ?? '/favicon.ico');
+    expect(res.status(), `icon ${icon}`).toBe(200);
+    expect(res.headers()['content-type']).toContain('image/svg+xml');
     expect(audit.problems).toEqual([]);
   });
 
