@@ -65,13 +65,21 @@ export class PageAudit {
   }
 
   /**
-   * Opens `path` (a full load), waits until the page is quiet (no same-origin request in flight, no spinner or
-   * skeleton) and checks it. `label` names the page in problems (role, viewport, path).
+   * Opens `path`, waits until the page is quiet (no same-origin request in flight, no spinner or skeleton) and checks
+   * it. `label` names the page in problems (role, viewport, path). Once the app is loaded, `inApp` navigates inside
+   * it (history.pushState + popstate, which the router follows, as after a click) instead of reloading every script.
    */
-  async visit(page: Page, path: string, label: string, expected: ExpectedFailure[] = []): Promise<void> {
+  async visit(page: Page, path: string, label: string, expected: ExpectedFailure[] = [], inApp = false): Promise<void> {
     this.current = label;
     this.expected = expected;
-    await page.goto(path);
+    if (inApp) {
+      await page.evaluate((p) => {
+        history.pushState(null, '', p);
+        dispatchEvent(new PopStateEvent('popstate'));
+      }, path);
+    } else {
+      await page.goto(path);
+    }
     await this.settle(page);
     await this.check(page);
   }

@@ -37,7 +37,8 @@ async function crawl(s: BrowserSession, audit: PageAudit, role: string): Promise
     for (const path of frontier) {
       if (visited.length >= MAX_PAGES) break;
       if (visited.includes(path)) continue;
-      await audit.visit(s.page, path, `${role} desktop ${path}`);
+      // Home is a full load (the app's first paint is checked too); the rest navigate inside the app, as a user does.
+      await audit.visit(s.page, path, `${role} desktop ${path}`, [], visited.length > 0);
       // Home redirects to the role's own org: record where it landed, so the phone pass opens the same page.
       const landed = new URL(s.page.url());
       const here = landed.pathname + landed.search;
@@ -101,7 +102,7 @@ describe('every page each role can reach', () => {
     // Registry readers and the linked member reach the household's own page (where the member's 联户党员 error was).
     if (!['admin', 'department'].includes(role)) expect(pages.some((p) => p.startsWith('/households/')), `${role}: a household page`).toBe(true);
     await s.page.setViewportSize(PHONE);
-    for (const path of pages) await audit.visit(s.page, path, `${role} phone ${path}`);
+    for (const [i, path] of pages.entries()) await audit.visit(s.page, path, `${role} phone ${path}`, [], i > 0);
     console.log(`[crawl] ${role}: ${pages.length} pages × 2 viewports in ${Math.round((Date.now() - started) / 1000)} s\n  ${pages.join('\n  ')}`);
     await s.close();
     expect(audit.problems).toEqual([]);
