@@ -20,7 +20,8 @@ export const creditCode = z
 
 const text = (max: number) => inputText(1, max);
 
-export const businessAbilities = z.object({ update: z.boolean(), reveal: z.boolean() });
+/** readLinks: the caller may read the business's 联户党员 history (the web shows that section only then). */
+export const businessAbilities = z.object({ update: z.boolean(), reveal: z.boolean(), readLinks: z.boolean() });
 
 /** A business as the API shows it: the contact phone masked; the full value only via the audited reveal action. */
 export const business = z.object({

@@ -51,8 +51,11 @@ export const resident = z.object({
 });
 export type Resident = z.infer<typeof resident>;
 
-/** revealPhone: registry revealers, and (on the detail) the member linked to the household now, who must be able to call it. */
-export const householdAbilities = z.object({ update: z.boolean(), reveal: z.boolean(), revealPhone: z.boolean() });
+/**
+ * revealPhone: registry revealers, and (on the detail) the member linked to the household now, who must be able to call
+ * it. readLinks: the caller may read the household's 联户党员 history (registry readers; not a linked member).
+ */
+export const householdAbilities = z.object({ update: z.boolean(), reveal: z.boolean(), revealPhone: z.boolean(), readLinks: z.boolean() });
 
 export const householdSummary = z.object({
   id: z.string(),

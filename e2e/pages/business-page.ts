@@ -10,7 +10,7 @@ export class BusinessPage {
   readonly maskedPhone = () => this.details().locator('[data-field="contactPhone"]');
   readonly editButton = () => this.page.getByRole('button', { name: /^编辑.+信息$/ });
   readonly editDrawer = () => this.page.getByRole('dialog', { name: /^编辑.+信息$/ });
-  readonly revealButton = (name: string) => this.page.getByRole('button', { name: `查看${name}的完整联系电话` });
+  readonly revealButton = (name: string) => this.page.getByRole('button', { name: `查看 ${name}的完整联系电话` });
   readonly revealDialog = () => this.page.getByRole('dialog', { name: /完整联系电话/ });
   readonly revealReason = () => this.revealDialog().getByLabel('查看原因');
   readonly revealConfirm = () => this.revealDialog().getByRole('button', { name: '确认查看' });

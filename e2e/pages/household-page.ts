@@ -11,7 +11,7 @@ export class HouseholdPage {
   readonly residents = () => this.page.getByRole('region', { name: '家庭成员' });
   readonly maskedIdNumbers = () => this.residents().locator('[data-field="idNumber"]');
   readonly revealButton = (name: string, field: '身份证号' | '电话' = '身份证号') =>
-    this.page.getByRole('button', { name: `查看${name}的完整${field}` });
+    this.page.getByRole('button', { name: `查看 ${name}的完整${field}` });
   readonly revealDialog = () => this.page.getByRole('dialog');
   readonly revealReason = () => this.revealDialog().getByLabel('查看原因');
   readonly revealConfirm = () => this.revealDialog().getByRole('button', { name: '确认查看' });
@@ -80,7 +80,7 @@ export class HouseholdPage {
 
   readonly editDrawer = () => this.page.getByRole('dialog', { name: '编辑住户信息' });
   readonly residentDrawer = () => this.page.getByRole('dialog', { name: /添加家庭成员|编辑成员/ });
-  readonly leaveButton = (name: string) => this.page.getByRole('button', { name: `${name}迁出或死亡` });
+  readonly leaveButton = (name: string) => this.page.getByRole('button', { name: `迁出/死亡 ${name}` });
   readonly leaveDialog = () => this.page.getByRole('dialog', { name: /迁出\/死亡登记/ });
   readonly tags = () => this.page.locator('.ant-descriptions-item').filter({ hasText: '标签' });
 

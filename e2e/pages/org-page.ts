@@ -14,6 +14,10 @@ export class OrgPage {
   readonly myBusinessesLink = () => this.page.getByRole('link', { name: /^我联系的企业商户/ });
   readonly linkMapLink = () => this.page.getByRole('link', { name: /^联户示意图/ });
   readonly statistic = (title: string) => this.page.locator('.ant-statistic').filter({ hasText: title });
+  readonly statistics = () => this.page.locator('.ant-statistic');
+  /** The org's details (层级, 党组织, 类别, 统计用区划代码) as their text. */
+  readonly details = () => this.page.locator('.ant-descriptions');
+  readonly mattersPlaceholder = () => this.page.getByText(/转办事项/);
 
   async open(code: string) {
     await this.page.goto(`/orgs/${encodeURIComponent(code)}`);

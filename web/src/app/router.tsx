@@ -1,3 +1,4 @@
+import { Spin } from 'antd';
 import { createBrowserRouter, redirect, type LoaderFunctionArgs } from 'react-router';
 import type { Me } from '@lianxin/contracts';
 import { isApiError } from '../api/api-client.ts';
@@ -23,7 +24,16 @@ async function home(args: LoaderFunctionArgs) {
   return redirect(root && me.scopeRoots.length === 1 ? `/orgs/${encodeURIComponent(root.code)}` : '/orgs');
 }
 
-export const router = createBrowserRouter([
+/**
+ * What the first paint shows while the first route's code and loader run. Every route is lazy and the shell has a
+ * loader, so a data router has nothing to render until they finish: one pathless root route holds this fallback for
+ * all of them (without it react-router renders nothing and warns "No HydrateFallback element provided").
+ */
+function BootFallback() {
+  return <Spin size="large" style={{ display: 'block', margin: '30vh auto' }} />;
+}
+
+export const router = createBrowserRouter([{ HydrateFallback: BootFallback, children: [
   {
     path: '/login',
     lazy: async () => ({ Component: (await import('../routes/login-page.tsx')).LoginPage }),
@@ -43,7 +53,8 @@ export const router = createBrowserRouter([
       return { Component: m.AppShell, ErrorBoundary: m.ShellError };
     },
     children: [
-      { index: true, loader: home },
+      // Renders only while the redirect is on its way (a leaf route without a component makes react-router warn).
+      { index: true, loader: home, Component: BootFallback },
       { path: 'orgs', lazy: async () => ({ Component: (await import('../routes/orgs-tree-page.tsx')).OrgsTreePage }) },
       { path: 'orgs/:code', lazy: async () => ({ Component: (await import('../routes/org-page.tsx')).OrgPage }) },
       {
@@ -78,4 +89,4 @@ export const router = createBrowserRouter([
       { path: '*', lazy: async () => ({ Component: (await import('../routes/not-found-page.tsx')).NotFoundPage }) },
     ],
   },
-]);
+] }]);

@@ -1,6 +1,7 @@
 import { Button, Result } from 'antd';
 import { useNavigate } from 'react-router';
 import { isApiError } from '../api/api-client.ts';
+import { ResultTitle } from './page-title.tsx';
 
 /**
  * What a page shows when its record cannot be shown. Outside the caller's scope the server answers 404 (existence is
@@ -13,7 +14,7 @@ export function UnavailableResult({ error, title, text }: { error: Error | null;
   return (
     <Result
       status={hidden ? '404' : 'error'}
-      title={hidden ? title : '加载失败'}
+      title={<ResultTitle>{hidden ? title : '加载失败'}</ResultTitle>}
       subTitle={hidden ? text : error?.message}
       extra={<Button type="primary" onClick={() => navigate('/')}>返回首页</Button>}
     />

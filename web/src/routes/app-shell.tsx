@@ -4,6 +4,7 @@ import { Link, Outlet, isRouteErrorResponse, useNavigate, useRouteError, useRout
 import type { Me } from '@lianxin/contracts';
 import { logout } from '../auth/auth-queries.ts';
 import { roleLabels } from '../features/orgs/org-labels.ts';
+import { ResultTitle } from '../app/page-title.tsx';
 
 export function AppShell() {
   const me = useRouteLoaderData('shell') as Me;
@@ -61,7 +62,7 @@ export function AppShell() {
             {logoutButtons(false)}
           </Space>
         ) : (
-          <Button onClick={() => setDrawerOpen(true)} aria-label="我的账户">我的</Button>
+          <Button onClick={() => setDrawerOpen(true)}>我的账户</Button>
         )}
       </Layout.Header>
       <Drawer title="我的账户" open={drawerOpen} onClose={() => setDrawerOpen(false)} placement="right">
@@ -92,7 +93,7 @@ export function ShellError() {
   return (
     <Result
       status="error"
-      title="页面加载失败"
+      title={<ResultTitle>页面加载失败</ResultTitle>}
       subTitle={message}
       extra={<Button type="primary" onClick={() => location.reload()}>重新加载</Button>}
     />

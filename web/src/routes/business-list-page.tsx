@@ -12,6 +12,7 @@ import { businessListQuery, exportUrl, type BusinessFilters } from '../features/
 import { LinkedFilter } from '../features/coverage/linked-filter.tsx';
 import { canRegister } from '../features/households/household-abilities.ts';
 import { orgQuery } from '../features/orgs/org-queries.ts';
+import { PageTitle } from '../app/page-title.tsx';
 
 const KINDS = new Set<string>(['enterprise', 'shop', 'team']);
 
@@ -53,7 +54,7 @@ export function BusinessListPage() {
       )}
       <OrgBreadcrumb org={o} trail={[{ label: pageName }]} />
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
-        <Typography.Title level={3} id="businesses-title" style={{ margin: 0 }}>{o.shortName || o.name} · {pageName}</Typography.Title>
+        <PageTitle id="businesses-title" style={{ margin: 0 }}>{o.shortName || o.name} · {pageName}</PageTitle>
         {!linkedOnly && <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
           {/* The masked export of what the list shows; the server audits it. */}
           <Button href={exportUrl(o.code, filters)} download>导出 Excel</Button>

@@ -10,6 +10,7 @@ import { kindOptions } from '../features/businesses/business-labels.ts';
 import { createBusiness } from '../features/businesses/business-queries.ts';
 import { canRegister } from '../features/households/household-abilities.ts';
 import { fetchAllChildren, orgQuery } from '../features/orgs/org-queries.ts';
+import { PageTitle } from '../app/page-title.tsx';
 
 interface NewBusinessValues extends BusinessFormValues {
   kind: BusinessKind;
@@ -81,7 +82,7 @@ export function BusinessNewPage() {
           ]}
         />
       </nav>
-      <Typography.Title level={3} id="new-business-title" style={{ marginTop: 8 }}>新增企业商户</Typography.Title>
+      <PageTitle id="new-business-title" style={{ marginTop: 8 }}>新增企业商户</PageTitle>
       <Typography.Paragraph type="secondary" style={{ fontSize: 14 }}>
         登记到：{o.name}。先选类型：企业、个体工商户（商户）或企业的班组。带 * 的必须填写。
       </Typography.Paragraph>

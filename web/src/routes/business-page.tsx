@@ -9,6 +9,7 @@ import { kindColors, kindLabels } from '../features/businesses/business-labels.t
 import { ConstituentLinks } from '../features/coverage/constituent-links.tsx';
 import { businessQuery } from '../features/businesses/business-queries.ts';
 import { BusinessRevealModal } from '../features/businesses/business-reveal-modal.tsx';
+import { PageTitle } from '../app/page-title.tsx';
 
 /** /businesses/:id — one enterprise, shop or team: details, 编辑, the audited 查看 of the contact phone, 联户党员. */
 export function BusinessPage() {
@@ -43,10 +44,10 @@ export function BusinessPage() {
         />
       </nav>
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
-        <Typography.Title level={3} id="business-title" style={{ margin: 0, display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8 }}>
+        <PageTitle id="business-title" style={{ margin: 0, display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8 }}>
           <Tag color={kindColors[b.kind]} style={{ fontSize: 14, marginInlineEnd: 0 }}>{kindLabels[b.kind]}</Tag>
           <span>{b.name}</span>
-        </Typography.Title>
+        </PageTitle>
         {canUpdate && <Button onClick={() => setEditOpen(true)}>编辑{kindLabels[b.kind]}信息</Button>}
       </div>
       <Card size="small" style={{ marginBottom: 16 }}>
@@ -74,7 +75,7 @@ export function BusinessPage() {
                   <span style={{ display: 'inline-flex', alignItems: 'center', flexWrap: 'wrap', gap: 4 }}>
                     <span style={{ fontVariantNumeric: 'tabular-nums' }} data-field="contactPhone">{b.contactPhoneMasked}</span>
                     {canReveal && (
-                      <Button type="link" style={{ padding: '0 8px' }} onClick={() => setRevealing(true)} aria-label={`查看${b.name}的完整联系电话`}>
+                      <Button type="link" style={{ padding: '0 8px' }} onClick={() => setRevealing(true)} aria-label={`查看 ${b.name}的完整联系电话`}>
                         查看
                       </Button>
                     )}
@@ -86,7 +87,7 @@ export function BusinessPage() {
           />
         </section>
       </Card>
-      <ConstituentLinks constituent={{ businessId: b.id }} orgCode={b.orgCode} canUpdate={canUpdate} />
+      {b.abilities.readLinks && <ConstituentLinks constituent={{ businessId: b.id }} orgCode={b.orgCode} canUpdate={canUpdate} />}
       {canUpdate && <BusinessEditDrawer business={b} open={editOpen} onClose={() => setEditOpen(false)} />}
       <BusinessRevealModal target={revealing ? { id: b.id, name: b.name } : null} onClose={() => setRevealing(false)} />
     </article>

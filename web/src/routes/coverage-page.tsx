@@ -10,6 +10,7 @@ import { SuggestionsSection } from '../features/coverage/suggestions-section.tsx
 import { UnlinkedSection } from '../features/coverage/unlinked-section.tsx';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { orgQuery } from '../features/orgs/org-queries.ts';
+import { PageTitle, SectionTitle } from '../app/page-title.tsx';
 
 
 const rateColor = (rate: number) => (rate >= 0.95 ? '#52c41a' : rate >= 0.8 ? '#faad14' : '#c8161d');
@@ -44,7 +45,7 @@ export function CoveragePage() {
           ]}
         />
       </nav>
-      <Typography.Title level={3} id="coverage-title" style={{ margin: '8px 0 12px' }}>{c.name} · 联户覆盖</Typography.Title>
+      <PageTitle id="coverage-title" style={{ margin: '8px 0 12px' }}>{c.name} · 联户覆盖</PageTitle>
       {org.data?.abilities.readRegistry && (
         <p style={{ margin: '0 0 12px', display: 'flex', flexWrap: 'wrap', gap: 16, alignItems: 'center' }}>
           {/* Names and addresses only (no ID numbers or residents' phones); the server audits each download. */}
@@ -57,7 +58,7 @@ export function CoveragePage() {
       <Card size="small" style={{ marginBottom: 12 }}>
         <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 16 }}>
           <div role="group" aria-label="住户覆盖率" data-testid="household-rate" data-rate={hh.rate} style={{ textAlign: 'center' }}>
-            <Progress type="circle" size={112} percent={Math.round(hh.rate * 1000) / 10} strokeColor={rateColor(hh.rate)} format={() => percent(hh.rate)} />
+            <Progress type="circle" size={112} percent={Math.round(hh.rate * 1000) / 10} strokeColor={rateColor(hh.rate)} format={() => percent(hh.rate)} aria-label={`住户覆盖率 ${percent(hh.rate)}`} />
             <div style={{ fontSize: 14, marginTop: 4 }}>住户覆盖率</div>
           </div>
           <div style={{ display: 'flex', gap: 24, flexWrap: 'wrap' }}>
@@ -92,12 +93,13 @@ export function CoveragePage() {
       <Typography.Paragraph type="secondary" style={{ fontSize: 14 }} data-testid="coverage-as-of">数据截至 {shanghaiTime(c.asOf)}（北京时间）</Typography.Paragraph>
 
       {isVillage && canAssign && <SuggestionsSection org={c.code} />}
-      {isVillage && <UnlinkedSection org={c.code} canAssign={canAssign} />}
+      {/* The unlinked list names households: registry readers only. A member sees the branch's aggregates above. */}
+      {isVillage && org.data?.abilities.readRegistry && <UnlinkedSection org={c.code} canAssign={canAssign} />}
       {!isVillage && canAssign && c.level === 'town' && <SuggestionsSection org={c.code} />}
 
       {children.length > 0 && (
         <section aria-labelledby="children-title">
-          <Typography.Title level={4} id="children-title">下级覆盖（覆盖率从低到高）</Typography.Title>
+          <SectionTitle id="children-title">下级覆盖（覆盖率从低到高）</SectionTitle>
           {wide ? (
             <Table<CoverageRow>
               rowKey="code"
@@ -106,7 +108,7 @@ export function CoveragePage() {
               columns={[
                 { key: 'name', title: '名称', render: (_, r) => <Link to={childLink(r)} className="lx-tap" data-rate={r.households.rate}>{r.name}</Link> },
                 { key: 'level', title: '层级', render: (_, r) => orgLevelLabels[r.level] },
-                { key: 'rate', title: '住户覆盖率', render: (_, r) => <Progress percent={Math.round(r.households.rate * 1000) / 10} strokeColor={rateColor(r.households.rate)} format={() => percent(r.households.rate)} style={{ minWidth: 160 }} /> },
+                { key: 'rate', title: '住户覆盖率', render: (_, r) => <Progress percent={Math.round(r.households.rate * 1000) / 10} strokeColor={rateColor(r.households.rate)} format={() => percent(r.households.rate)} style={{ minWidth: 160 }} aria-label={`${r.name}住户覆盖率 ${percent(r.households.rate)}`} /> },
                 { key: 'hh', title: '住户（已/未联系）', render: (_, r) => `${r.households.linked} / ${r.households.unlinked}` },
                 { key: 'all', title: '全部对象覆盖率', render: (_, r) => percent(r.all.rate) },
                 { key: 'over', title: '超目标党员', render: (_, r) => r.members.over },
@@ -125,7 +127,7 @@ export function CoveragePage() {
                       <strong style={{ fontSize: 16 }}>{r.name}</strong>
                       <span style={{ fontSize: 14 }}>未联系 {r.households.unlinked} 户</span>
                     </span>
-                    <Progress percent={Math.round(r.households.rate * 1000) / 10} strokeColor={rateColor(r.households.rate)} format={() => percent(r.households.rate)} />
+                    <Progress percent={Math.round(r.households.rate * 1000) / 10} strokeColor={rateColor(r.households.rate)} format={() => percent(r.households.rate)} aria-label={`${r.name}住户覆盖率 ${percent(r.households.rate)}`} />
                   </Link>
                 </List.Item>
               )}

@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Skeleton, Typography } from 'antd';
+import { Skeleton } from 'antd';
 import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import type { ImportJob } from '@lianxin/contracts';
@@ -9,6 +9,7 @@ import { canRegister } from '../features/households/household-abilities.ts';
 import { checkFile, householdTemplateUrl, uploadHouseholds } from '../features/imports/import-queries.ts';
 import { FileStep, JobProgress, TemplateStep } from '../features/imports/import-steps.tsx';
 import { orgQuery } from '../features/orgs/org-queries.ts';
+import { PageTitle } from '../app/page-title.tsx';
 
 export function HouseholdImportPage() {
   const { code = '' } = useParams();
@@ -47,7 +48,7 @@ export function HouseholdImportPage() {
   return (
     <article aria-labelledby="import-title" style={{ maxWidth: 720 }}>
       <OrgBreadcrumb org={o} trail={[{ label: '户籍', to: listPath }, { label: 'Excel 导入' }]} />
-      <Typography.Title level={3} id="import-title" style={{ margin: '8px 0 12px' }}>Excel 导入住户</Typography.Title>
+      <PageTitle id="import-title" style={{ margin: '8px 0 12px' }}>Excel 导入住户</PageTitle>
 
       {jobId ? (
         <JobProgress id={jobId} onAgain={again} result={{ listPath, listLabel: '返回户籍列表', doneMessage, templateUrl }} />

@@ -11,6 +11,7 @@ import { TagCheckboxes } from '../features/households/household-tags.tsx';
 import { normalizeIdNumber } from '../features/households/id-number.ts';
 import { ResidentFields, residentBody, type ResidentFormValues } from '../features/households/resident-fields.tsx';
 import { fetchAllChildren, orgQuery } from '../features/orgs/org-queries.ts';
+import { PageTitle, SectionTitle } from '../app/page-title.tsx';
 
 interface NewHouseholdValues {
   orgCode?: string;
@@ -124,7 +125,7 @@ export function HouseholdNewPage() {
           ]}
         />
       </nav>
-      <Typography.Title level={3} id="new-household-title" style={{ marginTop: 8 }}>新增住户</Typography.Title>
+      <PageTitle id="new-household-title" style={{ marginTop: 8 }}>新增住户</PageTitle>
       <Typography.Paragraph type="secondary" style={{ fontSize: 14 }}>
         登记到：{o.name}。先填住址，再逐一填写家庭成员，第一位默认是户主。带 * 的必须填写。
       </Typography.Paragraph>
@@ -163,7 +164,7 @@ export function HouseholdNewPage() {
         <Form.List name="residents">
           {(fields, { add, remove }) => (
             <section aria-label="家庭成员">
-              <Typography.Title level={4}>家庭成员</Typography.Title>
+              <SectionTitle>家庭成员</SectionTitle>
               {fields.map((field, i) => (
                 <Card
                   key={field.key}

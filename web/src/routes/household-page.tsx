@@ -14,6 +14,7 @@ import { RemoveHouseholdModal } from '../features/households/remove-household-mo
 import { ResidentDrawer } from '../features/households/resident-drawer.tsx';
 import { RevealModal, type RevealTarget } from '../features/households/reveal-modal.tsx';
 import { ContactCardButton } from '../features/print/contact-card-button.tsx';
+import { PageTitle, SectionTitle } from '../app/page-title.tsx';
 
 function awayText(r: Resident): string {
   if (!r.awayScope) return '在家';
@@ -49,7 +50,7 @@ export function HouseholdPage() {
       <span style={{ display: 'inline-flex', alignItems: 'center', flexWrap: 'wrap', gap: 4 }}>
         <span style={{ fontVariantNumeric: 'tabular-nums' }} data-field={field}>{value}</span>
         {(field === 'phone' ? canRevealPhone : canReveal) && (
-          <Button type="link" style={{ padding: '0 8px' }} onClick={() => setReveal({ resident: r, field })} aria-label={`查看${r.name}的完整${label}`}>
+          <Button type="link" style={{ padding: '0 8px' }} onClick={() => setReveal({ resident: r, field })} aria-label={`查看 ${r.name}的完整${label}`}>
             查看
           </Button>
         )}
@@ -60,8 +61,8 @@ export function HouseholdPage() {
   const actions = (r: Resident) =>
     canUpdate ? (
       <span style={{ display: 'inline-flex', flexWrap: 'wrap', gap: 4 }}>
-        <Button onClick={() => setResidentDrawer({ resident: r })} aria-label={`编辑${r.name}`}>编辑</Button>
-        <Button danger onClick={() => setLeaving(r)} aria-label={`${r.name}迁出或死亡`}>迁出/死亡</Button>
+        <Button onClick={() => setResidentDrawer({ resident: r })} aria-label={`编辑 ${r.name}`}>编辑</Button>
+        <Button danger onClick={() => setLeaving(r)} aria-label={`迁出/死亡 ${r.name}`}>迁出/死亡</Button>
       </span>
     ) : null;
 
@@ -81,7 +82,7 @@ export function HouseholdPage() {
         />
       </nav>
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
-        <Typography.Title level={3} id="household-title" style={{ margin: 0 }}>{h.headName}户</Typography.Title>
+        <PageTitle id="household-title" style={{ margin: 0 }}>{h.headName}户</PageTitle>
         {canUpdate && (
           <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
             <Button onClick={() => setEditOpen(true)}>编辑住户信息</Button>
@@ -105,7 +106,7 @@ export function HouseholdPage() {
         />
       </Card>
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, marginBottom: 8 }}>
-        <Typography.Title level={4} style={{ margin: 0 }}>家庭成员</Typography.Title>
+        <SectionTitle style={{ margin: 0 }}>家庭成员</SectionTitle>
         {canUpdate && <Button type="primary" onClick={() => setResidentDrawer({ resident: null })}>添加成员</Button>}
       </div>
       <section aria-label="家庭成员">
@@ -149,7 +150,8 @@ export function HouseholdPage() {
           </div>
         )}
       </section>
-      <ConstituentLinks constituent={{ householdId: h.id }} orgCode={h.orgCode} canUpdate={canUpdate} />
+      {/* A linked member reads the household, not its link history (the server answers 404 there): no section for them. */}
+      {h.abilities.readLinks && <ConstituentLinks constituent={{ householdId: h.id }} orgCode={h.orgCode} canUpdate={canUpdate} />}
       {canUpdate && <HouseholdEditDrawer household={h} open={editOpen} onClose={() => setEditOpen(false)} />}
       {canUpdate && residentDrawer && (
         <ResidentDrawer householdId={h.id} resident={residentDrawer.resident} open onClose={() => setResidentDrawer(null)} />

@@ -11,6 +11,7 @@ import { HouseholdTags } from '../features/households/household-tags.tsx';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 import { LinkedFilter } from '../features/coverage/linked-filter.tsx';
 import { MemberPicker } from '../features/coverage/member-picker.tsx';
+import { PageTitle } from '../app/page-title.tsx';
 
 export function HouseholdsPage() {
   const { code = '' } = useParams();
@@ -56,7 +57,7 @@ export function HouseholdsPage() {
       <OrgBreadcrumb org={o} trail={[{ label: pageName }]} />
       {removed && <Alert role="status" type="success" showIcon title={`已注销 ${removed}`} style={{ margin: '8px 0' }} />}
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
-        <Typography.Title level={3} id="households-title" style={{ margin: 0 }}>{o.shortName || o.name} · {pageName}</Typography.Title>
+        <PageTitle id="households-title" style={{ margin: 0 }}>{o.shortName || o.name} · {pageName}</PageTitle>
         {canRegister(o) && (
           <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
             <Button onClick={() => navigate(`/orgs/${encodeURIComponent(o.code)}/households/import`)}>Excel 导入</Button>

@@ -8,6 +8,7 @@ import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 import { ContactCardButton } from '../features/print/contact-card-button.tsx';
 import { LinkMapList } from '../features/print/link-map-list.tsx';
 import { linkMapPdfUrl, linkMapSvgUrl } from '../features/print/print-queries.ts';
+import { PageTitle } from '../app/page-title.tsx';
 
 
 /**
@@ -37,7 +38,7 @@ export function LinkMapPage() {
   return (
     <article aria-labelledby="map-title">
       <OrgBreadcrumb org={o} trail={[{ label: '联户示意图' }]} />
-      <Typography.Title level={3} id="map-title" style={{ margin: '8px 0 12px' }}>{name} · 联户示意图</Typography.Title>
+      <PageTitle id="map-title" style={{ margin: '8px 0 12px' }}>{name} · 联户示意图</PageTitle>
       <Card size="small" style={{ marginBottom: 12 }}>
         <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
           按网格列出每名党员联系的住户和企业商户，可张贴公示：不含身份证号、居民电话和困难群体标签。
@@ -64,7 +65,7 @@ export function LinkMapPage() {
       ) : svgFailed ? (
         <Alert type="error" showIcon title="示意图加载失败" description="请刷新页面重试；如仍失败，可直接下载 PDF。" />
       ) : (
-        <div style={{ overflowX: 'auto', background: '#f0f0f0', padding: 8, borderRadius: 8 }} aria-label="示意图（可左右滑动）" role="region">
+        <div style={{ overflowX: 'auto', background: '#f0f0f0', padding: 8, borderRadius: 8 }} aria-label="示意图（可左右滑动）" role="region" tabIndex={0}>
           <img
             key={grid ?? ''}
             src={linkMapSvgUrl(o.code, grid)}

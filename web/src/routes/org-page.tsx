@@ -8,6 +8,7 @@ import { canRegister } from '../features/households/household-abilities.ts';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 import { myLinkCountsQuery } from '../features/coverage/coverage-queries.ts';
+import { PageTitle, SectionTitle } from '../app/page-title.tsx';
 
 const navCardStyle = {
   background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16,
@@ -40,14 +41,20 @@ export function OrgPage() {
 
   const o = org.data;
   const childRows = children.data?.pages.flatMap((p) => p.data) ?? [];
-  // A village (or grid) is not counted as its own 村（社区）; its 下级组织 are only worth a heading when it has grids.
-  const aboveVillage = o.level !== 'village' && o.level !== 'grid';
+  // Counts that apply to the level: the zone and towns have villages under them; villages and grids have households.
+  // A department, office or unit has neither — a row of zeros would read as "nobody there" — so it shows only the
+  // members and sub-organizations it actually has. A village is not counted as its own 村（社区）.
+  const aboveVillage = o.level === 'zone' || o.level === 'town';
+  const territorial = aboveVillage || o.level === 'village' || o.level === 'grid';
   const stats = [
     ...(aboveVillage || o.counts.children > 0 ? [{ title: '下级组织', value: o.counts.children }] : []),
     ...(aboveVillage ? [{ title: '村（社区）', value: o.counts.villages }] : []),
-    { title: '党员', value: o.counts.members },
-    { title: '户数', value: o.counts.households },
+    ...(territorial || o.counts.members > 0 ? [{ title: '党员', value: o.counts.members }] : []),
+    ...(territorial ? [{ title: '户数', value: o.counts.households }] : []),
   ];
+  // Only an NBS statistical code (12 digits) means something to a reader; 419001000000-D05 is our internal key.
+  const nbsCode = /^\d{12}$/.test(o.code) ? o.code : null;
+  const kind = [o.adminKind, o.partyKind].filter(Boolean).join(' · ');
   const at = (path: string) => `/orgs/${encodeURIComponent(o.code)}/${path}`;
 
   return (
@@ -57,19 +64,26 @@ export function OrgPage() {
         <Alert type="warning" showIcon title="演示数据" description="该组织为演示数据，并非真实组织。" style={{ marginBottom: 12 }} />
       )}
       <OrgBreadcrumb org={o} />
-      <Typography.Title level={2} id="org-title" style={{ marginTop: 8 }}>{o.name}</Typography.Title>
+      <PageTitle id="org-title" style={{ marginTop: 8 }}>{o.name}</PageTitle>
       <Descriptions
         size="small"
         column={{ xs: 1, sm: 2, md: 3 }}
         style={{ marginBottom: 16 }}
         items={[
           { key: 'level', label: '层级', children: orgLevelLabels[o.level] },
-          { key: 'party', label: '党组织', children: o.partyName ?? '—' },
-          { key: 'kind', label: '类别', children: [o.adminKind, o.partyKind].filter(Boolean).join(' · ') || '—' },
-          { key: 'code', label: '代码', children: o.code },
+          ...(o.partyName || territorial ? [{ key: 'party', label: '党组织', children: o.partyName ?? '—' }] : []),
+          ...(kind || territorial ? [{ key: 'kind', label: '类别', children: kind || '—' }] : []),
+          ...(nbsCode ? [{ key: 'code', label: '统计用区划代码', children: nbsCode }] : []),
         ]}
       />
-      <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
+      {o.level === 'department' && (
+        <Card size="small" style={{ marginBottom: 16 }} data-testid="department-matters">
+          <Typography.Paragraph style={{ fontSize: 16, margin: 0 }}>
+            转办事项：民情事项办理上线后，转办或抄送到本部门的事项将在这里显示。
+          </Typography.Paragraph>
+        </Card>
+      )}
+      {stats.length > 0 && <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
         {stats.map((s) => (
           <Col key={s.title} xs={12} md={6}>
             <Card size="small">
@@ -77,7 +91,7 @@ export function OrgPage() {
             </Card>
           </Col>
         ))}
-      </Row>
+      </Row>}
       {o.abilities.readPeople && (o.level === 'village' || o.level === 'town') && (
         linkedOnly ? (
           <>
@@ -100,7 +114,7 @@ export function OrgPage() {
       {canRegister(o) && (
         <NavCard to={at('import/members')} title="党员导入 · Excel 导入党员和志愿者" />
       )}
-      {(aboveVillage || o.counts.children > 0) && <Typography.Title level={4}>下级组织</Typography.Title>}
+      {(aboveVillage || o.counts.children > 0) && <SectionTitle>下级组织</SectionTitle>}
       {o.counts.children === 0 ? (
         aboveVillage && <Empty description="没有下级组织" />
       ) : children.isError ? (

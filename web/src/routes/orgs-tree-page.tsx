@@ -7,6 +7,7 @@ import { queryClient } from '../auth/auth-queries.ts';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { fetchAllChildren } from '../features/orgs/org-queries.ts';
 import { OrgSearchBox } from '../features/orgs/org-search-box.tsx';
+import { PageTitle } from '../app/page-title.tsx';
 
 interface OrgNode extends TreeDataNode {
   key: string;
@@ -70,7 +71,7 @@ export function OrgsTreePage() {
 
   return (
     <section aria-labelledby="tree-title">
-      <Typography.Title level={3} id="tree-title" style={{ marginTop: 0 }}>组织架构</Typography.Title>
+      <PageTitle id="tree-title" style={{ marginTop: 0 }}>组织架构</PageTitle>
       <div style={{ marginBottom: 12 }}>
         <OrgSearchBox onSearch={(q) => navigate(`/search?q=${encodeURIComponent(q)}`)} />
       </div>

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Result, Skeleton, Typography } from 'antd';
 import { useParams } from 'react-router';
 import { publicCardQuery } from '../features/print/print-queries.ts';
+import { PageTitle, SectionTitle } from '../app/page-title.tsx';
 
 /**
  * What a 联系卡's QR opens on a resident's phone, without an account: the constituent's current 联户党员 with a
@@ -24,7 +25,7 @@ export function PublicCardPage() {
   return (
     <main style={{ maxWidth: 480, margin: '0 auto', padding: 16 }} aria-labelledby="card-title">
       <div style={{ background: '#a8071a', color: '#fff', borderRadius: 8, padding: '12px 16px', marginBottom: 12 }}>
-        <Typography.Title level={3} id="card-title" style={{ color: '#fff', margin: 0 }}>党群连心卡</Typography.Title>
+        <PageTitle id="card-title" style={{ color: '#fff', margin: 0 }}>党群连心卡</PageTitle>
         <div>济源示范区党群连心工程</div>
       </div>
       {card.isPending ? (
@@ -44,7 +45,7 @@ export function PublicCardPage() {
           {card.data.member ? (
             <>
               <Typography.Paragraph style={{ fontSize: 16, marginBottom: 4 }}>您的{card.data.member.title}</Typography.Paragraph>
-              <Typography.Title level={2} style={{ marginTop: 0 }}>{card.data.member.name}</Typography.Title>
+              <SectionTitle style={{ marginTop: 0, fontSize: 30 }}>{card.data.member.name}</SectionTitle>
               {card.data.member.workPhone ? (
                 <Button type="primary" size="large" block href={`tel:${card.data.member.workPhone.replace(/[^\d+]/g, '')}`}>
                   拨打 {card.data.member.workPhone}

@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Skeleton, Typography } from 'antd';
+import { Skeleton } from 'antd';
 import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import type { ImportJob } from '@lianxin/contracts';
@@ -9,6 +9,7 @@ import { canRegister } from '../features/households/household-abilities.ts';
 import { checkFile, kindTemplateUrl, uploadKind, type RegistryImportKind } from '../features/imports/import-queries.ts';
 import { FileStep, JobProgress, TemplateStep } from '../features/imports/import-steps.tsx';
 import { orgQuery } from '../features/orgs/org-queries.ts';
+import { PageTitle } from '../app/page-title.tsx';
 
 interface KindPage {
   title: string;
@@ -88,7 +89,7 @@ export function RegistryImportPage() {
   return (
     <article aria-labelledby="import-title" style={{ maxWidth: 720 }}>
       <OrgBreadcrumb org={o} trail={[...(page.list.crumb ? [{ label: page.list.crumb, to: listPath }] : []), { label: 'Excel 导入' }]} />
-      <Typography.Title level={3} id="import-title" style={{ margin: '8px 0 12px' }}>{page.title}</Typography.Title>
+      <PageTitle id="import-title" style={{ margin: '8px 0 12px' }}>{page.title}</PageTitle>
 
       {jobId ? (
         <JobProgress id={jobId} onAgain={again} result={{ listPath, listLabel: page.list.label, doneMessage, templateUrl }} />

@@ -6,6 +6,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { kindLabels } from '../features/businesses/business-labels.ts';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { searchQuery } from '../features/search/search-queries.ts';
+import { PageTitle, SectionTitle } from '../app/page-title.tsx';
 
 /** Why a household matched, in words (the name itself needs no note). */
 function householdNote(h: SearchHousehold, q: string): string | null {
@@ -22,7 +23,7 @@ function Group<T>({ id, title, group, empty, render, moreHref }: {
 }) {
   return (
     <section aria-labelledby={id} style={{ marginTop: 16 }}>
-      <Typography.Title level={4} id={id} style={{ marginBottom: 8 }}>{title}</Typography.Title>
+      <SectionTitle id={id} style={{ marginBottom: 8 }}>{title}</SectionTitle>
       {group.items.length === 0 ? (
         <Typography.Paragraph type="secondary">{empty}</Typography.Paragraph>
       ) : (
@@ -104,7 +105,7 @@ export function SearchPage() {
 
   return (
     <section aria-labelledby="search-title">
-      <Typography.Title level={3} id="search-title" style={{ marginTop: 0 }}>搜索</Typography.Title>
+      <PageTitle id="search-title" style={{ marginTop: 0 }}>搜索</PageTitle>
       <Input.Search
         key={q}
         defaultValue={q}

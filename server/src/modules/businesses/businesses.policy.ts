@@ -18,9 +18,16 @@ export function readerOf(grants: Grant[], personId: string | null): Reader {
   return { roots: readRoots(grants), personId: branches.length ? personId : null, memberBranches: branches };
 }
 
-/** `linkedToCaller`: the caller is the business's member now — they may reveal the contact phone (to call), nothing else. */
+/**
+ * `linkedToCaller`: the caller is the business's member now — they may reveal the contact phone (to call), nothing else.
+ * `readLinks`: may read the 联户党员 history (GET /api/v1/links?business=…) — registry readers, like the links module.
+ */
 export function businessAbilities(grants: Grant[], orgPath: string, linkedToCaller = false) {
-  return { update: within(orgPath, registryRoots(grants, 'write')), reveal: within(orgPath, registryRoots(grants, 'reveal')) || linkedToCaller };
+  return {
+    update: within(orgPath, registryRoots(grants, 'write')),
+    reveal: within(orgPath, registryRoots(grants, 'reveal')) || linkedToCaller,
+    readLinks: within(orgPath, registryRoots(grants, 'read')),
+  };
 }
 
 /** Reading: a registry role, or a member (their linked businesses); department and admin are forbidden. */

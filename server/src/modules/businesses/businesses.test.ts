@@ -67,7 +67,7 @@ describe('POST /api/v1/businesses', () => {
     expect(e.statusCode).toBe(201);
     expect(e.json().data).toMatchObject({
       kind: 'enterprise', orgCode: own, name: '济源市测试机械有限公司', contactName: '王建国', contactPhoneMasked: '139****1234',
-      employees: 120, parentId: null, synthetic: false, abilities: { update: true, reveal: true },
+      employees: 120, parentId: null, synthetic: false, abilities: { update: true, reveal: true, readLinks: true },
     });
     expect(e.body).not.toContain('13903911234');
     const eid = e.json().data.id;
@@ -256,7 +256,7 @@ describe('GET /api/v1/businesses and /:id', () => {
         }
       }
     }
-    expect((await req('leader', 'GET', `/api/v1/businesses/${eid}`)).json().data.abilities).toEqual({ update: false, reveal: false });
+    expect((await req('leader', 'GET', `/api/v1/businesses/${eid}`)).json().data.abilities).toEqual({ update: false, reveal: false, readLinks: true });
     const theirs = (await post('town', enterpriseBody(neighbour))).json().data.id;
     expect((await req('secretary', 'GET', `/api/v1/businesses/${theirs}`)).statusCode).toBe(404);
     expect((await req('secretary', 'GET', '/api/v1/businesses?limit=200')).json().data.map((b: { id: string }) => b.id)).not.toContain(theirs);

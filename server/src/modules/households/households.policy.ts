@@ -17,10 +17,19 @@ export function readerOf(grants: Grant[], personId: string | null): Reader {
   return { roots: readRoots(grants), personId: branches.length ? personId : null, memberBranches: branches };
 }
 
-/** `linkedToCaller`: the caller is the household's member now — they may reveal phones (to call), nothing else. */
+/**
+ * `linkedToCaller`: the caller is the household's member now — they may reveal phones (to call), nothing else.
+ * `readLinks`: the 联户党员 history (GET /api/v1/links?household=…) is for registry readers of the subtree, the same
+ * roots the links module reads with; a linked member reads the household, not who else linked it.
+ */
 export function householdAbilities(grants: Grant[], orgPath: string, linkedToCaller = false) {
   const reveal = within(orgPath, registryRoots(grants, 'reveal'));
-  return { update: within(orgPath, registryRoots(grants, 'write')), reveal, revealPhone: reveal || linkedToCaller };
+  return {
+    update: within(orgPath, registryRoots(grants, 'write')),
+    reveal,
+    revealPhone: reveal || linkedToCaller,
+    readLinks: within(orgPath, registryRoots(grants, 'read')),
+  };
 }
 
 /** Reading anything in the registry needs a registry role; without one the whole domain is forbidden. */

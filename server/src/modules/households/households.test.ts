@@ -42,7 +42,7 @@ describe('POST /api/v1/households', () => {
     const { res, body } = await create('secretary', own);
     expect(res.statusCode).toBe(201);
     const h = res.json().data;
-    expect(h).toMatchObject({ orgCode: own, headName: '测试居民', tags: ['低保'], residentCount: 2, abilities: { update: true, reveal: true, revealPhone: true } });
+    expect(h).toMatchObject({ orgCode: own, headName: '测试居民', tags: ['低保'], residentCount: 2, abilities: { update: true, reveal: true, revealPhone: true, readLinks: true } });
     expect(h.residents[0].idNumberMasked).toBe(`${body.residents[0]!.idNumber.slice(0, 3)}***********${body.residents[0]!.idNumber.slice(-4)}`);
     expect(h.residents[0].phoneMasked).toBe('138****5678');
     expect(h.residents[1].phoneMasked).toBeNull();
@@ -190,7 +190,7 @@ describe('GET /api/v1/households and /:id', () => {
       }
     }
     const leader = (await req('leader', 'GET', `/api/v1/households/${hid}`)).json().data.abilities;
-    expect(leader).toEqual({ update: false, reveal: false, revealPhone: false });
+    expect(leader).toEqual({ update: false, reveal: false, revealPhone: false, readLinks: true });
     const { res } = await create('town', neighbour);
     expect((await req('secretary', 'GET', `/api/v1/households/${res.json().data.id}`)).statusCode).toBe(404);
   });
@@ -201,7 +201,11 @@ describe('GET /api/v1/households and /:id', () => {
     expect(link.statusCode).toBe(201);
     const detail = await req('member', 'GET', `/api/v1/households/${hid}`);
     expect(detail.statusCode).toBe(200);
-    expect(detail.json().data.abilities).toEqual({ update: false, reveal: false, revealPhone: true });
+    expect(detail.json().data.abilities).toEqual({ update: false, reveal: false, revealPhone: true, readLinks: false });
+    // readLinks says what the links list answers, so the page shows its 联户党员 section exactly when it can load.
+    expect((await req('member', 'GET', `/api/v1/links?household=${hid}&history=true`)).statusCode).toBe(404);
+    expect((await req('secretary', 'GET', `/api/v1/households/${hid}`)).json().data.abilities.readLinks).toBe(true);
+    expect((await req('secretary', 'GET', `/api/v1/links?household=${hid}&history=true`)).statusCode).toBe(200);
     expect(detail.body).not.toMatch(/\d{17}[\dX]/);
     const list = (await req('member', 'GET', '/api/v1/households?limit=200')).json().data.map((h: { id: string }) => h.id);
     expect(list).toEqual([hid]);

@@ -6,6 +6,7 @@ import { queryClient } from '../../auth/auth-queries.ts';
 import { constituentLinksQuery, createLink, type ConstituentRef, type LinkEndReason } from './coverage-queries.ts';
 import { endReasonOptions, historyEndReasonLabels } from './coverage-labels.ts';
 import { MemberPicker } from './member-picker.tsx';
+import { SectionTitle } from '../../app/page-title.tsx';
 
 const reasonText = (r: string | null) => (r ? (historyEndReasonLabels[r as keyof typeof historyEndReasonLabels] ?? r) : '');
 
@@ -47,7 +48,7 @@ export function ConstituentLinks({ constituent, orgCode, canUpdate }: { constitu
   return (
     <section aria-labelledby="links-title" style={{ marginTop: 16 }}>
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, marginBottom: 8 }}>
-        <Typography.Title level={4} id="links-title" style={{ margin: 0 }}>联户党员</Typography.Title>
+        <SectionTitle id="links-title" style={{ margin: 0 }}>联户党员</SectionTitle>
         {canUpdate && !editing && links.isSuccess && (
           <Button onClick={() => setEditing(true)}>{current ? '更换联户党员' : '指定联户党员'}</Button>
         )}

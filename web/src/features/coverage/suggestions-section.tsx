@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Checkbox, List, Typography } from 'antd';
 import { createLinksBatch, fetchSuggestions, type Suggestion, type Suggestions } from './coverage-queries.ts';
 import { suggestionReasonLabels } from './coverage-labels.ts';
+import { SectionTitle } from '../../app/page-title.tsx';
 
 const key = (s: Suggestion) => `${s.householdId ?? s.businessId}:${s.personId}`;
 
@@ -58,7 +59,7 @@ export function SuggestionsSection({ org }: { org: string }) {
   return (
     <section aria-labelledby="suggest-title" style={{ marginBottom: 16 }}>
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, marginBottom: 8 }}>
-        <Typography.Title level={4} id="suggest-title" style={{ margin: 0 }}>智能分配</Typography.Title>
+        <SectionTitle id="suggest-title" style={{ margin: 0 }}>智能分配</SectionTitle>
         <Button onClick={suggest} loading={busy === 'suggest'} disabled={busy === 'accept'}>生成分配建议</Button>
       </div>
       {done && <Alert role="status" type="success" showIcon title={done} style={{ marginBottom: 8 }} />}

@@ -6,6 +6,7 @@ import { useSubmit } from '../../app/use-submit.ts';
 import { createLink, undoLink, unlinkedQuery, type ConstituentKind, type UnlinkedItem } from './coverage-queries.ts';
 import { kindLabels, kinds } from './coverage-labels.ts';
 import { MemberPicker } from './member-picker.tsx';
+import { SectionTitle } from '../../app/page-title.tsx';
 
 /**
  * 未联系对象 of an org, each with a member picker and 确认 (one click assigns; the row leaves the list). The last
@@ -22,7 +23,7 @@ export function UnlinkedSection({ org, canAssign }: { org: string; canAssign: bo
   return (
     <section aria-labelledby="unlinked-title" style={{ marginBottom: 16 }}>
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, marginBottom: 8 }}>
-        <Typography.Title level={4} id="unlinked-title" style={{ margin: 0 }}>未联系对象</Typography.Title>
+        <SectionTitle id="unlinked-title" style={{ margin: 0 }}>未联系对象</SectionTitle>
         <Select
           aria-label="对象类别"
           value={kind}

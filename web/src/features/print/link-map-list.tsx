@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Empty, Skeleton, Typography } from 'antd';
+import { SectionTitle } from '../../app/page-title.tsx';
 import { linkMapQuery } from './print-queries.ts';
 
 /**
@@ -17,7 +18,7 @@ export function LinkMapList({ code, grid }: { code: string; grid?: string }) {
       {m.grids.length === 0 && <Empty description="还没有登记住户或企业商户" />}
       {m.grids.map((g) => (
         <section key={g.name} aria-label={g.name} style={{ marginBottom: 16 }}>
-          <Typography.Title level={4} style={{ marginBottom: 4 }}>{g.name}</Typography.Title>
+          <SectionTitle style={{ marginBottom: 4 }}>{g.name}</SectionTitle>
           <Typography.Paragraph type="secondary" style={{ fontSize: 14, marginBottom: 8 }}>
             已联系 {g.linked} 户（家）{g.unlinked ? `，未联系 ${g.unlinked} 户（家）` : ''}
           </Typography.Paragraph>
@@ -25,7 +26,7 @@ export function LinkMapList({ code, grid }: { code: string; grid?: string }) {
             <Card key={`${i}:${p.name}`} size="small" style={{ marginBottom: 8 }}>
               <div role="group" aria-label={p.name}>
                 <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8 }}>
-                  <Typography.Title level={5} style={{ margin: 0 }}>{p.name}</Typography.Title>
+                  <Typography.Title level={3} style={{ margin: 0, fontSize: 16 }}>{p.name}</Typography.Title>
                   {p.workPhone
                     ? <a className="lx-tap" href={`tel:${p.workPhone.replace(/[^\d+]/g, '')}`} aria-label={`拨打${p.name}的工作电话 ${p.workPhone}`}>{p.workPhone}</a>
                     : <Typography.Text type="secondary">未登记工作电话</Typography.Text>}
