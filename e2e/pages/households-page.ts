@@ -7,7 +7,7 @@ export class HouseholdsPage {
 
   readonly heading = () => this.page.locator('#households-title');
   readonly notFound = () => this.page.getByText('未找到或无权查看');
-  readonly search = () => this.page.getByRole('searchbox', { name: '搜索住户' });
+  readonly search = () => this.page.getByRole('searchbox', { name: '搜索住户', exact: true });
   readonly count = () => this.page.getByTestId('household-count');
   readonly list = () => this.page.getByRole('region', { name: '住户列表' });
   readonly rows = () => this.list().getByRole('link');
