@@ -128,7 +128,10 @@ describe('login throttle (LIANXIN_LOCKOUT_*)', () => {
     await login(t.app, 'admin');
   });
 
-  it('spends one argon2 verification on an unknown name as on a real one (median times within 2×)', async () => {
+  // Not a benchmark: an unknown name skipping argon2 answers 10–50× faster than a real one (about 1 ms against tens of
+  // ms), which this catches; noise on a loaded machine only adds time, so the fastest of several interleaved tries
+  // is compared, with a margin a shared CI machine keeps.
+  it('spends one argon2 verification on an unknown name as on a real one (fastest times within 3×)', async () => {
     const time = async (username: string, ip: string) => {
       const t0 = performance.now();
       expect((await attempt(username, 'guess', ip)).statusCode).toBe(401);
@@ -136,14 +139,14 @@ describe('login throttle (LIANXIN_LOCKOUT_*)', () => {
     };
     const real: number[] = [];
     const unknown: number[] = [];
+    // Six each: the account-wide ceiling (lockoutAccountThreshold 8 here) must not pause 'town' mid-measurement.
     for (let i = 0; i < 6; i++) {
       real.push(await time('town', `198.18.0.${i + 1}`));
       unknown.push(await time('no-such-town', `198.18.1.${i + 1}`));
     }
-    const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
-    const ratio = median(real) / median(unknown);
-    expect(ratio).toBeGreaterThan(0.5);
-    expect(ratio).toBeLessThan(2);
+    const ratio = Math.min(...real) / Math.min(...unknown);
+    expect(ratio).toBeGreaterThan(1 / 3);
+    expect(ratio).toBeLessThan(3);
   });
 });
 
