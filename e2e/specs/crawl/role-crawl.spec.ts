@@ -30,8 +30,9 @@ async function crawl(s: BrowserSession, audit: PageAudit, role: string): Promise
   const seenKinds = new Set<string>([pageKind('/')]);
   const visited: string[] = [];
   // Home, and the village with the records (registerLinkedToMember): a zone-wide role's breadth-first walk would
-  // otherwise take the first village of the first town as its one village, which has no records to open.
-  let frontier = ['/', `/orgs/${KEJING_VILLAGES[0]}`];
+  // otherwise take the first village of the first town as its one village, which has no records to open. And the
+  // header's search, which is a form rather than a link: its results page with what this role may find.
+  let frontier = ['/', `/orgs/${KEJING_VILLAGES[0]}`, `/search?q=${encodeURIComponent('克井')}`];
   for (let depth = 0; depth <= MAX_DEPTH && frontier.length && visited.length < MAX_PAGES; depth++) {
     const next: string[] = [];
     for (const path of frontier) {
