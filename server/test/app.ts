@@ -67,3 +67,18 @@ export async function login(app: FastifyInstance, username: string, password = T
   const c = res.cookies.find((x) => x.name === 'lx_session')!;
   return { cookie: `lx_session=${c.value}`, csrf: (res.json() as { data: { csrfToken: string } }).data.csrfToken, res };
 }
+
+/** The seven demo roles, each a test can log in as. */
+export const DEMO_ROLES = ['office', 'town', 'secretary', 'member', 'department', 'leader', 'admin'] as const;
+
+/**
+ * Villages for scope tests: `own` — the secretary's (and the member's) village, the first of 克井镇; `neighbour` — the
+ * second village of 克井镇 (same town, another branch); `otherTown` — the first village of 五龙口镇.
+ */
+export async function scopeVillages(t: TestApp): Promise<{ own: string; neighbour: string; otherTown: string }> {
+  const { rows } = await t.database.pool.query<{ code: string; town: string }>(`
+    SELECT v.code, p.code AS town FROM orgs v JOIN orgs p ON p.id = v.parent_id
+    WHERE v.level = 'village' AND p.code IN ('419001100000', '419001101000') ORDER BY v.sort_key`);
+  const kejing = rows.filter((r) => r.town === '419001100000');
+  return { own: kejing[0]!.code, neighbour: kejing[1]!.code, otherTown: rows.find((r) => r.town === '419001101000')!.code };
+}

@@ -2,12 +2,12 @@ import ExcelJS from '../../lib/exceljs.ts';
 import { sql } from 'drizzle-orm';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
+import { DEMO_ROLES, scopeVillages, login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
 import { makeCreditCode } from '../../lib/credit-code.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};
-const ROLES = ['office', 'town', 'secretary', 'member', 'department', 'leader', 'admin'] as const;
+const ROLES = DEMO_ROLES;
 let own: string; // the secretary's village in 克井镇
 let otherTown: string; // a village of 五龙口镇
 const PHONE = '13903917788';
@@ -20,11 +20,7 @@ let memberName: string;
 beforeAll(async () => {
   t = await setupTestApp();
   for (const r of ROLES) s[r] = await login(t.app, r);
-  const { rows } = await t.database.db.execute<{ code: string; town: string }>(sql`
-    SELECT v.code, p.code AS town FROM orgs v JOIN orgs p ON p.id = v.parent_id
-    WHERE v.level = 'village' AND p.code IN ('419001100000', '419001101000') ORDER BY v.sort_key`);
-  own = rows.find((r) => r.town === '419001100000')!.code;
-  otherTown = rows.find((r) => r.town === '419001101000')!.code;
+  ({ own, otherTown } = await scopeVillages(t));
   const e = await req('secretary', 'POST', '/api/v1/businesses', {
     kind: 'enterprise', orgCode: own, name: NAME, address: '@SUM(1+1) 工业园区', creditCode: makeCreditCode('91419001MA7E00001'),
     contactName: '+王经理', contactPhone: PHONE, employees: 35,

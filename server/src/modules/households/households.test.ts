@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
+import { DEMO_ROLES, scopeVillages, login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
 import { householdBody, residentBody } from '../../../test/factories.ts';
 import { buildApp } from '../../app.ts';
 import { decrypt } from '../../lib/crypto.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};
-const ROLES = ['office', 'town', 'secretary', 'member', 'department', 'leader', 'admin'] as const;
+const ROLES = DEMO_ROLES;
 let own: string; // secretary's village in 克井镇
 let neighbour: string; // another village of 克井镇
 let otherTown: string; // a village of 五龙口镇
@@ -15,12 +15,7 @@ let otherTown: string; // a village of 五龙口镇
 beforeAll(async () => {
   t = await setupTestApp();
   for (const r of ROLES) s[r] = await login(t.app, r);
-  const { rows } = await t.database.db.execute<{ code: string; town: string }>(sql`
-    SELECT v.code, p.code AS town FROM orgs v JOIN orgs p ON p.id = v.parent_id
-    WHERE v.level = 'village' AND p.code IN ('419001100000', '419001101000') ORDER BY v.sort_key`);
-  own = rows.filter((r) => r.town === '419001100000')[0]!.code;
-  neighbour = rows.filter((r) => r.town === '419001100000')[1]!.code;
-  otherTown = rows.find((r) => r.town === '419001101000')!.code;
+  ({ own, neighbour, otherTown } = await scopeVillages(t));
 });
 afterAll(async () => { await t.close(); });
 
