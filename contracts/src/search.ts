@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { memberWithLoad } from './links.ts';
 import { org } from './orgs.ts';
 import { inputText } from './text.ts';
 
@@ -35,15 +36,8 @@ export const searchBusiness = z.object({
   orgName: z.string(),
   match: searchMatch,
 });
-export const searchMember = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: z.enum(['member', 'helper']),
-  orgCode: z.string(),
-  orgName: z.string(),
-  /** Households linked to them now (primary). */
-  load: z.number().int(),
-});
+/** A member or helper as the coverage pages list them (load = households linked to them now, primary), without the status. */
+export const searchMember = memberWithLoad.omit({ loadStatus: true });
 
 /** A group: the first `limit` results and whether there are more. */
 const group = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), more: z.boolean() });

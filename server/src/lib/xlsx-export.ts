@@ -42,11 +42,10 @@ export function assertFullExport(opts: { reason: string; orgPath?: string; readR
   }
 }
 
-/** Sends an export stream as an xlsx attachment (RFC 6266 filename*), never cached. */
+/** Sends an export stream as an xlsx attachment (RFC 6266 filename*); never cached (app.ts: no-store on every /api/ answer). */
 export function sendXlsx(reply: FastifyReply, stream: PassThrough, filename: string) {
   return reply
     .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`)
-    .header('cache-control', 'no-store')
     .send(stream);
 }

@@ -70,7 +70,7 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; config:
     },
   }, async (req, reply) => {
     const stream = await service.householdTemplateFor(ctx(req), req.query.org);
-    return reply.type(XLSX_TYPE).header('content-disposition', attachment('住户及居民导入模板.xlsx')).header('cache-control', 'no-store').send(stream);
+    return reply.type(XLSX_TYPE).header('content-disposition', attachment('住户及居民导入模板.xlsx')).send(stream);
   });
 
   r.post('/households', {
@@ -95,7 +95,7 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; config:
       },
     }, async (req, reply) => {
       const stream = kindTemplate(spec, await service.templateVillages(ctx(req), req.query.org));
-      return reply.type(XLSX_TYPE).header('content-disposition', attachment(`${spec.templateName}模板.xlsx`)).header('cache-control', 'no-store').send(stream);
+      return reply.type(XLSX_TYPE).header('content-disposition', attachment(`${spec.templateName}模板.xlsx`)).send(stream);
     });
 
     r.post(`/${kind}`, {
@@ -120,6 +120,6 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; config:
     schema: { tags: ['imports'], summary: '导入错误清单（xlsx，含原行内容：上传者本人看到原值，其他有权查看者的身份证号、电话打码；下载记入审计）', params: idParams, response: { 200: z.unknown(), ...errorResponses } },
   }, async (req, reply) => {
     const { stream, filename } = await service.jobErrors(ctx(req), req.params.id);
-    return reply.type(XLSX_TYPE).header('content-disposition', attachment(filename)).header('cache-control', 'no-store').send(stream);
+    return reply.type(XLSX_TYPE).header('content-disposition', attachment(filename)).send(stream);
   });
 }

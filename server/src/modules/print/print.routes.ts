@@ -16,7 +16,6 @@ function sendFile(reply: FastifyReply, type: string, f: service.PrintFile, inlin
   return reply
     .type(type)
     .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(f.filename)}`)
-    .header('cache-control', 'no-store')
     .send(f.body);
 }
 
@@ -34,7 +33,7 @@ export async function printRoutes(app: FastifyInstance, opts: { db: Db; config: 
     schema: { tags: ['print'], summary: '联户示意图的内容（JSON：按网格、党员列出联系的住户和企业商户；手机上显示为名单）', params: codeParams, querystring: mapQuery, response: { 200: linkMap, ...errorResponses } },
   }, async (req, reply) => {
     const { content, synthetic } = await service.linkMapContent(ctx(req), req.params.code, req.query.grid);
-    return reply.header('cache-control', 'no-store').send({ data: { ...content, synthetic } });
+    return reply.send({ data: { ...content, synthetic } });
   });
 
   r.get('/:code/link-map.pdf', {
