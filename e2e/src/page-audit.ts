@@ -91,10 +91,24 @@ export class PageAudit {
       const busy = this.inflight > 0 || (await page.locator('.ant-spin-spinning, .ant-skeleton, .ant-card-loading-content').count()) > 0;
       if (busy) quietSince = 0;
       else if (!quietSince) quietSince = Date.now();
-      else if (Date.now() - quietSince >= 250) return;
+      else if (Date.now() - quietSince >= 250) return this.finishAnimations(page);
       await page.waitForTimeout(50);
     }
     this.problems.push(`${this.current}: still loading after 15 s`);
+  }
+
+  /**
+   * Colours mid-transition are not the page's colours: axe measured a link fading in at 1.35:1 on a loaded CI machine.
+   * Wait for the finite CSS animations and transitions to end (spinners run forever and are skipped), at most 3 s.
+   */
+  private async finishAnimations(page: Page) {
+    await page.evaluate(() => {
+      const finite = document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity);
+      return Promise.race([
+        Promise.all(finite.map((a) => a.finished.catch(() => undefined))),
+        new Promise((resolve) => setTimeout(resolve, 3000)),
+      ]);
+    });
   }
 
   private async check(page: Page) {
