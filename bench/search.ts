@@ -2,22 +2,21 @@
  * `npm run bench:search` — the header's search (GET /api/v1/search) for the project office at the `demo` scale
  * (26k households, 78k residents), on the embedded PostgreSQL (default) or DATABASE_URL: p50/p99 over 50 requests per
  * kind of text, and GET /healthz in the same run as the baseline. Through app.inject (no sockets), like the tests.
- * Writes bench/results/search-<engine>-latest.md.
+ * Writes bench/results/search-<engine>-latest.json/.md (write-results.ts; timestamped history beside them, git-ignored).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { buildApp } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { openPool } from '../server/src/db/client.ts';
 import { startEmbedded } from '../server/src/db/embedded.ts';
 import { runMigrations } from '../server/src/db/migrate.ts';
+import { writeResults } from './write-results.ts';
 import { generateDemo } from '../server/src/seed/demo/generate.ts';
 import { seedBase } from '../server/src/seed/index.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const password = 'lianxin-demo-2026';
 const ring = { current: 'b1', keys: { b1: Buffer.alloc(32, 5).toString('base64') } };
 const N = 50;
@@ -73,8 +72,10 @@ try {
   };
   const health = await run('/healthz', {});
   const rows: string[] = [];
+  const measured: { label: string; q: string; p50: number; p99: number }[] = [];
   for (const [label, q] of texts) {
     const s = await run(`/api/v1/search?q=${encodeURIComponent(q)}`, { cookie });
+    measured.push({ label, q, p50: s.p50, p99: s.p99 });
     rows.push(`| ${label} (\`${q}\`) | ${s.p50} | ${s.p99} |`);
   }
   const health2 = await run('/healthz', {});
@@ -91,7 +92,11 @@ try {
     `| GET /healthz after | ${health2.p50} | ${health2.p99} |`,
     '',
   ].join('\n');
-  writeFileSync(path.join(root, 'bench', 'results', `search-${embedded ? 'embedded' : 'pg-url'}-latest.md`), md);
+  const base = `search-${embedded ? 'embedded' : 'pg-url'}`;
+  writeResults({ history: base, latest: `${base}-latest` }, {
+    at: new Date().toISOString(), engine: embedded ? 'embedded' : 'pg-url', households: counts.h, residents: counts.r, requests: N,
+    healthz: { before: health, after: health2 }, search: measured,
+  }, md);
   console.log(md);
   await app.close();
 } finally {

@@ -9,7 +9,7 @@ const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
  * (git-ignored, so runs do not pile up in the repository), and `<latest>.json/.md`, the figures the README quotes
  * (tracked; each run replaces them).
  */
-export function writeResults(names: { history: string; latest: string }, result: { at: string }, md: string): void {
+export function writeResults<T extends { at: string }>(names: { history: string; latest: string }, result: T, md: string): void {
   const stamp = result.at.replace(/[:.]/g, '-');
   const json = JSON.stringify(result, null, 2) + '\n';
   for (const base of [`${names.history}-${stamp}`, names.latest]) {
