@@ -21,6 +21,7 @@ export class SearchPage {
   async search(text: string) {
     await this.input().fill(text);
     await this.input().press('Enter');
+    // The router keeps the previous results on screen while the new ones load (a transition): callers poll.
     await this.page.waitForURL((u) => u.searchParams.get('q') === text);
     await this.results().or(this.empty()).first().waitFor();
   }

@@ -54,7 +54,7 @@ describe('the header\'s search', () => {
     const search = new SearchPage(s.page);
     await search.open();
     await search.search('kjz');
-    expect(await search.groupResult('组织', KEJING_TOWN.name).count()).toBeGreaterThan(0);
+    await expect.poll(() => search.groupResult('组织', KEJING_TOWN.name).count()).toBeGreaterThan(0);
 
     await search.openResult(KEJING_TOWN.name);
     const org = new OrgPage(s.page);
@@ -70,7 +70,7 @@ describe('the header\'s search', () => {
     await search.open();
     await search.search('ngn');
     const found = search.group('住户').getByRole('link', { name: new RegExp(`${head}户.*${place}`) });
-    expect(await found.count()).toBe(2);
+    await expect.poll(() => found.count()).toBe(2);
     await found.first().click();
     await s.page.waitForURL(/\/households\//);
     const household = new HouseholdPage(s.page);
@@ -82,10 +82,10 @@ describe('the header\'s search', () => {
     const search = new SearchPage(s.page);
     await search.open();
     await search.search(`${place}1组10号`);
-    expect(await search.groupResult('住户', `${place} 1组 10号`).count()).toBe(1);
+    await expect.poll(() => search.groupResult('住户', `${place} 1组 10号`).count()).toBe(1);
     await search.search(`${place}三组`);
-    expect(await search.groupResult('住户', `${place} 3组 7号`).count()).toBe(1);
-    expect(await search.groupResult('住户', `${place} 1组 10号`).count()).toBe(0);
+    await expect.poll(() => search.groupResult('住户', `${place} 3组 7号`).count()).toBe(1);
+    await expect.poll(() => search.groupResult('住户', `${place} 1组 10号`).count()).toBe(0);
   });
 
   test('a search with no match says so', async () => {
@@ -109,7 +109,7 @@ describe('a village secretary\'s search', () => {
     const search = new SearchPage(s.page);
     await search.open();
     await search.search(place);
-    expect(await search.groupResult('住户', `${place} 1组 10号`).count()).toBe(1);
-    expect(await search.groupResult('住户', `${place} 3组 7号`).count()).toBe(0);
+    await expect.poll(() => search.groupResult('住户', `${place} 1组 10号`).count()).toBe(1);
+    await expect.poll(() => search.groupResult('住户', `${place} 3组 7号`).count()).toBe(0);
   });
 });
