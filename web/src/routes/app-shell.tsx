@@ -1,8 +1,9 @@
 import { Suspense, useState } from 'react';
-import { Alert, Button, Drawer, Flex, Grid, Input, Layout, Result, Space, Spin, Typography } from 'antd';
+import { Alert, Button, Drawer, Flex, Grid, Layout, Result, Space, Spin, Typography } from 'antd';
 import { Link, Outlet, isRouteErrorResponse, useNavigate, useRouteError, useRouteLoaderData } from 'react-router';
 import type { Me } from '@lianxin/contracts';
 import { logout } from '../auth/auth-queries.ts';
+import { SearchBox } from '../features/search/search-box.tsx';
 import { roleLabels } from '../features/orgs/org-labels.ts';
 import { ResultTitle } from '../app/page-title.tsx';
 
@@ -48,13 +49,7 @@ export function AppShell() {
         <div style={{ flex: 1 }} />
         {wide ? (
           <Space size={8}>
-            <Input.Search
-              placeholder="姓名、拼音首字母、地址、电话尾号"
-              aria-label="搜索住户、企业商户、党员和组织"
-              style={{ width: 260 }}
-              maxLength={40}
-              onSearch={(q) => q.trim() && navigate(`/search?q=${encodeURIComponent(q.trim())}`)}
-            />
+            <SearchBox placeholder="姓名、拼音首字母、地址、电话尾号" label="搜索住户、企业商户、党员和组织" style={{ width: 260 }} />
             <div style={{ display: 'flex', flexDirection: 'column', lineHeight: '20px', maxWidth: 260, whiteSpace: 'nowrap' }} title={roleText}>
               <strong style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{me.account.displayName}</strong>
               <span style={{ fontSize: 14, opacity: 0.9, overflow: 'hidden', textOverflow: 'ellipsis' }}>{roleText}</span>

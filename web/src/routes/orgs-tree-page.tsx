@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import { Alert, Empty, Tree, Typography } from 'antd';
 import type { TreeDataNode } from 'antd';
-import { Link, useNavigate, useRouteLoaderData } from 'react-router';
+import { Link, useRouteLoaderData } from 'react-router';
 import type { Me, Org, OrgLevel } from '@lianxin/contracts';
 import { queryClient } from '../auth/auth-queries.ts';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { fetchAllChildren } from '../features/orgs/org-queries.ts';
-import { OrgSearchBox } from '../features/orgs/org-search-box.tsx';
+import { SearchBox } from '../features/search/search-box.tsx';
 import { PageTitle } from '../app/page-title.tsx';
 
 interface OrgNode extends TreeDataNode {
@@ -43,7 +43,6 @@ function loadChildren(code: string) {
 
 export function OrgsTreePage() {
   const me = useRouteLoaderData('shell') as Me;
-  const navigate = useNavigate();
   const [nodes, setNodes] = useState<OrgNode[]>(() => me.scopeRoots.map(toNode));
   const [expanded, setExpanded] = useState<string[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -73,7 +72,7 @@ export function OrgsTreePage() {
     <section aria-labelledby="tree-title">
       <PageTitle id="tree-title" style={{ marginTop: 0 }}>组织架构</PageTitle>
       <div style={{ marginBottom: 12 }}>
-        <OrgSearchBox onSearch={(q) => navigate(`/search?q=${encodeURIComponent(q)}`)} />
+        <SearchBox placeholder="输入名称或拼音首字母，如 kjz" label="搜索组织" enterButton />
       </div>
       {anySynthetic && !me.demo && <Alert type="warning" showIcon title="演示数据" description="部分组织为演示数据。" style={{ marginBottom: 12 }} />}
       {loadError && <Alert type="error" showIcon title="加载失败" description={loadError} closable onClose={() => setLoadError(null)} style={{ marginBottom: 12 }} />}

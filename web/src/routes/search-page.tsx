@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import type { Org, SearchBusiness, SearchHousehold, SearchMember, SearchResult } from '@lianxin/contracts';
-import { Alert, Empty, Input, List, Spin, Typography } from 'antd';
+import { Alert, Empty, List, Spin, Typography } from 'antd';
 import type { ReactNode } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { kindLabels } from '../features/businesses/business-labels.ts';
 import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { searchQuery } from '../features/search/search-queries.ts';
+import { SearchBox } from '../features/search/search-box.tsx';
 import { PageTitle, SectionTitle } from '../app/page-title.tsx';
 
 /** Why a household matched, in words (the name itself needs no note). */
@@ -99,22 +100,18 @@ function Results({ q, d }: { q: string; d: SearchResult }) {
 
 export function SearchPage() {
   const [params] = useSearchParams();
-  const navigate = useNavigate();
   const q = (params.get('q') ?? '').trim();
   const search = useQuery(searchQuery(q));
 
   return (
     <section aria-labelledby="search-title">
       <PageTitle id="search-title" style={{ marginTop: 0 }}>搜索</PageTitle>
-      <Input.Search
-        key={q}
+      <SearchBox
         defaultValue={q}
         placeholder="姓名、拼音首字母（如 wjg）、地址（如 1组10号）、电话尾号（4 位）或组织名称"
-        aria-label="搜索住户、企业商户、党员和组织"
-        enterButton="搜索"
+        label="搜索住户、企业商户、党员和组织"
+        enterButton
         autoFocus={!q}
-        maxLength={40}
-        onSearch={(v) => v.trim() && navigate(`/search?q=${encodeURIComponent(v.trim())}`)}
       />
       <div style={{ marginTop: 16 }}>
         {!q ? (
