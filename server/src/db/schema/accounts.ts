@@ -14,9 +14,24 @@ export const accounts = pgTable(
     disabled: boolean('disabled').notNull().default(false),
     /** Demo accounts use LIANXIN_DEMO_PASSWORD and are refused in production. */
     demo: boolean('demo').notNull().default(false),
+    /** Set when the password is one-time (created or reset by someone else): the next login must change it first. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
+    /** Why and when it was disabled (by whom is in the audit trail): 'manual', 'left_roster', … */
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    disabledReason: text('disabled_reason'),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    lastLoginIp: text('last_login_ip'),
+    /** TOTP second factor: the secret encrypted like other personal data (lib/crypto.ts); enabled once confirmed. */
+    totpSecretEnc: text('totp_secret_enc'),
+    totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /** SHA-256 of each unused recovery code; a used code is removed. */
+    recoveryCodeHashes: text('recovery_code_hashes').array(),
+    createdBy: uuid('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('accounts_username_key').on(sql`lower(${t.username})`)],
+  (t) => [uniqueIndex('accounts_username_key').on(sql`lower(${t.username})`), index('accounts_person_idx').on(t.personId)],
 );
 
 /** A role is always bound to an org: the scope is that org's subtree (or the role's rule, see auth/scope.ts). */

@@ -19,11 +19,25 @@ export const people = pgTable(
     helperKind: text('helper_kind'),
     /** 流动党员 / 双报到 flags for members. */
     mobile: boolean('mobile').notNull().default(false),
+    /** 双报到: registered with the community where they live as well as their own branch. */
+    dualRegistered: boolean('dual_registered').notNull().default(false),
+    /** The grid (org of level 'grid' under the branch's village) the person works in; null = not assigned. */
+    gridId: uuid('grid_id').references(() => orgs.id),
+    /** Personal mobile: encrypted (lib/crypto.ts), keyed hash for duplicates/lookup, last 4 digits for search and masks. */
+    phoneEnc: text('phone_enc'),
+    phoneHash: text('phone_hash'),
+    phoneTail: text('phone_tail'),
+    /** Left the roster: 'transferred_out' | 'died' | 'removed'; the row stays so history (links, visits) keeps its owner. */
+    leftOn: date('left_on'),
+    leftReason: text('left_reason'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     synthetic: boolean('synthetic').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('people_org_idx').on(t.orgId, t.kind),
     index('people_initials_idx').on(t.nameInitials.op('text_pattern_ops')),
+    index('people_grid_idx').on(t.gridId),
+    index('people_phone_hash_idx').on(t.phoneHash),
   ],
 );

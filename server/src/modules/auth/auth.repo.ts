@@ -84,3 +84,13 @@ export async function revokeAllSessions(db: Db, accountId: string): Promise<numb
   const r = await db.execute(sql`UPDATE sessions SET revoked_at = now() WHERE account_id = ${accountId} AND revoked_at IS NULL`);
   return r.rowCount ?? 0;
 }
+
+/** Disables the enabled accounts of these people; returns their ids and usernames (for the audit). */
+export async function disableAccountsOfPeople(db: Db, personIds: string[], reason: string): Promise<{ id: string; username: string }[]> {
+  if (personIds.length === 0) return [];
+  const { rows } = await db.execute<{ id: string; username: string }>(sql`
+    UPDATE accounts SET disabled = true, disabled_at = now(), disabled_reason = ${reason}, updated_at = now()
+    WHERE person_id = ANY(${personIds}::uuid[]) AND NOT disabled
+    RETURNING id, username`);
+  return rows;
+}

@@ -79,3 +79,24 @@ export async function logout(db: Db, req: FastifyRequest, everywhere: boolean): 
 export function purgeStaleThrottles(db: Db): Promise<number> {
   return repo.purgeStaleThrottles(db);
 }
+
+/**
+ * Ends every live session of an account at once (lifecycle: disable, reset, "end all sessions"): the next request
+ * with any of its cookies is unauthenticated. Call inside the transaction that makes the change.
+ */
+export function endSessions(tx: Db, accountId: string): Promise<number> {
+  return repo.revokeAllSessions(tx, accountId);
+}
+
+/**
+ * A person left the roster (transferred out, died, removed): their accounts are disabled and their sessions end in the
+ * caller's transaction, each audited. Returns how many accounts were disabled.
+ */
+export async function disableAccountsOfPeople(tx: Db, req: FastifyRequest | null, personIds: string[], reason: string): Promise<number> {
+  const disabled = await repo.disableAccountsOfPeople(tx, personIds, reason);
+  for (const a of disabled) {
+    const revoked = await repo.revokeAllSessions(tx, a.id);
+    await appendAudit(tx, req, { action: 'account.disable', entityType: 'account', entityId: a.id, before: { disabled: false }, after: { disabled: true, reason, revokedSessions: revoked } });
+  }
+  return disabled.length;
+}
