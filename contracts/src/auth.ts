@@ -22,6 +22,23 @@ export const roleGrant = z.object({
 });
 export type RoleGrant = z.infer<typeof roleGrant>;
 
+/**
+ * What the caller may do beyond reading their scope, computed by the server from their grants (auth/scope.ts
+ * abilitiesOf): the web shows navigation and controls from these, never from role names.
+ */
+export const abilities = [
+  'accounts.manage', // 账号管理: create, disable, reset accounts inside the caller's scope
+  'roster.read', // 党员名册
+  'roster.write',
+  'grids.manage', // 网格
+  'settings.manage', // 设置: target load, tag dictionary, retention
+  'orgs.restructure', // 组织调整: rename, move, merge
+  'audit.read', // 审计查询
+  'system.admin', // 系统: scheduled jobs, backups
+] as const;
+export const ability = z.enum(abilities);
+export type Ability = z.infer<typeof ability>;
+
 export const me = z.object({
   account: z.object({ id: z.string(), username: z.string(), displayName: z.string() }),
   roles: z.array(roleGrant),
@@ -31,6 +48,7 @@ export const me = z.object({
   csrfToken: z.string(),
   session: z.object({ expiresAt: z.string(), idleExpiresAt: z.string() }),
   demo: z.boolean(),
+  abilities: z.array(ability),
 });
 export type Me = z.infer<typeof me>;
 export const meBody = z.object({ data: me });

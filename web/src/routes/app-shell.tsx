@@ -6,6 +6,7 @@ import { logout } from '../auth/auth-queries.ts';
 import { SearchBox } from '../features/search/search-box.tsx';
 import { roleLabels } from '../features/orgs/org-labels.ts';
 import { ResultTitle } from '../app/page-title.tsx';
+import { visibleNav } from '../app/navigation.ts';
 
 export function AppShell() {
   const me = useRouteLoaderData('shell') as Me;
@@ -43,8 +44,9 @@ export function AppShell() {
           连心
         </Link>
         <nav aria-label="主导航" style={{ display: 'flex', gap: 4 }}>
-          <Link to="/orgs" className="lx-tap" style={{ color: '#fff', padding: '0 8px', fontSize: 16 }}>组织架构</Link>
-          <Link to="/search" className="lx-tap" style={{ color: '#fff', padding: '0 8px', fontSize: 16 }}>搜索</Link>
+          {visibleNav(me).map((e) => (
+            <Link key={e.to} to={e.to} className="lx-tap" style={{ color: '#fff', padding: '0 8px', fontSize: 16 }}>{e.label}</Link>
+          ))}
         </nav>
         <div style={{ flex: 1 }} />
         {wide ? (

@@ -1,5 +1,6 @@
 import type { Me } from '@lianxin/contracts';
 import type { AuthContext } from '../../plugins/auth.ts';
+import { abilitiesOf } from './scope.ts';
 
 export function presentMe(auth: AuthContext, rootOrgs: { code: string; name: string; level: Me['scopeRoots'][number]['level'] }[]): Me {
   return {
@@ -9,5 +10,6 @@ export function presentMe(auth: AuthContext, rootOrgs: { code: string; name: str
     csrfToken: auth.session.csrfToken,
     session: { expiresAt: auth.session.expiresAt.toISOString(), idleExpiresAt: auth.session.idleExpiresAt.toISOString() },
     demo: auth.account.demo,
+    abilities: abilitiesOf(auth.grants),
   };
 }

@@ -1,4 +1,4 @@
-import type { Role } from '@lianxin/contracts';
+import type { Ability, Role } from '@lianxin/contracts';
 import { isWithin } from '../../lib/paths.ts';
 
 // The path tests are plain path arithmetic, so they live in lib/ (lib/xlsx-export.ts needs them too); modules keep
@@ -71,4 +71,23 @@ export function registryRoots(grants: Grant[], action: RegistryAction): string[]
 export function coverageRoots(grants: Grant[]): string[] {
   const roots = [...registryRoots(grants, 'read'), ...grants.filter((g) => g.role === ('member' satisfies Role)).map((g) => g.orgPath)];
   return roots.filter((r) => !roots.some((o) => o !== r && isWithin(r, o)));
+}
+
+/**
+ * The caller's abilities (contracts `abilities`), from their roles. Each module's policy still decides every request
+ * against the object's org path; this list only tells the web what to offer.
+ */
+const ABILITY_ROLES: Record<Ability, ReadonlySet<Role>> = {
+  'accounts.manage': new Set(['admin', 'office', 'town', 'secretary']),
+  'roster.read': new Set(['office', 'town', 'secretary', 'leader']),
+  'roster.write': new Set(['office', 'town', 'secretary']),
+  'grids.manage': new Set(['office', 'town', 'secretary']),
+  'settings.manage': new Set(['admin', 'office', 'town']),
+  'orgs.restructure': ORG_ADMIN_ROLES,
+  'audit.read': new Set(['admin', 'office']),
+  'system.admin': new Set(['admin']),
+};
+
+export function abilitiesOf(grants: Grant[]): Ability[] {
+  return (Object.keys(ABILITY_ROLES) as Ability[]).filter((a) => grants.some((g) => ABILITY_ROLES[a].has(g.role)));
 }

@@ -1,0 +1,21 @@
+import type { Ability, Me } from '@lianxin/contracts';
+
+/**
+ * The main navigation: one entry per feature, shown when the caller has its ability (from /me, computed by the
+ * server). A feature adds its page here and in the router — nothing else.
+ */
+export interface NavEntry {
+  to: string;
+  label: string;
+  /** Shown only with this ability; none = every signed-in user. */
+  ability?: Ability;
+}
+
+export const navEntries: NavEntry[] = [
+  { to: '/orgs', label: '组织架构' },
+  { to: '/search', label: '搜索' },
+];
+
+export function visibleNav(me: Me): NavEntry[] {
+  return navEntries.filter((e) => !e.ability || me.abilities.includes(e.ability));
+}
