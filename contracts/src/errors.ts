@@ -4,7 +4,13 @@ import { z } from 'zod';
 export const errorIds = [
   'validation_error',
   'unauthenticated',
+  /** Password right, but the account has a second factor: send `totpCode` (a 6-digit code or a recovery code). */
+  'totp_required',
   'forbidden',
+  /** Signed in with a one-time password: only /auth/me, /auth/password and logout answer until it is changed. */
+  'password_change_required',
+  /** The login-security policy requires a second factor for one of the caller's roles and none is set up yet. */
+  'totp_setup_required',
   'not_found',
   'conflict',
   'payload_too_large',

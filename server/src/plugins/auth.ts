@@ -11,7 +11,12 @@ import type { Grant } from '../modules/auth/scope.ts';
 export const SESSION_COOKIE = 'lx_session';
 
 export interface AuthContext {
-  account: { id: string; username: string; displayName: string; demo: boolean; personId: string | null };
+  account: {
+    id: string; username: string; displayName: string; demo: boolean; personId: string | null;
+    mustChangePassword: boolean; totpEnabled: boolean;
+    /** The login-security policy requires a second factor for one of the account's roles and it has none yet. */
+    totpSetupRequired: boolean;
+  };
   grants: Grant[];
   session: { id: string; csrfToken: string; expiresAt: Date; idleExpiresAt: Date };
 }
@@ -22,6 +27,21 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     requireAuth: (req: FastifyRequest) => Promise<void>;
+  }
+}
+
+/** The settings key of the login-security policy: roles that must use a second factor (TOTP). */
+export const REQUIRE_TOTP_SETTING = 'auth.requireTotpRoles';
+
+/**
+ * Routes an account that is not yet secured may still use (route config `whilePending`): 'password' — with a one-time
+ * password (/auth/me, change password, logout); 'totp' — while the policy requires a second factor it has not set up
+ * (those plus the account page's own routes, to set it up). Everything else answers 403 until then.
+ */
+export type Pending = 'password' | 'totp';
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    whilePending?: Pending[];
   }
 }
 
@@ -41,6 +61,9 @@ type SessionRow = {
   display_name: string;
   demo: boolean;
   disabled: boolean;
+  must_change_password: boolean;
+  totp_enabled: boolean;
+  require_totp_roles: string[] | null;
   grants: { role: Grant['role']; org_id: string; code: string; name: string; level: string; path: string }[];
 };
 
@@ -54,7 +77,9 @@ function safeEqual(a: string, b: string): boolean {
 export async function resolveSession(db: Db, config: Config, token: string): Promise<AuthContext | null> {
   const { rows } = await db.execute<SessionRow>(sql`
     SELECT s.id, s.csrf_token, s.expires_at, s.idle_expires_at, s.last_seen_at, s.account_id, a.person_id,
-           a.username, a.display_name, a.demo, a.disabled,
+           a.username, a.display_name, a.demo, a.disabled, a.must_change_password,
+           a.totp_enabled_at IS NOT NULL AS totp_enabled,
+           (SELECT value FROM settings WHERE key = ${REQUIRE_TOTP_SETTING}) AS require_totp_roles,
            -- Roles ride along in the same round trip: every authenticated request needs them.
            coalesce((SELECT json_agg(json_build_object('role', r.role, 'org_id', r.org_id, 'code', o.code, 'name', o.short_name,
                                                        'level', o.level, 'path', o.path) ORDER BY o.depth, r.role)
@@ -70,8 +95,13 @@ export async function resolveSession(db: Db, config: Config, token: string): Pro
     idleExpiresAt = new Date(Math.min(Date.now() + config.sessionIdleMinutes * 60_000, new Date(s.expires_at).getTime()));
     await db.execute(sql`UPDATE sessions SET last_seen_at = now(), idle_expires_at = ${idleExpiresAt.toISOString()} WHERE id = ${s.id}`);
   }
+  const required = s.require_totp_roles ?? [];
   return {
-    account: { id: s.account_id, username: s.username, displayName: s.display_name, demo: s.demo, personId: s.person_id },
+    account: {
+      id: s.account_id, username: s.username, displayName: s.display_name, demo: s.demo, personId: s.person_id,
+      mustChangePassword: s.must_change_password, totpEnabled: s.totp_enabled,
+      totpSetupRequired: !s.totp_enabled && s.grants.some((g) => required.includes(g.role)),
+    },
     grants: s.grants.map((g) => ({ role: g.role, orgId: g.org_id, orgCode: g.code, orgName: g.name, orgLevel: g.level, orgPath: g.path })),
     session: { id: s.id, csrfToken: s.csrf_token, expiresAt: new Date(s.expires_at), idleExpiresAt },
   };
@@ -91,6 +121,15 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { db: Db; config
     const unsigned = req.unsignCookie(raw);
     if (!unsigned.valid || !unsigned.value) return;
     req.auth = await resolveSession(db, config, unsigned.value);
+    // One place for every route, so a new route cannot forget it. Public routes (schema `security: []`: login, health,
+    // the contact card) answer anyone; 404s and the web's files are not the API's concern.
+    const a = req.auth?.account;
+    if (!a || !req.url.startsWith('/api/') || !req.routeOptions.url) return;
+    const schema = req.routeOptions.schema as { security?: unknown[] } | undefined;
+    if (schema?.security?.length === 0) return;
+    const allowed = req.routeOptions.config.whilePending ?? [];
+    if (a.mustChangePassword && !allowed.includes('password')) throw errors.passwordChangeRequired();
+    if (a.totpSetupRequired && !allowed.includes('totp')) throw errors.totpSetupRequired();
   });
 
   app.addHook('preHandler', async (req) => {

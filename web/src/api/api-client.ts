@@ -4,6 +4,9 @@ import type { ErrorBody, ErrorId } from '@lianxin/contracts';
 const fallbackMessages: Record<ErrorId | 'network_error', string> = {
   validation_error: '填写的内容有误，请检查后重试',
   unauthenticated: '请先登录',
+  totp_required: '请输入动态验证码',
+  password_change_required: '请先修改一次性密码',
+  totp_setup_required: '请先设置动态验证码',
   forbidden: '没有权限进行此操作',
   not_found: '未找到或无权查看',
   conflict: '数据已被修改，请刷新后重试',

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { param, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 
 export type AccountRow = {
@@ -8,13 +8,87 @@ export type AccountRow = {
   password_hash: string;
   disabled: boolean;
   demo: boolean;
+  must_change_password: boolean;
+  totp_secret_enc: string | null;
+  totp_enabled_at: Date | null;
+  recovery_code_hashes: string[] | null;
+  password_changed_at: Date | null;
 };
 
+const ACCOUNT_COLUMNS = sql`id, username, display_name, password_hash, disabled, demo, must_change_password,
+  totp_secret_enc, totp_enabled_at, recovery_code_hashes, password_changed_at`;
+
 export async function findAccountByUsername(db: Db, username: string): Promise<AccountRow | null> {
-  const { rows } = await db.execute<AccountRow>(sql`
-    SELECT id, username, display_name, password_hash, disabled, demo
-    FROM accounts WHERE lower(username) = lower(${username})`);
+  const { rows } = await db.execute<AccountRow>(sql`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE lower(username) = lower(${username})`);
   return rows[0] ?? null;
+}
+
+/** FOR UPDATE: password and second-factor changes read and write the row in one transaction. */
+export async function lockAccount(db: Db, id: string): Promise<AccountRow> {
+  const { rows } = await db.execute<AccountRow>(sql`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ${id} FOR UPDATE`);
+  return rows[0]!;
+}
+
+export async function recordLogin(db: Db, id: string, ip: string): Promise<void> {
+  await db.execute(sql`UPDATE accounts SET last_login_at = now(), last_login_ip = ${ip} WHERE id = ${id}`);
+}
+
+export async function setPassword(db: Db, id: string, passwordHash: string, mustChange: boolean): Promise<void> {
+  await db.execute(sql`
+    UPDATE accounts SET password_hash = ${passwordHash}, must_change_password = ${mustChange},
+      password_changed_at = ${mustChange ? null : sql`now()`}, updated_at = now()
+    WHERE id = ${id}`);
+}
+
+/** Removes one recovery code if the account still has it; true when it did (a code works once, even under races). */
+export async function consumeRecoveryCode(db: Db, id: string, codeHash: string): Promise<boolean> {
+  const r = await db.execute(sql`
+    UPDATE accounts SET recovery_code_hashes = array_remove(recovery_code_hashes, ${codeHash}), updated_at = now()
+    WHERE id = ${id} AND ${codeHash} = ANY(recovery_code_hashes)`);
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function setTotp(db: Db, id: string, t: { secretEnc: string | null; enabled: boolean; recoveryCodeHashes: string[] | null }): Promise<void> {
+  await db.execute(sql`
+    UPDATE accounts SET totp_secret_enc = ${t.secretEnc}, totp_enabled_at = ${t.enabled ? sql`now()` : null},
+      recovery_code_hashes = ${param(t.recoveryCodeHashes)}::text[], updated_at = now()
+    WHERE id = ${id}`);
+}
+
+/** The login before the current session: the latest session this account started before it. */
+export async function previousLogin(db: Db, accountId: string, currentSessionId: string): Promise<{ created_at: Date; ip: string | null } | null> {
+  const { rows } = await db.execute<{ created_at: Date; ip: string | null }>(sql`
+    SELECT s.created_at, s.ip FROM sessions s
+    WHERE s.account_id = ${accountId} AND s.id <> ${currentSessionId}
+      AND s.created_at < (SELECT created_at FROM sessions WHERE id = ${currentSessionId})
+    ORDER BY s.created_at DESC LIMIT 1`);
+  return rows[0] ?? null;
+}
+
+export type SessionRow = { id: string; user_agent: string | null; ip: string | null; created_at: Date; last_seen_at: Date };
+
+export async function liveSessions(db: Db, accountId: string): Promise<SessionRow[]> {
+  const { rows } = await db.execute<SessionRow>(sql`
+    SELECT id, user_agent, ip, created_at, last_seen_at FROM sessions
+    WHERE account_id = ${accountId} AND revoked_at IS NULL AND expires_at > now() AND idle_expires_at > now()
+    ORDER BY last_seen_at DESC`);
+  return rows;
+}
+
+export async function revokeOtherSessions(db: Db, accountId: string, keepId: string): Promise<number> {
+  const r = await db.execute(sql`UPDATE sessions SET revoked_at = now() WHERE account_id = ${accountId} AND id <> ${keepId} AND revoked_at IS NULL`);
+  return r.rowCount ?? 0;
+}
+
+export async function getSetting<T>(db: Db, key: string): Promise<T | null> {
+  const { rows } = await db.execute<{ value: T }>(sql`SELECT value FROM settings WHERE key = ${key}`);
+  return rows[0]?.value ?? null;
+}
+
+export async function putSetting(db: Db, key: string, value: unknown): Promise<void> {
+  await db.execute(sql`
+    INSERT INTO settings (key, value) VALUES (${key}, ${JSON.stringify(value)}::jsonb)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()`);
 }
 
 /**
@@ -93,4 +167,23 @@ export async function disableAccountsOfPeople(db: Db, personIds: string[], reaso
     WHERE person_id = ANY(${personIds}::uuid[]) AND NOT disabled
     RETURNING id, username`);
   return rows;
+}
+
+/** Enabled, and no longer a demo account: its password was just reset to a real one-time password. */
+export async function enableAccount(db: Db, id: string): Promise<void> {
+  await db.execute(sql`UPDATE accounts SET disabled = false, demo = false, disabled_at = NULL, disabled_reason = NULL, updated_at = now() WHERE id = ${id}`);
+}
+
+/** Every login pause of a name, from every address (unlock). */
+export async function clearAllFailures(db: Db, name: string): Promise<void> {
+  await db.execute(sql`DELETE FROM login_throttles WHERE username = lower(${name})`);
+}
+
+export async function insertAdmin(db: Db, username: string, displayName: string, passwordHash: string, orgCode: string): Promise<string> {
+  const { rows } = await db.execute<{ id: string }>(sql`
+    INSERT INTO accounts (username, display_name, password_hash, must_change_password)
+    VALUES (${username}, ${displayName}, ${passwordHash}, true) RETURNING id`);
+  const id = rows[0]!.id;
+  await db.execute(sql`INSERT INTO account_roles (account_id, role, org_id) SELECT ${id}, 'admin', id FROM orgs WHERE code = ${orgCode}`);
+  return id;
 }
