@@ -2,10 +2,20 @@ import { Spin } from 'antd';
 import { createBrowserRouter, redirect, type LoaderFunctionArgs } from 'react-router';
 import type { Me } from '@lianxin/contracts';
 import { isApiError } from '../api/api-client.ts';
-import { meQuery, queryClient } from '../auth/auth-queries.ts';
+import { meQuery, queryClient, securingPage } from '../auth/auth-queries.ts';
 
-/** Every route below the shell needs a session; without one, go to /login and come back afterwards. */
-async function requireMe({ request }: LoaderFunctionArgs): Promise<Me> {
+/**
+ * Every route below the shell needs a session; without one, go to /login and come back afterwards. An account that is
+ * not secured yet goes to change its one-time password (outside the shell) or to set up the required second factor.
+ */
+async function requireMe(args: LoaderFunctionArgs): Promise<Me> {
+  const me = await signedIn(args);
+  const page = securingPage(me);
+  if (page && page !== new URL(args.request.url).pathname) throw redirect(page);
+  return me;
+}
+
+async function signedIn({ request }: LoaderFunctionArgs): Promise<Me> {
   try {
     return await queryClient.ensureQueryData(meQuery);
   } catch (e) {
@@ -37,6 +47,12 @@ export const router = createBrowserRouter([{ HydrateFallback: BootFallback, chil
   {
     path: '/login',
     lazy: async () => ({ Component: (await import('../routes/login-page.tsx')).LoginPage }),
+  },
+  {
+    // Changing a one-time password comes before the shell (whose pages would all answer 403 until then).
+    path: '/account/password',
+    loader: signedIn,
+    lazy: async () => ({ Component: (await import('../routes/password-change-page.tsx')).PasswordChangePage }),
   },
   {
     // A contact card's QR: public, no session, outside the shell.
@@ -85,6 +101,8 @@ export const router = createBrowserRouter([{ HydrateFallback: BootFallback, chil
       { path: 'households/:id', lazy: async () => ({ Component: (await import('../routes/household-page.tsx')).HouseholdPage }) },
       { path: 'businesses/new', lazy: async () => ({ Component: (await import('../routes/business-new-page.tsx')).BusinessNewPage }) },
       { path: 'businesses/:id', lazy: async () => ({ Component: (await import('../routes/business-page.tsx')).BusinessPage }) },
+      { path: 'account', lazy: async () => ({ Component: (await import('../routes/my-account-page.tsx')).MyAccountPage }) },
+      { path: 'settings/security', lazy: async () => ({ Component: (await import('../routes/login-security-page.tsx')).LoginSecurityPage }) },
       { path: 'search', lazy: async () => ({ Component: (await import('../routes/search-page.tsx')).SearchPage }) },
       { path: '*', lazy: async () => ({ Component: (await import('../routes/not-found-page.tsx')).NotFoundPage }) },
     ],

@@ -2,6 +2,9 @@ import { QueryCache, QueryClient, queryOptions } from '@tanstack/react-query';
 import type { LoginBody, Me } from '@lianxin/contracts';
 import { api, isApiError, setCsrfToken } from '../api/api-client.ts';
 
+export const PASSWORD_PAGE = '/account/password';
+export const ACCOUNT_PAGE = '/account';
+
 export const queryClient = new QueryClient({
   queryCache: new QueryCache({
     onError: (error, query) => {
@@ -9,6 +12,10 @@ export const queryClient = new QueryClient({
       if (isApiError(error, 'unauthenticated') && query.queryKey[0] !== 'me' && !location.pathname.startsWith('/login')) {
         location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
       }
+      // The account is not secured yet (one-time password, or a second factor the policy requires): the server answers
+      // every other API with these until it is; send the user to where it is done (a reload reads /me afresh).
+      if (isApiError(error, 'password_change_required') && location.pathname !== PASSWORD_PAGE) location.assign(PASSWORD_PAGE);
+      if (isApiError(error, 'totp_setup_required') && location.pathname !== ACCOUNT_PAGE) location.assign(ACCOUNT_PAGE);
     },
   }),
   defaultOptions: {
@@ -35,6 +42,18 @@ export async function login(body: LoginBody): Promise<Me> {
   queryClient.clear();
   queryClient.setQueryData(meQuery.queryKey, data);
   return data;
+}
+
+/** Where a signed-in user must go before anything else, or null: a one-time password first, then a required second factor. */
+export function securingPage(me: Me): string | null {
+  if (me.mustChangePassword) return PASSWORD_PAGE;
+  if (me.totpSetupRequired) return ACCOUNT_PAGE;
+  return null;
+}
+
+/** /me again after the account changed (password, second factor), so the router and pages see its new state. */
+export async function refreshMe(): Promise<Me> {
+  return queryClient.fetchQuery({ ...meQuery, staleTime: 0 });
 }
 
 export async function logout(everywhere: boolean): Promise<void> {

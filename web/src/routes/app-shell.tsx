@@ -56,6 +56,7 @@ export function AppShell() {
               <strong style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{me.account.displayName}</strong>
               <span style={{ fontSize: 14, opacity: 0.9, overflow: 'hidden', textOverflow: 'ellipsis' }}>{roleText}</span>
             </div>
+            <Link to="/account" className="lx-tap" style={{ color: '#fff', padding: '0 8px', fontSize: 16, whiteSpace: 'nowrap' }}>我的账户</Link>
             {logoutButtons(false)}
           </Space>
         ) : (
@@ -69,6 +70,7 @@ export function AppShell() {
           {me.roles.map((r) => (
             <Typography.Text key={`${r.role}-${r.orgCode}`}>{r.orgName} · {roleLabels[r.role]}</Typography.Text>
           ))}
+          <Button block onClick={() => { setDrawerOpen(false); navigate('/account'); }}>账户设置（密码、登录设备）</Button>
           {logoutButtons(true)}
         </Flex>
       </Drawer>

@@ -3,21 +3,30 @@ import { Alert, Button, Form, Input } from 'antd';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { LoginBody } from '@lianxin/contracts';
 import { isApiError } from '../api/api-client.ts';
-import { login, safeNext } from '../auth/auth-queries.ts';
+import { login, PASSWORD_PAGE, safeNext } from '../auth/auth-queries.ts';
 
 export function LoginPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [error, setError] = useState<{ message: string; throttled: boolean } | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  // Shown once the server says this account has a second factor (401 totp_required); the password stays filled in.
+  const [needsCode, setNeedsCode] = useState(false);
 
   async function onFinish(values: LoginBody) {
     setSubmitting(true);
     setError(null);
     try {
-      await login({ username: values.username.trim(), password: values.password });
-      navigate(safeNext(params.get('next')), { replace: true });
+      const me = await login({ username: values.username.trim(), password: values.password, totpCode: values.totpCode?.trim() || undefined });
+      // A one-time password is changed before anything else (the router would send the user there anyway).
+      navigate(me.mustChangePassword ? PASSWORD_PAGE : safeNext(params.get('next')), { replace: true });
     } catch (e) {
+      if (isApiError(e, 'totp_required')) {
+        setNeedsCode(true);
+        // The first answer only asks for the code: no error until a code was actually wrong.
+        if (values.totpCode) setError({ message: e.message, throttled: false });
+        return;
+      }
       // The server's message is already in Chinese: 用户名或密码错误, or — once an address has failed too often with a
       // name — 登录失败次数过多，请 N 分钟后再试 (the same words whether or not the name exists).
       setError({ message: e instanceof Error ? e.message : '登录失败，请稍后再试', throttled: isApiError(e, 'rate_limited') });
@@ -51,6 +60,16 @@ export function LoginPage() {
           <Form.Item label="密码" name="password" rules={[{ required: true, message: '请输入密码' }, { max: 256, message: '密码太长' }]}>
             <Input.Password autoComplete="current-password" />
           </Form.Item>
+          {needsCode && (
+            <Form.Item
+              label="动态验证码"
+              name="totpCode"
+              extra="打开手机上的验证器应用，输入显示的 6 位数字；手机不在身边时可输入一个恢复码。"
+              rules={[{ required: true, whitespace: true, message: '请输入动态验证码' }, { max: 32, message: '验证码太长' }]}
+            >
+              <Input autoComplete="one-time-code" autoFocus autoCapitalize="off" autoCorrect="off" spellCheck={false} />
+            </Form.Item>
+          )}
           <Form.Item style={{ marginBottom: 0 }}>
             <Button type="primary" htmlType="submit" block loading={submitting}>
               登录
