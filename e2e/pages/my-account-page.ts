@@ -5,7 +5,7 @@ export class MyAccountPage {
   constructor(readonly page: Page) {}
 
   readonly heading = () => this.page.getByRole('heading', { name: '我的账户', level: 1 });
-  readonly sessions = () => this.page.getByRole('list', { name: '登录设备' }).getByRole('listitem');
+  readonly sessions = () => this.page.getByRole('region', { name: '登录设备' }).getByRole('listitem');
   readonly currentDevice = () => this.page.getByText('当前设备', { exact: true });
   readonly revokeOthers = () => this.page.getByRole('button', { name: '退出其他设备' });
   readonly setUpTotp = () => this.page.getByRole('button', { name: '设置动态验证码' });

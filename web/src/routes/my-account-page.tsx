@@ -105,7 +105,6 @@ function SessionsSection() {
       <List
         loading={sessions.isPending}
         dataSource={sessions.data ?? []}
-        aria-label="登录设备"
         renderItem={(s) => (
           <List.Item>
             <Flex vertical gap={2}>
