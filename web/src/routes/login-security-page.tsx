@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Checkbox, Flex, message, Spin, Typography } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { LoginPolicy } from '@lianxin/contracts';
@@ -22,14 +22,15 @@ const why: Record<PolicyRole, string> = {
 export function LoginSecurityPage() {
   const policy = useQuery(loginPolicyQuery);
   const qc = useQueryClient();
-  const [roles, setRoles] = useState<PolicyRole[]>([]);
+  // The user's edit, or null while it shows what the server holds.
+  const [edited, setEdited] = useState<PolicyRole[] | null>(null);
   const [toast, holder] = message.useMessage();
   const { busy, error, run } = useSubmit('保存失败，请稍后再试');
-  useEffect(() => { if (policy.data) setRoles(policy.data.requireTotpRoles); }, [policy.data]);
 
   if (policy.error) return <UnavailableResult error={policy.error} title="无法查看登录安全设置" text="登录安全设置由连心办和系统管理员维护。" />;
   if (!policy.data) return <Spin />;
   const canEdit = policy.data.canEdit;
+  const roles = edited ?? policy.data.requireTotpRoles;
 
   return (
     <>
@@ -42,7 +43,7 @@ export function LoginSecurityPage() {
       {error && <Alert role="alert" type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
       <fieldset style={{ border: 0, padding: 0, margin: '0 0 16px' }}>
         <legend style={{ fontWeight: 600, marginBottom: 8, fontSize: 16 }}>必须使用动态验证码的角色</legend>
-        <Checkbox.Group value={roles} onChange={(v) => setRoles(v as PolicyRole[])} disabled={!canEdit || busy}>
+        <Checkbox.Group value={roles} onChange={(v) => setEdited(v as PolicyRole[])} disabled={!canEdit || busy}>
           <Flex vertical gap={8}>
             {policyRoles.map((r) => (
               <Checkbox key={r} value={r}>
@@ -59,6 +60,7 @@ export function LoginSecurityPage() {
           onClick={() => run(async () => {
             const saved = await saveLoginPolicy({ requireTotpRoles: roles });
             qc.setQueryData(loginPolicyQuery.queryKey, saved);
+            setEdited(null);
             toast.success('已保存');
           })}
         >
