@@ -113,6 +113,17 @@ describe('POST /api/v1/auth/password', () => {
     await login(t.app, a.username, a.password);
   });
 
+  it('counts wrong current passwords like failed logins: from the threshold on, 429 even for the right one', async () => {
+    const a = await oneTimeAccount();
+    const s = await login(t.app, a.username, a.password);
+    for (let i = 0; i < t.config.lockoutThreshold; i++) {
+      expect((await changePassword(t.app, s, `wrong-${i}`, STRONG)).statusCode).toBe(400);
+    }
+    const paused = await changePassword(t.app, s, a.password, STRONG);
+    expect(paused.statusCode).toBe(429);
+    expect(paused.json().error.id).toBe('rate_limited');
+  });
+
   it('returns 400 with the policy\'s reason for a short, a common and a username-based new password', async () => {
     const a = await oneTimeAccount();
     const s = await login(t.app, a.username, a.password);

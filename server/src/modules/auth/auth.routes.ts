@@ -78,7 +78,7 @@ export async function authRoutes(app: FastifyInstance, opts: { db: Db; config: C
     preHandler: app.requireAuth,
     config: ALWAYS,
   }, async (req) => {
-    await service.changePassword(db, req, req.body.currentPassword, req.body.newPassword);
+    await service.changePassword(db, config, req, req.body.currentPassword, req.body.newPassword);
     return { data: { ok: true as const } };
   });
 

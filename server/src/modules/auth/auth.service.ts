@@ -134,18 +134,36 @@ async function checkPassword(hashed: string, password: string): Promise<boolean>
   return verify(hashed, password).catch(() => false);
 }
 
+/**
+ * A signed-in user proving their password again (change password, turn off the second factor). Counted like a login
+ * (same throttle keys, same pauses): a session left open on a shared computer must not become a password oracle.
+ */
+async function confirmOwnPassword(db: Db, config: Config, req: FastifyRequest, password: string, field: string): Promise<void> {
+  const { username } = req.auth!.account;
+  const paused = await repo.pausedUntil(db, username, req.ip);
+  if (paused) {
+    const seconds = Math.max(1, Math.ceil((paused.getTime() - Date.now()) / 1000));
+    throw errors.rateLimited(`密码错误次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试`, { retryAfterSeconds: seconds });
+  }
+  const a = await repo.findAccountByUsername(db, username);
+  if (a && (await checkPassword(a.password_hash, password))) return;
+  const f = await repo.recordFailure(db, username, req.ip, config.lockoutThreshold, config.lockoutMinutes);
+  await repo.recordFailure(db, username, repo.ALL_ADDRESSES, config.lockoutAccountThreshold, config.lockoutMinutes);
+  await appendAudit(db, req, { action: 'auth.password_check_failed', entityType: 'account', entityId: req.auth!.account.id, after: { failures: f.failures, pausedUntil: f.blocked_until } });
+  throw errors.validation(field === 'currentPassword' ? '当前密码不正确' : '密码不正确', { field });
+}
+
 /** Change one's own password (the current one is required). Ends the account's other sessions: whoever knew the old one is out. */
-export async function changePassword(db: Db, req: FastifyRequest, currentPassword: string, newPassword: string): Promise<void> {
+export async function changePassword(db: Db, config: Config, req: FastifyRequest, currentPassword: string, newPassword: string): Promise<void> {
   const auth = req.auth!;
+  await confirmOwnPassword(db, config, req, currentPassword, 'currentPassword');
   await db.transaction(async (tx) => {
     const a = await repo.lockAccount(tx, auth.account.id);
-    if (!(await checkPassword(a.password_hash, currentPassword))) {
-      throw errors.validation('当前密码不正确', { field: 'currentPassword' });
-    }
     const problem = passwordProblem(newPassword, [a.username, a.display_name]);
     if (problem) throw errors.validation(problem, { field: 'newPassword' });
     if (await checkPassword(a.password_hash, newPassword)) throw errors.validation('新密码不能与当前密码相同', { field: 'newPassword' });
     await repo.setPassword(tx, a.id, await hashPassword(newPassword), false);
+    await repo.clearFailures(tx, a.username, req.ip);
     const revoked = await repo.revokeOtherSessions(tx, a.id, auth.session.id);
     await appendAudit(tx, req, {
       action: 'account.change_password', entityType: 'account', entityId: a.id,
@@ -235,10 +253,10 @@ export async function disableTotp(db: Db, config: Config, req: FastifyRequest, p
   const auth = req.auth!;
   const required = await requiredTotpRoles(db);
   if (auth.grants.some((g) => (required as string[]).includes(g.role))) throw errors.forbidden('登录安全策略要求您的角色使用动态验证码，不能停用');
+  await confirmOwnPassword(db, config, req, password, 'password');
   await db.transaction(async (tx) => {
     const a = await repo.lockAccount(tx, auth.account.id);
     if (!a.totp_enabled_at) throw errors.conflict('动态验证码未启用');
-    if (!(await checkPassword(a.password_hash, password))) throw errors.validation('密码不正确', { field: 'password' });
     if (!(await checkSecondFactor(tx, config, a, code))) throw errors.validation('动态验证码或恢复码不正确', { field: 'code' });
     await repo.setTotp(tx, a.id, { secretEnc: null, enabled: false, recoveryCodeHashes: null });
     await appendAudit(tx, req, { action: 'account.totp_disable', entityType: 'account', entityId: a.id, before: { totp: true }, after: { totp: false } });
