@@ -7,6 +7,8 @@ export class LoginPage {
   readonly password = () => this.page.getByLabel('密码', { exact: true });
   readonly submit = () => this.page.getByRole('button', { name: /登\s*录/ });
   readonly error = () => this.page.getByRole('alert');
+  /** Shown once the server asks for the second factor (401 totp_required). */
+  readonly totpCode = () => this.page.getByLabel('动态验证码');
 
   async open(next?: string) {
     await this.page.goto(next ? `/login?next=${encodeURIComponent(next)}` : '/login');
