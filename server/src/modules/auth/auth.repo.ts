@@ -23,6 +23,11 @@ export async function findAccountByUsername(db: Db, username: string): Promise<A
   return rows[0] ?? null;
 }
 
+export async function findAccountById(db: Db, id: string): Promise<AccountRow> {
+  const { rows } = await db.execute<AccountRow>(sql`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ${id}`);
+  return rows[0]!;
+}
+
 /** FOR UPDATE: password and second-factor changes read and write the row in one transaction. */
 export async function lockAccount(db: Db, id: string): Promise<AccountRow> {
   const { rows } = await db.execute<AccountRow>(sql`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ${id} FOR UPDATE`);

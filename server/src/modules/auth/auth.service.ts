@@ -173,7 +173,7 @@ export async function changePassword(db: Db, config: Config, req: FastifyRequest
 }
 
 export async function myAccount(db: Db, auth: AuthContext): Promise<MyAccount> {
-  const a = await repo.lockAccount(db, auth.account.id);
+  const a = await repo.findAccountById(db, auth.account.id);
   const prev = await repo.previousLogin(db, auth.account.id, auth.session.id);
   return {
     previousLogin: prev ? { at: new Date(prev.created_at).toISOString(), ip: prev.ip } : null,
