@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BrowserSession } from '../../src/browser.ts';
-import { openLoggedIn } from '../../src/session.ts';
+import { expectPhoneFriendly } from '../../src/phone.ts';
+import { PHONE, openLoggedIn } from '../../src/session.ts';
 import { RosterPage } from '../../pages/roster-page.ts';
 
 // A name whose pinyin initials are certain (characters with one reading), random per run: the shared village is used by
@@ -53,5 +54,19 @@ describe('a village secretary keeps the branch roster', () => {
     await roster.row(name).first().waitFor({ state: 'detached' });
     await roster.open(`?q=${encodeURIComponent(name)}&left=true`);
     await roster.row(name).filter({ hasText: '迁出' }).first().waitFor();
+  });
+});
+
+describe('the roster on a phone', () => {
+  test('shows cards with the masked phone and actions, fit for a phone', async () => {
+    const p = await openLoggedIn('secretary', PHONE);
+    try {
+      const roster = new RosterPage(p.page);
+      await roster.open();
+      await roster.row('王建国').first().waitFor();
+      await expectPhoneFriendly(p.page, 'roster');
+    } finally {
+      await p.close();
+    }
   });
 });

@@ -21,6 +21,8 @@ type FilterKey = 'org' | 'kind' | 'helperKind' | 'q' | 'flag' | 'grid' | 'accoun
 const pick = <T extends string>(v: string | null, allowed: readonly T[]): T | undefined => (allowed.includes(v as T) ? (v as T) : undefined);
 const ACCOUNTS = ['none', 'active', 'never_logged_in', 'disabled'] as const;
 const SORTS = ['name', 'age', 'memberSince', 'load'] as const;
+/** Tags at body size: 14 px is the smallest text on a phone (issue 2). */
+const TAG = { fontSize: 14, marginInlineEnd: 0 } as const;
 
 /**
  * /roster?org=<code> — 党员名册: the members (tab 党员) or helpers (tab 志愿者等) of a branch, a town or the zone, by
@@ -83,7 +85,7 @@ export function RosterPage() {
     ];
     return (
       <span style={{ display: 'inline-flex', gap: 4 }}>
-        <Button size="small" onClick={() => setEditing({ person: p })} aria-label={`编辑 ${p.name}`}>编辑</Button>
+        <Button size={wide ? 'small' : 'middle'} onClick={() => setEditing({ person: p })} aria-label={`编辑 ${p.name}`}>编辑</Button>
         <Dropdown
           trigger={['click']}
           menu={{
@@ -91,7 +93,7 @@ export function RosterPage() {
             onClick: ({ key }) => (key === 'transfer' ? setTransferring(p) : setLeaving({ person: p, reason: key as LeaveReason })),
           }}
         >
-          <Button size="small" aria-label={`${p.name} 的更多操作`}>更多</Button>
+          <Button size={wide ? 'small' : 'middle'} aria-label={`${p.name} 的更多操作`}>更多</Button>
         </Dropdown>
       </span>
     );
@@ -100,21 +102,21 @@ export function RosterPage() {
     <span style={{ whiteSpace: 'nowrap' }}>
       {p.phoneMasked ?? <Typography.Text type="secondary">未登记</Typography.Text>}
       {p.phoneMasked && p.abilities.reveal && (
-        <Button type="link" size="small" onClick={() => setRevealing(p)} aria-label={`查看 ${p.name} 的完整手机号码`}>查看</Button>
+        <Button type="link" size={wide ? 'small' : 'middle'} onClick={() => setRevealing(p)} aria-label={`查看 ${p.name} 的完整手机号码`}>查看</Button>
       )}
     </span>
   );
   const flags = (p: Person) => (
     <>
-      {p.mobile && <Tag color="purple">流动党员</Tag>}
-      {p.dualRegistered && <Tag color="cyan">双报到</Tag>}
-      {!member && p.helperKind && <Tag color="geekblue">{p.helperKind}</Tag>}
+      {p.mobile && <Tag color="purple" style={TAG}>流动党员</Tag>}
+      {p.dualRegistered && <Tag color="cyan" style={TAG}>双报到</Tag>}
+      {!member && p.helperKind && <Tag color="geekblue" style={TAG}>{p.helperKind}</Tag>}
     </>
   );
   const status = (p: Person) => (p.leftReason
-    ? <Tag>{p.leftOn} {leaveLabels[p.leftReason]}</Tag>
-    : <Tag color={accountColors[p.accountStatus]}>{accountLabels[p.accountStatus]}</Tag>);
-  const load = (p: Person) => <Tag color={loadStatusColors[p.loadStatus]} title={loadStatusLabels[p.loadStatus]}>联{p.load}户</Tag>;
+    ? <Tag style={TAG}>{p.leftOn} {leaveLabels[p.leftReason]}</Tag>
+    : <Tag color={accountColors[p.accountStatus]} style={TAG}>账号{accountLabels[p.accountStatus]}</Tag>);
+  const load = (p: Person) => <Tag color={loadStatusColors[p.loadStatus]} title={loadStatusLabels[p.loadStatus]} style={TAG}>联{p.load}户</Tag>;
 
   const columns: TableColumnsType<Person> = [
     { title: '姓名', key: 'name', render: (_, p) => <strong>{p.name}</strong> },
