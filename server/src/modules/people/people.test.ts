@@ -151,6 +151,23 @@ describe('POST /api/v1/people and PATCH /api/v1/people/:id', () => {
   });
 });
 
+describe('grids', () => {
+  it('puts a person in a grid of their village, filters by it and clears it; refuses a grid of another village', async () => {
+    const code = `${own}-G91`;
+    await t.database.db.execute(sql`
+      INSERT INTO orgs (code, name, short_name, level, parent_id, path, depth, pinyin_initials, pinyin, valid_from)
+      SELECT ${code}, '九一网格', '九一网格', 'grid', id, path || '/' || ${code}, depth + 1, '', '', '2023-06-30' FROM orgs WHERE code = ${own}`);
+    const p = await create('secretary', own, { name: '网格党员', gridCode: code });
+    const inGrid = (await req('secretary', 'GET', `/api/v1/people?org=${own}&grid=${code}`)).json().data;
+    expect(inGrid.map((x: { id: string; gridName: string }) => [x.id, x.gridName])).toEqual([[p.id, '九一网格']]);
+    expect((await req('secretary', 'GET', `/api/v1/people?org=${own}&grid=none`)).json().data.map((x: { id: string }) => x.id)).not.toContain(p.id);
+    const other = await req('town', 'PATCH', `/api/v1/people/${p.id}`, { gridCode: `${neighbour}-G91` });
+    expect(other.statusCode).toBe(400);
+    const cleared = await req('secretary', 'PATCH', `/api/v1/people/${p.id}`, { gridCode: null });
+    expect(cleared.json().data.gridCode).toBeNull();
+  });
+});
+
 describe('POST /api/v1/people/:id/reveal', () => {
   it('returns the full phone with a reason, audited; 403 for a leader; 400 without a reason', async () => {
     const phone = nextPhone();
