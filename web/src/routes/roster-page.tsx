@@ -57,13 +57,16 @@ export function RosterPage() {
     staleTime: 60_000,
     select: (rows) => rows.filter((r) => r.level === 'grid'),
   });
-  const list = useInfiniteQuery({ ...peopleQuery(code, filters), enabled: org.isSuccess });
+  const list = useInfiniteQuery({ ...peopleQuery(code, filters), enabled: org.isSuccess && me.abilities.includes('roster.read') });
   const [editing, setEditing] = useState<{ person: Person | null } | null>(null);
   const [leaving, setLeaving] = useState<{ person: Person; reason: LeaveReason } | null>(null);
   const [transferring, setTransferring] = useState<Person | null>(null);
   const [revealing, setRevealing] = useState<Person | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
 
+  if (!me.abilities.includes('roster.read')) {
+    return <UnavailableResult error={null} title="无权查看" text="党员名册仅供连心办、镇（街道）、村（社区）党组织书记和领导查看。" />;
+  }
   if (org.isPending) return <Skeleton active />;
   if (org.isError) return <UnavailableResult error={org.error} title="未找到或无权查看" text="该组织不存在，或不在您的查看范围内。" />;
 
