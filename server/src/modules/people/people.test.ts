@@ -256,6 +256,7 @@ describe('POST /api/v1/people/:id/leave', () => {
     const hh = (await req('secretary', 'POST', '/api/v1/households', householdBody(own))).json().data.id;
     expect((await req('secretary', 'POST', '/api/v1/links', { personId: id, householdId: hh, role: 'primary' })).statusCode).toBe(201);
     const before = await members(own);
+    const coverageBefore = (await req('secretary', 'GET', `/api/v1/coverage?org=${own}`)).json().data.members.total;
 
     expect((await req('leader', 'POST', `/api/v1/people/${id}/leave`, { on: '2026-01-05', reason: 'transferred_out' })).statusCode).toBe(403);
     const res = await req('secretary', 'POST', `/api/v1/people/${id}/leave`, { on: '2026-01-05', reason: 'transferred_out', note: '迁往外省' });
@@ -266,6 +267,7 @@ describe('POST /api/v1/people/:id/leave', () => {
     const links = (await req('secretary', 'GET', `/api/v1/links?household=${hh}&history=true`)).json().data;
     expect(links[0]).toMatchObject({ personId: id, endReason: 'transferred' });
     expect(await members(own)).toBe(before - 1);
+    expect((await req('secretary', 'GET', `/api/v1/coverage?org=${own}`)).json().data.members.total).toBe(coverageBefore - 1);
     expect(names(await req('secretary', 'GET', `/api/v1/people?org=${own}`))).not.toContain('李秀英');
     expect(names(await req('secretary', 'GET', `/api/v1/people?org=${own}&left=true`))).toContain('李秀英');
     // Gone from the members the links module offers, too.
@@ -275,5 +277,22 @@ describe('POST /api/v1/people/:id/leave', () => {
     expect((await req('secretary', 'POST', `/api/v1/people/${id}/leave`, { on: '2026-01-05', reason: 'died' })).statusCode).toBe(409);
     const audit = await t.database.db.execute<{ after: { leftReason: string } }>(sql`SELECT after FROM audit_events WHERE action = 'person.leave' AND entity_id = ${id}`);
     expect(audit.rows[0]!.after.leftReason).toBe('transferred_out');
+  });
+});
+
+describe('POST /api/v1/people/:id/leave — the links\' end reason follows the way of leaving', () => {
+  it('ends links with died for 去世 and other for 除名, and a helper leaves without touching the member count', async () => {
+    for (const [reason, endReason, kind] of [['died', 'died', 'member'], ['removed', 'other', 'helper']] as const) {
+      const p = await create('secretary', own, kind === 'helper' ? { kind, helperKind: '志愿者', memberSince: undefined, name: '离开志愿者' } : { name: '离开党员' });
+      const hh = (await req('secretary', 'POST', '/api/v1/households', householdBody(own))).json().data.id;
+      expect((await req('secretary', 'POST', '/api/v1/links', { personId: p.id, householdId: hh, role: 'primary' })).statusCode).toBe(201);
+      const before = await members(own);
+      const res = await req('secretary', 'POST', `/api/v1/people/${p.id}/leave`, { on: '2026-01-05', reason });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().data).toMatchObject({ leftReason: reason, linksEnded: 1, accountsDisabled: 0, accountStatus: 'none' });
+      const links = (await req('secretary', 'GET', `/api/v1/links?household=${hh}&history=true`)).json().data;
+      expect(links[0]).toMatchObject({ personId: p.id, endReason });
+      expect(await members(own)).toBe(kind === 'member' ? before - 1 : before);
+    }
   });
 });
