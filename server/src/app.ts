@@ -13,6 +13,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { LOG_REDACT, logSerializers } from './lib/log.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { peopleRoutes } from './modules/people/people.routes.ts';
 import { businessRoutes } from './modules/businesses/businesses.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { householdRoutes, residentRoutes, tagRoutes } from './modules/households/households.routes.ts';
@@ -93,6 +94,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(tagRoutes, { prefix: '/api/v1/tags', db: database.db });
   await app.register(linkRoutes, { prefix: '/api/v1/links', db: database.db });
   await app.register(coverageRoutes, { prefix: '/api/v1/coverage', db: database.db });
+  await app.register(peopleRoutes, { prefix: '/api/v1/people', db: database.db, config });
   await app.register(businessRoutes, { prefix: '/api/v1/businesses', db: database.db, config });
   await app.register(importRoutes, { prefix: '/api/v1/imports', db: database.db, config });
   await app.register(searchRoutes, { prefix: '/api/v1/search', db: database.db, config });

@@ -1,6 +1,9 @@
 import type pg from 'pg';
 import type { Role } from '@lianxin/contracts';
 import { hashPassword } from '../modules/auth/auth.service.ts';
+import type { Keyring } from '../config.ts';
+import { encrypt, keyedHash } from '../lib/crypto.ts';
+import { phoneTail } from '../lib/id-number.ts';
 import { initials } from '../lib/pinyin.ts';
 import { OFFICE_CODE, ZONE } from './org-tree.ts';
 
@@ -25,8 +28,12 @@ export async function demoAccounts(client: pg.ClientBase): Promise<DemoAccount[]
   ];
 }
 
-/** Creates the demo accounts (one per role) with LIANXIN_DEMO_PASSWORD; skips those that exist. */
-export async function seedDemoAccounts(client: pg.ClientBase, password: string): Promise<DemoAccount[]> {
+/**
+ * Creates the demo accounts (one per role) with LIANXIN_DEMO_PASSWORD; skips those that exist. With a keyring, the
+ * secretary's and the member's people carry their mobile (the published work number) as the roster stores phones:
+ * encrypted, keyed hash, tail.
+ */
+export async function seedDemoAccounts(client: pg.ClientBase, password: string, keyring?: Keyring): Promise<DemoAccount[]> {
   const list = await demoAccounts(client);
   const hashed = await hashPassword(password);
   await client.query('BEGIN');
@@ -36,11 +43,13 @@ export async function seedDemoAccounts(client: pg.ClientBase, password: string):
       if (exists.rows.length) continue;
       let personId: string | null = null;
       if (a.person) {
+        const phone = a.username === 'secretary' ? '13903910001' : '13903910002';
         const p = await client.query<{ id: string }>(
-          `INSERT INTO people (org_id, kind, name, name_initials, sex, birth_year, work_phone, member_since, synthetic)
-           SELECT id, 'member', $2, $6, $3, $4, $5, '2005-07-01', true FROM orgs WHERE code = $1 RETURNING id`,
-          [a.orgCode, a.person.name, a.person.sex, a.person.birthYear, a.username === 'secretary' ? '13903910001' : '13903910002',
-            initials(a.person.name)]);
+          `INSERT INTO people (org_id, kind, name, name_initials, sex, birth_year, work_phone, member_since, phone_enc, phone_hash,
+                               phone_tail, synthetic)
+           SELECT id, 'member', $2, $6, $3, $4, $5, '2005-07-01', $7, $8, $9, true FROM orgs WHERE code = $1 RETURNING id`,
+          [a.orgCode, a.person.name, a.person.sex, a.person.birthYear, phone, initials(a.person.name),
+            keyring ? encrypt(keyring, phone) : null, keyring ? keyedHash(keyring, phone) : null, keyring ? phoneTail(phone) : null]);
         personId = p.rows[0]!.id;
       }
       const acc = await client.query<{ id: string }>(

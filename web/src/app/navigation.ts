@@ -14,6 +14,7 @@ export interface NavEntry {
 export const navEntries: NavEntry[] = [
   { to: '/orgs', label: '组织架构' },
   { to: '/search', label: '搜索' },
+  { to: '/roster', label: '党员名册', ability: 'roster.read' },
 ];
 
 export function visibleNav(me: Me): NavEntry[] {

@@ -105,6 +105,9 @@ export function OrgPage() {
       {o.abilities.readRegistry && (o.level === 'village' || o.level === 'town') && (
         <NavCard to={at('businesses')} title="企业商户 · 企业、商户和班组登记" />
       )}
+      {o.abilities.readRegistry && (o.level === 'village' || o.level === 'town') && (
+        <NavCard to={`/roster?org=${encodeURIComponent(o.code)}`} title="党员名册 · 党员和志愿者" extra={`${o.counts.members} 名党员 ›`} />
+      )}
       {o.abilities.readCoverage && ['zone', 'town', 'village', 'grid'].includes(o.level) && (
         <NavCard to={at('coverage')} title="联户覆盖 · 党员联系住户情况" />
       )}

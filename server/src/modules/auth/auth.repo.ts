@@ -169,7 +169,7 @@ export async function disableAccountsOfPeople(db: Db, personIds: string[], reaso
   if (personIds.length === 0) return [];
   const { rows } = await db.execute<{ id: string; username: string }>(sql`
     UPDATE accounts SET disabled = true, disabled_at = now(), disabled_reason = ${reason}, updated_at = now()
-    WHERE person_id = ANY(${personIds}::uuid[]) AND NOT disabled
+    WHERE person_id = ANY(${sql.param(personIds)}::uuid[]) AND NOT disabled
     RETURNING id, username`);
   return rows;
 }

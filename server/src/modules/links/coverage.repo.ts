@@ -29,7 +29,7 @@ export async function recomputeCoverage(db: Pick<Db, 'execute'>, orgIds: string[
     per AS (
       SELECT p.id, p.org_id, count(l.id) AS n
       FROM people p LEFT JOIN links l ON l.person_id = p.id AND l.role = 'primary' AND l.ends_on IS NULL AND l.household_id IS NOT NULL
-      WHERE p.kind = 'member' AND ${inScope(sql`p.org_id`)} GROUP BY p.id, p.org_id),
+      WHERE p.kind = 'member' AND p.left_on IS NULL AND ${inScope(sql`p.org_id`)} GROUP BY p.id, p.org_id),
     mm AS (
       SELECT org_id, count(*) AS total,
              count(*) FILTER (WHERE n < ${target.min}) AS under,

@@ -126,9 +126,14 @@ export async function listUnlinked(db: Db, roots: string[], orgPath: string | nu
   return rows;
 }
 
+/** A person's load: their current primary household links (the 5–20 target is households), as an int expression. */
+export function loadOfPerson(personId: SQL): SQL {
+  return sql`(SELECT count(*) FROM links l WHERE l.person_id = ${personId} AND l.role = 'primary' AND l.ends_on IS NULL AND l.household_id IS NOT NULL)::int`;
+}
+
 export type MemberLoadRow = { id: string; name: string; kind: 'member' | 'helper'; org_code: string; org_name: string; org_id: string; load: number; grid_id: string | null };
 
-/** Members (and helpers) with their current primary household load and the grid most of their households are in. */
+/** Current members (and helpers; not those who left the roster) with their current primary household load and the grid most of their households are in. */
 export async function membersWithLoad(db: Db, roots: string[], orgPath: string | null, q: string | undefined,
   after: { name: string; id: string } | null, limit: number | null): Promise<MemberLoadRow[]> {
   // Letters alone are pinyin initials ("lxy" → 李秀英), as for households; anything else part of the name.
@@ -137,12 +142,12 @@ export async function membersWithLoad(db: Db, roots: string[], orgPath: string |
   const like = escaped ? (byInitials ? escaped.toLowerCase() + '%' : '%' + escaped + '%') : null;
   const { rows } = await db.execute<MemberLoadRow>(sql`
     SELECT p.id, p.name, p.kind, o.code AS org_code, o.short_name AS org_name, o.id AS org_id,
-           (SELECT count(*) FROM links l WHERE l.person_id = p.id AND l.role = 'primary' AND l.ends_on IS NULL AND l.household_id IS NOT NULL)::int AS load,
+           ${loadOfPerson(sql`p.id`)} AS load,
            (SELECT h.grid_id FROM links l JOIN households h ON h.id = l.household_id
             WHERE l.person_id = p.id AND l.ends_on IS NULL AND h.grid_id IS NOT NULL
             GROUP BY h.grid_id ORDER BY count(*) DESC, h.grid_id LIMIT 1) AS grid_id
     FROM people p JOIN orgs o ON o.id = p.org_id
-    WHERE (${underAny(sql`o.path`, roots)}) ${orgPath ? sql`AND (o.path = ${orgPath} OR o.path LIKE ${likePrefix(orgPath)})` : sql``}
+    WHERE p.left_on IS NULL AND (${underAny(sql`o.path`, roots)}) ${orgPath ? sql`AND (o.path = ${orgPath} OR o.path LIKE ${likePrefix(orgPath)})` : sql``}
       ${like ? (byInitials ? sql`AND p.name_initials LIKE ${like}` : sql`AND p.name LIKE ${like}`) : sql``}
       ${after ? sql`AND (p.name, p.id) > (${after.name}, ${after.id}::uuid)` : sql``}
     ORDER BY p.name, p.id ${limit ? sql`LIMIT ${limit + 1}` : sql``}`);

@@ -9,7 +9,7 @@ import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
 import { coverageRoots, within } from '../auth/scope.ts';
 import { todayInShanghai } from '../../lib/dates.ts';
-import { coverageOf, recomputeCoverage, targetLoad } from './coverage.repo.ts';
+import { coverageOf, recomputeCoverage, targetLoad, type TargetLoad } from './coverage.repo.ts';
 import { assertWrite, readRoots } from './links.policy.ts';
 import { loadStatus, presentCoverage, presentLink } from './links.presenter.ts';
 import * as repo from './links.repo.ts';
@@ -137,18 +137,34 @@ export async function transfer(ctx: Ctx, b: z.infer<typeof linkTransfer>): Promi
   if (!from || !within(from.org_path, roots) || !to || !within(to.org_path, roots)) throw errors.notFound('党员不存在或无权查看');
   if (from.id === to.id) throw errors.validation('不能移交给本人', [{ path: 'toPersonId', message: '不能移交给本人' }]);
   assertWrite(ctx.grants, from.org_path, to.org_path);
-  const on = b.on ?? todayInShanghai();
-  return ctx.db.transaction(async (tx) => {
-    const { rows } = await tx.execute<{ id: string; household_id: string | null; business_id: string | null; role: string; org_id: string }>(sql`
-      SELECT id, household_id, business_id, role, org_id FROM links WHERE person_id = ${from.id} AND ends_on IS NULL FOR UPDATE`);
-    for (const l of rows) {
-      await repo.endLink(tx, l.id, on, b.reason);
-      await repo.insertLink(tx, { personId: to.id, householdId: l.household_id, businessId: l.business_id, role: l.role, orgId: l.org_id, startsOn: on, createdBy: ctx.req.auth!.account.id });
-    }
-    await appendAudit(tx, ctx.req, { action: 'link.transfer', entityType: 'person', entityId: from.id, after: { to: to.id, reason: b.reason, on, links: rows.length } });
-    await refreshCoverage(tx, [...rows.map((r) => r.org_id), from.org_id, to.org_id]);
-    return rows.length;
-  });
+  return ctx.db.transaction((tx) => handOverLinks(tx, ctx.req, from.id, to.id, b.reason, b.on ?? todayInShanghai()));
+}
+
+/**
+ * Every active link of a person ends on `on` with the reason and, with a successor, starts again with them — in the
+ * caller's transaction, audited, coverage refreshed. The one way links follow a person who moves, transfers, dies or
+ * leaves the roster (this module's transfer, the roster's transfer and leave). Returns how many links it touched.
+ */
+export async function handOverLinks(tx: Db, req: FastifyRequest, fromPersonId: string, toPersonId: string | null, reason: string, on: string): Promise<number> {
+  const { rows } = await tx.execute<{ id: string; household_id: string | null; business_id: string | null; role: string; org_id: string }>(sql`
+    SELECT id, household_id, business_id, role, org_id FROM links WHERE person_id = ${fromPersonId} AND ends_on IS NULL FOR UPDATE`);
+  for (const l of rows) {
+    await repo.endLink(tx, l.id, on, reason);
+    if (toPersonId) await repo.insertLink(tx, { personId: toPersonId, householdId: l.household_id, businessId: l.business_id, role: l.role, orgId: l.org_id, startsOn: on, createdBy: req.auth!.account.id });
+  }
+  await appendAudit(tx, req, toPersonId
+    ? { action: 'link.transfer', entityType: 'person', entityId: fromPersonId, after: { to: toPersonId, reason, on, links: rows.length } }
+    : { action: 'link.end_all', entityType: 'person', entityId: fromPersonId, after: { reason, on, links: rows.length } });
+  const people = await Promise.all([fromPersonId, toPersonId].filter((p): p is string => !!p).map((p) => repo.findPerson(tx, p)));
+  await refreshCoverage(tx, [...rows.map((r) => r.org_id), ...people.map((p) => p!.org_id)]);
+  return rows.length;
+}
+
+/** The roster's view of loads: the SQL counting a person's current load, the configured target, the status. */
+export const loadOfPerson = repo.loadOfPerson;
+export { loadStatus } from './links.presenter.ts';
+export function loadTarget(db: Pick<Db, 'execute'>): Promise<TargetLoad> {
+  return targetLoad(db);
 }
 
 /** Accept suggestions (all or some): all-or-nothing; any constituent linked meanwhile makes the whole batch 409. */

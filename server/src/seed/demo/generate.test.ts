@@ -16,7 +16,8 @@ async function fingerprint(): Promise<string> {
   const { rows } = await database.pool.query<{ f: string }>(`
     SELECT md5(string_agg(concat_ws('|', r.id, r.household_id, r.name, r.sex, r.birth_date, r.relation, r.id_number_hash,
                                     r.phone_enc IS NULL, r.away_scope, r.away_place, h.address, h.tags::text, h.away), ',' ORDER BY r.id))
-             || md5((SELECT string_agg(concat_ws('|', id, name, sex, birth_year, work_phone, member_since, helper_kind), ',' ORDER BY id)
+             || md5((SELECT string_agg(concat_ws('|', id, name, sex, birth_year, work_phone, member_since, helper_kind, dual_registered,
+                                                 phone_hash, phone_tail), ',' ORDER BY id)
                      FROM people WHERE synthetic)) AS f
     FROM residents r JOIN households h ON h.id = r.household_id`);
   return rows[0]!.f;
@@ -60,6 +61,22 @@ describe('generateDemo', () => {
       expect(keyedHash(keyring, id)).toBe(row.id_number_hash);
       if (row.phone_enc) expect(decrypt(keyring, row.phone_enc)).toMatch(/^1[3-9]\d{9}$/);
     }
+    // Members and helpers carry a personal mobile like residents (encrypted, keyed hash, tail), each number once; some
+    // members are 双报到.
+    const people = await pool.query<{ phone_enc: string; phone_hash: string; phone_tail: string }>(
+      'SELECT phone_enc, phone_hash, phone_tail FROM people WHERE synthetic ORDER BY id LIMIT 200');
+    for (const p of people.rows) {
+      const phone = decrypt(keyring, p.phone_enc);
+      expect(phone).toMatch(/^1[3-9]\d{9}$/);
+      expect(p.phone_hash).toBe(keyedHash(keyring, phone));
+      expect(p.phone_tail).toBe(phone.slice(-4));
+    }
+    const flags = await pool.query<{ missing: number; dup: number; dual: number }>(`
+      SELECT count(*) FILTER (WHERE phone_enc IS NULL)::int AS missing, (count(*) - count(DISTINCT phone_hash))::int AS dup,
+             count(*) FILTER (WHERE dual_registered)::int AS dual
+      FROM people WHERE synthetic AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = people.id)`);
+    expect(flags.rows[0]).toMatchObject({ missing: 0, dup: 0 });
+    expect(flags.rows[0]!.dual).toBeGreaterThan(100);
     const dup = await pool.query('SELECT id_number_hash FROM residents GROUP BY 1 HAVING count(*) > 1 LIMIT 1');
     expect(dup.rows).toHaveLength(0);
 

@@ -138,14 +138,24 @@ export async function generateDemo(pool: pg.Pool, opts: GenerateDemoOptions): Pr
     const factor = FULL_HOUSEHOLDS / bases.reduce((a, b) => a + b, 0);
     const fullTowns = opts.scale === 'full' ? null : new Set(FULL_TOWNS[opts.scale]);
 
-    const out = new Writer(client);
+    const out = new Writer(client, ring);
     const usedIds = new Set<string>();
+    const usedPhones = new Set<string>();
     let lastLog = Date.now();
 
     for (const [vi, v] of villages.entries()) {
       // --- members and helpers (identical at every scale) ---
       const pr = new Rng(`${seed}:people:${v.code}`);
       const pid = new Rng(`${seed}:people-uuid:${v.code}`);
+      // Personal mobiles and 双报到 from a stream of their own, so adding them changed no earlier draw (names, ages).
+      const pph = new Rng(`${seed}:people-phone:${v.code}`);
+      const personalPhone = () => {
+        let p: string;
+        do p = mobileNumber(pph);
+        while (usedPhones.has(p));
+        usedPhones.add(p);
+        return p;
+      };
       const urban = urbanOf(v);
       const nMembers = clamp(v.community ? pr.normal(45, 9, 30, 60) : urban ? pr.normal(40, 8, 25, 60) : pr.normal(32, 7, 20, 45), 20, 60);
       for (let i = 0; i < nMembers; i++) {
@@ -157,7 +167,10 @@ export async function generateDemo(pool: pg.Pool, opts: GenerateDemoOptions): Pr
         const since = dateIn(pr, Math.min(by + joinAge, REF_YEAR - 1));
         // 流动党员: members working away from their branch, mostly young rural ones.
         const mobile = age < 55 && pr.chance(urban ? 0.02 : 0.07);
-        out.person(pid.uuid(), v.id, 'member', fullName(pr, pickSurname(pr), sex, by), sex, by, mobileNumber(pr), since, null, mobile);
+        // 双报到: members working in organs and enterprises also report to the community where they live — common in
+        // urban communities, rare in villages.
+        const dual = pph.chance(v.community ? 0.15 : urban ? 0.06 : 0.02);
+        out.person(pid.uuid(), v.id, 'member', fullName(pr, pickSurname(pr), sex, by), sex, by, mobileNumber(pr), since, null, mobile, dual, personalPhone());
         stats.members++;
       }
       const nHelpers = Math.max(1, Math.round(nMembers * 0.055)); // ≈ 5% of people are non-member helpers
@@ -166,7 +179,7 @@ export async function generateDemo(pool: pg.Pool, opts: GenerateDemoOptions): Pr
         const sex: Sex = pr.chance(0.5) ? 'F' : 'M';
         const age = kind === '积极分子' ? pr.int(18, 40) : kind === '非党干部' ? pr.int(25, 55) : pr.int(20, 70);
         const by = birthYearOf(age);
-        out.person(pid.uuid(), v.id, 'helper', fullName(pr, pickSurname(pr), sex, by), sex, by, mobileNumber(pr), null, kind, false);
+        out.person(pid.uuid(), v.id, 'helper', fullName(pr, pickSurname(pr), sex, by), sex, by, mobileNumber(pr), null, kind, false, false, personalPhone());
         stats.helpers++;
       }
 
@@ -246,7 +259,7 @@ export async function generateDemo(pool: pg.Pool, opts: GenerateDemoOptions): Pr
 }
 
 /**
- * Recomputes org_rollups from people and households: one row per village, department and unit (the finest levels)
+ * Recomputes org_rollups from people (current members) and households: one row per village, department and unit (the finest levels)
  * plus any other org that directly holds people or households. Towns and the zone are sums over their subtree.
  */
 export async function refreshRollups(db: pg.Pool | pg.ClientBase): Promise<number> {
@@ -254,7 +267,7 @@ export async function refreshRollups(db: pg.Pool | pg.ClientBase): Promise<numbe
     INSERT INTO org_rollups (org_id, members, households, updated_at)
     SELECT o.id, COALESCE(p.n, 0), COALESCE(h.n, 0), now()
     FROM orgs o
-    LEFT JOIN (SELECT org_id, count(*)::int AS n FROM people WHERE kind = 'member' GROUP BY org_id) p ON p.org_id = o.id
+    LEFT JOIN (SELECT org_id, count(*)::int AS n FROM people WHERE kind = 'member' AND left_on IS NULL GROUP BY org_id) p ON p.org_id = o.id
     LEFT JOIN (SELECT org_id, count(*)::int AS n FROM households GROUP BY org_id) h ON h.org_id = o.id
     WHERE o.level IN ('village', 'department', 'unit') OR p.n IS NOT NULL OR h.n IS NOT NULL
     ON CONFLICT (org_id) DO UPDATE SET members = EXCLUDED.members, households = EXCLUDED.households, updated_at = now()`);
@@ -441,16 +454,18 @@ function hasLeftBehindChild(m: Person[]): boolean {
 class Writer {
   private hh = cols(7);
   private res = cols(12);
-  private ppl = cols(11);
+  private ppl = cols(15);
   private pending: Promise<unknown> | null = null;
 
-  constructor(private readonly client: pg.ClientBase) {}
+  constructor(private readonly client: pg.ClientBase, private readonly ring: Keyring) {}
 
   get size(): number { return this.res[0]!.length + this.hh[0]!.length + this.ppl[0]!.length; }
 
-  person(...v: [string, string, string, string, Sex, number, string, string | null, string | null, boolean]): void {
-    v.forEach((x, i) => this.ppl[i]!.push(i === 5 ? String(x) : x));
-    this.ppl[10]!.push(initials(v[3]));
+  /** The last value is the personal mobile: stored as every writer stores it (encrypted, keyed hash, tail). */
+  person(...v: [string, string, string, string, Sex, number, string, string | null, string | null, boolean, boolean, string]): void {
+    const phone = v[11];
+    [...v.slice(0, 11), initials(v[3]), encrypt(this.ring, phone), keyedHash(this.ring, phone), phoneTail(phone)]
+      .forEach((x, i) => this.ppl[i]!.push(i === 5 ? String(x) : x));
   }
   household(id: string, orgId: string, address: string, headName: string, tags: string[], away: boolean): void {
     // Arrays of arrays would flatten in unnest: tags travel as array literals and are cast back per row.
@@ -464,12 +479,12 @@ class Writer {
     const statements: [string, unknown[][]][] = [];
     if (this.ppl[0]!.length) {
       statements.push([`
-        INSERT INTO people (id, org_id, kind, name, sex, birth_year, work_phone, member_since, helper_kind, mobile, name_initials,
-                            synthetic)
+        INSERT INTO people (id, org_id, kind, name, sex, birth_year, work_phone, member_since, helper_kind, mobile, dual_registered,
+                            name_initials, phone_enc, phone_hash, phone_tail, synthetic)
         SELECT *, true FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                                   $8::date[], $9::text[], $10::bool[], $11::text[])
+                                   $8::date[], $9::text[], $10::bool[], $11::bool[], $12::text[], $13::text[], $14::text[], $15::text[])
         ON CONFLICT (id) DO NOTHING`, this.ppl]);
-      this.ppl = cols(11);
+      this.ppl = cols(15);
     }
     if (this.hh[0]!.length) {
       statements.push([`
