@@ -1,0 +1,118 @@
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Skeleton, Space, Switch, Table, Typography } from 'antd';
+import { Link, useParams } from 'react-router';
+import type { Grid } from '@lianxin/contracts';
+import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
+import { PageTitle } from '../app/page-title.tsx';
+import { UnavailableResult } from '../app/unavailable-result.tsx';
+import { GridDialogs, type GridDialog } from '../features/grids/grid-dialogs.tsx';
+import { countsText, gridsQuery } from '../features/grids/grid-queries.ts';
+import { orgQuery } from '../features/orgs/org-queries.ts';
+
+/**
+ * /orgs/:code/grids — a village's 网格: what each holds and its 网格长; the secretary (town, office) creates, renames,
+ * merges and retires them. Households and businesses are moved into grids from their lists (选择 → 划入网格).
+ */
+export function GridsPage() {
+  const { code = '' } = useParams();
+  const [retired, setRetired] = useState(false);
+  const org = useQuery(orgQuery(code));
+  const isVillage = org.data?.level === 'village';
+  const grids = useQuery({ ...gridsQuery(code, retired), enabled: org.isSuccess && isVillage && org.data.abilities.readRegistry });
+  const [dialog, setDialog] = useState<GridDialog | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  if (org.isPending) return <Skeleton active />;
+  if (org.isError || !org.data.abilities.readRegistry) {
+    return <UnavailableResult error={org.isError ? org.error : null} title="未找到或无权查看" text="该村（社区）的网格不存在，或不在您的查看范围内。" />;
+  }
+  const o = org.data;
+  if (!isVillage) {
+    return <Alert type="info" showIcon title="网格按村（社区）划分" description="请在组织架构中选择一个村（社区）后再管理网格。" />;
+  }
+  if (grids.isError) return <UnavailableResult error={grids.error} title="网格加载失败" text="请稍后重试。" />;
+
+  const manage = grids.data?.abilities.manage ?? false;
+  const rows = grids.data?.data ?? [];
+  const current = rows.filter((g) => !g.validTo);
+  const households = (g: Grid) => `/orgs/${encodeURIComponent(o.code)}/households?grid=${encodeURIComponent(g.code)}`;
+
+  return (
+    <article aria-labelledby="grids-title">
+      <OrgBreadcrumb org={o} trail={[{ label: '网格' }]} />
+      <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
+        <PageTitle id="grids-title" style={{ margin: 0 }}>{o.shortName || o.name} · 网格</PageTitle>
+        {manage && <Button type="primary" onClick={() => { setDone(null); setDialog({ kind: 'create' }); }}>新建网格</Button>}
+      </div>
+      <Typography.Paragraph type="secondary">
+        网格内的住户在户籍、联户示意图和联系卡中按网格排列。把住户或企业商户划入网格：在
+        <Link to={`/orgs/${encodeURIComponent(o.code)}/households`}>户籍</Link>或
+        <Link to={`/orgs/${encodeURIComponent(o.code)}/businesses`}>企业商户</Link>列表中点「选择」，勾选后点「划入网格」。
+      </Typography.Paragraph>
+      {done && <Alert role="status" type="success" showIcon title={done} style={{ marginBottom: 12 }} />}
+      <Space style={{ marginBottom: 12 }}>
+        <Switch id="show-retired" checked={retired} onChange={setRetired} />
+        <label htmlFor="show-retired">显示已撤销、已合并的网格</label>
+      </Space>
+      <Table<Grid>
+        rowKey="code"
+        size="middle"
+        loading={grids.isPending}
+        dataSource={rows}
+        pagination={false}
+        scroll={{ x: 640 }}
+        locale={{ emptyText: manage ? '还没有网格，点「新建网格」开始划分' : '还没有网格' }}
+        columns={[
+          {
+            title: '网格',
+            key: 'name',
+            render: (_, g) => (
+              <span>
+                <strong>{g.name}</strong>
+                {g.validTo && (
+                  <Typography.Text type="secondary" style={{ display: 'block' }}>
+                    {g.mergedIntoCode ? `${g.validTo} 并入「${rows.find((r) => r.code === g.mergedIntoCode)?.name ?? g.mergedIntoCode}」` : `${g.validTo} 撤销`}
+                  </Typography.Text>
+                )}
+              </span>
+            ),
+          },
+          { title: '网格长', key: 'leader', render: (_, g) => g.leader?.name ?? (g.validTo ? '—' : '未设') },
+          {
+            title: '住户', key: 'households', align: 'right',
+            render: (_, g) => (g.validTo ? '—' : <Link to={households(g)} aria-label={`${g.name}住户 ${g.counts.households} 户`}>{g.counts.households}</Link>),
+          },
+          { title: '企业商户', key: 'businesses', align: 'right', render: (_, g) => (g.validTo ? '—' : g.counts.businesses) },
+          { title: '人员', key: 'people', align: 'right', render: (_, g) => (g.validTo ? '—' : g.counts.people) },
+          ...(manage ? [{
+            title: '操作',
+            key: 'actions',
+            render: (_: unknown, g: Grid) => (g.validTo ? null : (
+              <Space wrap size={0}>
+                <Button type="link" size="small" onClick={() => { setDone(null); setDialog({ kind: 'rename', grid: g }); }} aria-label={`改名 ${g.name}`}>改名</Button>
+                <Button type="link" size="small" onClick={() => { setDone(null); setDialog({ kind: 'leader', grid: g }); }} aria-label={`设置网格长 ${g.name}`}>网格长</Button>
+                {current.length > 1 && (
+                  <Button type="link" size="small" onClick={() => { setDone(null); setDialog({ kind: 'merge', grid: g }); }} aria-label={`合并 ${g.name}`}>合并</Button>
+                )}
+                <Button type="link" size="small" danger onClick={() => { setDone(null); setDialog({ kind: 'retire', grid: g }); }} aria-label={`撤销 ${g.name}`}>撤销</Button>
+              </Space>
+            )),
+          }] : []),
+        ]}
+      />
+      {grids.data && (
+        <Typography.Paragraph type="secondary" style={{ marginTop: 12 }} data-testid="unassigned">
+          未划入网格：{countsText(grids.data.unassigned)}
+        </Typography.Paragraph>
+      )}
+      <GridDialogs
+        village={o.code}
+        grids={current}
+        dialog={dialog}
+        onClose={() => setDialog(null)}
+        onDone={(text) => { setDialog(null); setDone(text); }}
+      />
+    </article>
+  );
+}
