@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Skeleton, Space, Switch, Table, Typography } from 'antd';
+import { Alert, Button, Checkbox, Skeleton, Space, Table, Typography } from 'antd';
 import { Link, useParams } from 'react-router';
 import type { Grid } from '@lianxin/contracts';
 import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
@@ -46,15 +46,10 @@ export function GridsPage() {
         {manage && <Button type="primary" onClick={() => { setDone(null); setDialog({ kind: 'create' }); }}>新建网格</Button>}
       </div>
       <Typography.Paragraph type="secondary">
-        网格内的住户在户籍、联户示意图和联系卡中按网格排列。把住户或企业商户划入网格：在
-        <Link to={`/orgs/${encodeURIComponent(o.code)}/households`}>户籍</Link>或
-        <Link to={`/orgs/${encodeURIComponent(o.code)}/businesses`}>企业商户</Link>列表中点「选择」，勾选后点「划入网格」。
+        住户在户籍和联户示意图中按网格排列。把住户或企业商户划入网格：在户籍或企业商户列表中点「选择」，勾选后点「划入网格」。
       </Typography.Paragraph>
       {done && <Alert role="status" type="success" showIcon title={done} style={{ marginBottom: 12 }} />}
-      <Space style={{ marginBottom: 12 }}>
-        <Switch id="show-retired" checked={retired} onChange={setRetired} />
-        <label htmlFor="show-retired">显示已撤销、已合并的网格</label>
-      </Space>
+      <Checkbox checked={retired} onChange={(e) => setRetired(e.target.checked)} style={{ marginBottom: 12 }}>显示已撤销、已合并的网格</Checkbox>
       <Table<Grid>
         rowKey="code"
         size="middle"
@@ -81,7 +76,7 @@ export function GridsPage() {
           { title: '网格长', key: 'leader', render: (_, g) => g.leader?.name ?? (g.validTo ? '—' : '未设') },
           {
             title: '住户', key: 'households', align: 'right',
-            render: (_, g) => (g.validTo ? '—' : <Link to={households(g)} aria-label={`${g.name}住户 ${g.counts.households} 户`}>{g.counts.households}</Link>),
+            render: (_, g) => (g.validTo ? '—' : <Link to={households(g)} aria-label={`${g.name}住户 ${g.counts.households} 户`} style={{ display: 'inline-block', minWidth: 44, lineHeight: '44px', textAlign: 'right' }}>{g.counts.households}</Link>),
           },
           { title: '企业商户', key: 'businesses', align: 'right', render: (_, g) => (g.validTo ? '—' : g.counts.businesses) },
           { title: '人员', key: 'people', align: 'right', render: (_, g) => (g.validTo ? '—' : g.counts.people) },

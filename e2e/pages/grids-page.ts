@@ -1,0 +1,39 @@
+import type { Page } from 'playwright-core';
+import { chooseOption } from './antd-select.ts';
+
+/** /orgs/:code/grids — a village's grids, and the 划入网格 action of the households list. */
+export class GridsPage {
+  constructor(readonly page: Page) {}
+
+  readonly heading = () => this.page.locator('#grids-title');
+  readonly table = () => this.page.locator('.ant-table');
+  readonly row = (name: string) => this.page.locator('.ant-table-row').filter({ hasText: name });
+  /** The 住户 count of a grid's row (a link to the households list filtered by the grid). */
+  readonly householdCount = (name: string) => this.row(name).getByRole('link', { name: new RegExp(`^${name}住户 \\d+ 户$`) });
+  readonly status = () => this.page.getByRole('status');
+  readonly dialog = () => this.page.getByRole('dialog');
+
+  async open(villageCode: string) {
+    await this.page.goto(`/orgs/${encodeURIComponent(villageCode)}/grids`);
+    await this.heading().waitFor();
+    await this.table().locator('.ant-spin-spinning').waitFor({ state: 'detached' });
+  }
+
+  async create(name: string) {
+    await this.page.getByRole('button', { name: '新建网格' }).click();
+    await this.dialog().getByLabel('网格名称').fill(name);
+    await this.dialog().getByRole('button', { name: '新建' }).click();
+    await this.status().filter({ hasText: `已新建网格「${name}」` }).waitFor();
+  }
+}
+
+/** 选择 → tick rows → 划入网格 on a list page (households or businesses). */
+export async function assignToGrid(page: Page, rowLabels: string[], gridName: string): Promise<void> {
+  await page.getByRole('button', { name: '选择', exact: true }).click();
+  for (const label of rowLabels) await page.getByRole('checkbox', { name: `选择 ${label}` }).check();
+  await page.getByRole('group', { name: '批量操作' }).getByRole('button', { name: /^划入网格/ }).click();
+  const dialog = page.getByRole('dialog', { name: '划入网格' });
+  await chooseOption(page, dialog, '网格', gridName);
+  await dialog.getByRole('button', { name: '确定划入' }).click();
+  await page.getByRole('status').filter({ hasText: `已划入「${gridName}」` }).waitFor();
+}
