@@ -6,8 +6,8 @@ export class GridsPage {
   constructor(readonly page: Page) {}
 
   readonly heading = () => this.page.locator('#grids-title');
-  readonly table = () => this.page.locator('.ant-table');
-  readonly row = (name: string) => this.page.locator('.ant-table-row').filter({ hasText: name });
+  /** A grid's row: a table row on a desktop, a card of the list on a phone. */
+  readonly row = (name: string) => this.page.locator('.ant-table-row, .ant-list-item').filter({ hasText: name });
   /** The 住户 count of a grid's row (a link to the households list filtered by the grid). */
   readonly householdCount = (name: string) => this.row(name).getByRole('link', { name: new RegExp(`^${name}住户 \\d+ 户$`) });
   readonly status = () => this.page.getByRole('status');
@@ -16,7 +16,7 @@ export class GridsPage {
   async open(villageCode: string) {
     await this.page.goto(`/orgs/${encodeURIComponent(villageCode)}/grids`);
     await this.heading().waitFor();
-    await this.table().locator('.ant-spin-spinning').waitFor({ state: 'detached' });
+    await this.page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' });
   }
 
   async create(name: string) {

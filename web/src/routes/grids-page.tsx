@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Checkbox, Skeleton, Space, Table, Typography } from 'antd';
+import { Alert, Button, Checkbox, Grid as AntGrid, List, Skeleton, Space, Table, Typography } from 'antd';
 import { Link, useParams } from 'react-router';
 import type { Grid } from '@lianxin/contracts';
 import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
@@ -22,6 +22,7 @@ export function GridsPage() {
   const grids = useQuery({ ...gridsQuery(code, retired), enabled: org.isSuccess && isVillage && org.data.abilities.readRegistry });
   const [dialog, setDialog] = useState<GridDialog | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const wide = AntGrid.useBreakpoint().md === true;
 
   if (org.isPending) return <Skeleton active />;
   if (org.isError || !org.data.abilities.readRegistry) {
@@ -36,66 +37,86 @@ export function GridsPage() {
   const manage = grids.data?.abilities.manage ?? false;
   const rows = grids.data?.data ?? [];
   const current = rows.filter((g) => !g.validTo);
-  const households = (g: Grid) => `/orgs/${encodeURIComponent(o.code)}/households?grid=${encodeURIComponent(g.code)}`;
+  const emptyText = manage ? '还没有网格，点「新建网格」开始划分' : '还没有网格';
+  const open = (d: GridDialog) => { setDone(null); setDialog(d); };
+  const nameCell = (g: Grid) => (
+    <span>
+      <strong>{g.name}</strong>
+      {g.validTo && (
+        <Typography.Text type="secondary" style={{ display: 'block' }}>
+          {g.mergedIntoCode ? `${g.validTo} 并入「${rows.find((r) => r.code === g.mergedIntoCode)?.name ?? g.mergedIntoCode}」` : `${g.validTo} 撤销`}
+        </Typography.Text>
+      )}
+    </span>
+  );
+  const leaderText = (g: Grid) => g.leader?.name ?? (g.validTo ? '—' : '未设');
+  const householdsLink = (g: Grid) => (
+    <Link
+      to={`/orgs/${encodeURIComponent(o.code)}/households?grid=${encodeURIComponent(g.code)}`}
+      aria-label={`${g.name}住户 ${g.counts.households} 户`}
+      style={{ display: 'inline-block', minWidth: 44, lineHeight: '44px', textAlign: 'center' }}
+    >
+      {g.counts.households}
+    </Link>
+  );
+  const actions = (g: Grid) => (g.validTo ? null : (
+    <Space wrap size={0}>
+      <Button type="link" size="small" onClick={() => open({ kind: 'rename', grid: g })} aria-label={`改名 ${g.name}`}>改名</Button>
+      <Button type="link" size="small" onClick={() => open({ kind: 'leader', grid: g })} aria-label={`设置网格长 ${g.name}`}>网格长</Button>
+      {current.length > 1 && <Button type="link" size="small" onClick={() => open({ kind: 'merge', grid: g })} aria-label={`合并 ${g.name}`}>合并</Button>}
+      <Button type="link" size="small" danger onClick={() => open({ kind: 'retire', grid: g })} aria-label={`撤销 ${g.name}`}>撤销</Button>
+    </Space>
+  ));
 
   return (
     <article aria-labelledby="grids-title">
       <OrgBreadcrumb org={o} trail={[{ label: '网格' }]} />
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
         <PageTitle id="grids-title" style={{ margin: 0 }}>{o.shortName || o.name} · 网格</PageTitle>
-        {manage && <Button type="primary" onClick={() => { setDone(null); setDialog({ kind: 'create' }); }}>新建网格</Button>}
+        {manage && <Button type="primary" onClick={() => open({ kind: 'create' })}>新建网格</Button>}
       </div>
       <Typography.Paragraph type="secondary">
         住户在户籍和联户示意图中按网格排列。把住户或企业商户划入网格：在户籍或企业商户列表中点「选择」，勾选后点「划入网格」。
       </Typography.Paragraph>
       {done && <Alert role="status" type="success" showIcon title={done} style={{ marginBottom: 12 }} />}
       <Checkbox checked={retired} onChange={(e) => setRetired(e.target.checked)} style={{ marginBottom: 12 }}>显示已撤销、已合并的网格</Checkbox>
-      <Table<Grid>
-        rowKey="code"
-        size="middle"
-        loading={grids.isPending}
-        dataSource={rows}
-        pagination={false}
-        scroll={{ x: 640 }}
-        locale={{ emptyText: manage ? '还没有网格，点「新建网格」开始划分' : '还没有网格' }}
-        columns={[
-          {
-            title: '网格',
-            key: 'name',
-            render: (_, g) => (
-              <span>
-                <strong>{g.name}</strong>
-                {g.validTo && (
-                  <Typography.Text type="secondary" style={{ display: 'block' }}>
-                    {g.mergedIntoCode ? `${g.validTo} 并入「${rows.find((r) => r.code === g.mergedIntoCode)?.name ?? g.mergedIntoCode}」` : `${g.validTo} 撤销`}
-                  </Typography.Text>
-                )}
-              </span>
-            ),
-          },
-          { title: '网格长', key: 'leader', render: (_, g) => g.leader?.name ?? (g.validTo ? '—' : '未设') },
-          {
-            title: '住户', key: 'households', align: 'right',
-            render: (_, g) => (g.validTo ? '—' : <Link to={households(g)} aria-label={`${g.name}住户 ${g.counts.households} 户`} style={{ display: 'inline-block', minWidth: 44, lineHeight: '44px', textAlign: 'right' }}>{g.counts.households}</Link>),
-          },
-          { title: '企业商户', key: 'businesses', align: 'right', render: (_, g) => (g.validTo ? '—' : g.counts.businesses) },
-          { title: '人员', key: 'people', align: 'right', render: (_, g) => (g.validTo ? '—' : g.counts.people) },
-          ...(manage ? [{
-            title: '操作',
-            key: 'actions',
-            render: (_: unknown, g: Grid) => (g.validTo ? null : (
-              <Space wrap size={0}>
-                <Button type="link" size="small" onClick={() => { setDone(null); setDialog({ kind: 'rename', grid: g }); }} aria-label={`改名 ${g.name}`}>改名</Button>
-                <Button type="link" size="small" onClick={() => { setDone(null); setDialog({ kind: 'leader', grid: g }); }} aria-label={`设置网格长 ${g.name}`}>网格长</Button>
-                {current.length > 1 && (
-                  <Button type="link" size="small" onClick={() => { setDone(null); setDialog({ kind: 'merge', grid: g }); }} aria-label={`合并 ${g.name}`}>合并</Button>
-                )}
-                <Button type="link" size="small" danger onClick={() => { setDone(null); setDialog({ kind: 'retire', grid: g }); }} aria-label={`撤销 ${g.name}`}>撤销</Button>
-              </Space>
-            )),
-          }] : []),
-        ]}
-      />
+      {wide ? (
+        <Table<Grid>
+          rowKey="code"
+          size="middle"
+          loading={grids.isPending}
+          dataSource={rows}
+          pagination={false}
+          locale={{ emptyText }}
+          columns={[
+            { title: '网格', key: 'name', render: (_, g) => nameCell(g) },
+            { title: '网格长', key: 'leader', render: (_, g) => leaderText(g) },
+            { title: '住户', key: 'households', align: 'right', render: (_, g) => (g.validTo ? '—' : householdsLink(g)) },
+            { title: '企业商户', key: 'businesses', align: 'right', render: (_, g) => (g.validTo ? '—' : g.counts.businesses) },
+            { title: '人员', key: 'people', align: 'right', render: (_, g) => (g.validTo ? '—' : g.counts.people) },
+            ...(manage ? [{ title: '操作', key: 'actions', render: (_: unknown, g: Grid) => actions(g) }] : []),
+          ]}
+        />
+      ) : (
+        // A phone gets one card per grid: a six-column table would scroll sideways and hide the actions.
+        <section aria-label="网格列表">
+          <List
+            bordered
+            style={{ background: '#fff' }}
+            loading={grids.isPending}
+            dataSource={rows}
+            locale={{ emptyText }}
+            renderItem={(g) => (
+              <List.Item key={g.code} data-grid={g.code} style={{ display: 'block', padding: '8px 12px' }}>
+                {nameCell(g)}
+                <div>网格长：{leaderText(g)}</div>
+                {!g.validTo && <div>住户 {householdsLink(g)} 户 · 企业商户 {g.counts.businesses} 家 · 人员 {g.counts.people} 名</div>}
+                {manage && actions(g)}
+              </List.Item>
+            )}
+          />
+        </section>
+      )}
       {grids.data && (
         <Typography.Paragraph type="secondary" style={{ marginTop: 12 }} data-testid="unassigned">
           未划入网格：{countsText(grids.data.unassigned)}
