@@ -177,9 +177,14 @@ describe('merging and retiring grids', () => {
     const b = await createGrid(v.own, `并入${n}`);
     const ha = await household(v.own, 'secretary', a);
     const hb = await household(v.own, 'secretary', b);
+    const shop = await req('secretary', 'POST', '/api/v1/businesses', { kind: 'shop', orgCode: v.own, name: `并出小卖部${n}`, address: `测试村 ${n}号`, gridCode: a });
+    expect(shop.statusCode, shop.body).toBe(201);
+    const p = await member(v.own, '并出党员');
+    expect((await req('secretary', 'POST', '/api/v1/grids/assign', { villageCode: v.own, gridCode: a, people: [p] })).statusCode).toBe(200);
     const res = await req('secretary', 'POST', `/api/v1/grids/${a}/merge`, { intoCode: b });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().data.moved).toEqual({ households: 1, businesses: 0, people: 0 });
+    expect(res.json().data.moved).toEqual({ households: 1, businesses: 1, people: 1 });
+    expect((await listGrids('secretary', v.own)).data.find((g) => g.code === b)!.counts).toEqual({ households: 2, businesses: 1, people: 1 });
     expect(await gridOfHousehold(ha)).toBe(b);
 
     const list = await listGrids('secretary', v.own, true);
