@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Checkbox, Grid as AntGrid, List, Skeleton, Space, Table, Typography } from 'antd';
+import { Alert, Button, Checkbox, Empty, Grid as AntGrid, List, Skeleton, Space, Table, Typography } from 'antd';
 import { Link, useParams } from 'react-router';
 import type { Grid } from '@lianxin/contracts';
 import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
@@ -37,7 +37,7 @@ export function GridsPage() {
   const manage = grids.data?.abilities.manage ?? false;
   const rows = grids.data?.data ?? [];
   const current = rows.filter((g) => !g.validTo);
-  const emptyText = manage ? '还没有网格，点「新建网格」开始划分' : '还没有网格';
+  const emptyText = <Empty description={manage ? '还没有网格，点「新建网格」开始划分' : '还没有网格'} />;
   const open = (d: GridDialog) => { setDone(null); setDialog(d); };
   const nameCell = (g: Grid) => (
     <span>
