@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { KEJING_VILLAGES } from '../../src/accounts.ts';
-import type { BrowserSession } from '../../src/browser.ts';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { DEMO_PASSWORD, KEJING_VILLAGES } from '../../src/accounts.ts';
+import { openBrowser, type BrowserSession } from '../../src/browser.ts';
+import { PageAudit } from '../../src/page-audit.ts';
+import { LoginPage } from '../../pages/login-page.ts';
 import { randomBirthDate, syntheticIdNumber } from '../../src/id-numbers.ts';
 import { expectPhoneFriendly } from '../../src/phone.ts';
 import { PHONE, openLoggedIn } from '../../src/session.ts';
@@ -61,5 +63,20 @@ describe('a village secretary divides the village into grids (on a phone)', () =
     const grids = new GridsPage(s.page);
     await grids.open(village);
     await expect.poll(async () => grids.householdCount(gridName).textContent()).toBe('2');
+  });
+
+  test('the grids page with a grid in use has no error, console error or serious axe violation on a desktop', async () => {
+    const d = await openBrowser({ baseURL: inject('baseURL'), viewport: { width: 1366, height: 768 } });
+    try {
+      const login = new LoginPage(d.page);
+      await login.open();
+      await login.logInAndWait('secretary', DEMO_PASSWORD);
+      const audit = await PageAudit.attach(d.context, inject('baseURL'));
+      await audit.visit(d.page, `/orgs/${village}/grids`, 'secretary desktop grids');
+      expect(await new GridsPage(d.page).householdCount(gridName).textContent()).toBe('2');
+      expect(audit.problems).toEqual([]);
+    } finally {
+      await d.close();
+    }
   });
 });
