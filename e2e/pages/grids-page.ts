@@ -27,10 +27,14 @@ export class GridsPage {
   }
 }
 
-/** 选择 → tick rows → 划入网格 on a list page (households or businesses). */
-export async function assignToGrid(page: Page, rowLabels: string[], gridName: string): Promise<void> {
+/** 选择 → tick rows on a list page (households or businesses); then `assignToGrid`. */
+export async function selectRows(page: Page, rowLabels: string[]): Promise<void> {
   await page.getByRole('button', { name: '选择', exact: true }).click();
   for (const label of rowLabels) await page.getByRole('checkbox', { name: `选择 ${label}` }).check();
+}
+
+/** 划入网格 for the rows selected, into `gridName`; waits for the confirmation. */
+export async function assignToGrid(page: Page, gridName: string): Promise<void> {
   await page.getByRole('group', { name: '批量操作' }).getByRole('button', { name: /^划入网格/ }).click();
   const dialog = page.getByRole('dialog', { name: '划入网格' });
   await chooseOption(page, dialog, '网格', gridName);

@@ -6,7 +6,7 @@ import { LoginPage } from '../../pages/login-page.ts';
 import { randomBirthDate, syntheticIdNumber } from '../../src/id-numbers.ts';
 import { expectPhoneFriendly } from '../../src/phone.ts';
 import { PHONE, openLoggedIn } from '../../src/session.ts';
-import { assignToGrid, GridsPage } from '../../pages/grids-page.ts';
+import { assignToGrid, GridsPage, selectRows } from '../../pages/grids-page.ts';
 import { HouseholdsPage } from '../../pages/households-page.ts';
 import { OrgPage } from '../../pages/org-page.ts';
 
@@ -55,7 +55,9 @@ describe('a village secretary divides the village into grids (on a phone)', () =
     await list.open(village);
     await list.searchFor(street);
     expect(await list.rows().count()).toBe(2);
-    await assignToGrid(s.page, heads.map((h) => `${h}户`), gridName);
+    await selectRows(s.page, heads.map((h) => `${h}户`));
+    await expectPhoneFriendly(s.page, 'households-selecting');
+    await assignToGrid(s.page, gridName);
     for (const h of heads) expect(await list.row(`${h}户`).textContent()).toContain(gridName);
   });
 
