@@ -19,6 +19,18 @@ export class GridsPage {
     await this.page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' });
   }
 
+  /** 合并: opens the dialog on `from`, picks `into`, and returns what the dialog says will move (before confirming). */
+  async startMerge(from: string, into: string): Promise<string> {
+    await this.page.getByRole('button', { name: `合并 ${from}`, exact: true }).click();
+    await chooseOption(this.page, this.dialog(), '并入哪个网格', into);
+    return (await this.dialog().locator('.ant-alert').filter({ hasText: '将移入' }).textContent()) ?? '';
+  }
+
+  async confirmMerge(from: string, into: string) {
+    await this.dialog().getByRole('button', { name: '确认合并' }).click();
+    await this.status().filter({ hasText: `「${from}」已并入「${into}」` }).waitFor();
+  }
+
   async create(name: string) {
     await this.page.getByRole('button', { name: '新建网格' }).click();
     await this.dialog().getByLabel('网格名称').fill(name);

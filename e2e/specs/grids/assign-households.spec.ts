@@ -16,6 +16,8 @@ const gridName = `网格${run}`;
 const street = `划网路${run}`;
 const heads = [`网甲${run % 1000}`, `网乙${run % 1000}`];
 const village = KEJING_VILLAGES[0]!;
+/** The grid holding the two households at the end (the merge's survivor). */
+let gridShown = gridName;
 
 describe('a village secretary divides the village into grids (on a phone)', () => {
   let s: BrowserSession;
@@ -67,6 +69,22 @@ describe('a village secretary divides the village into grids (on a phone)', () =
     await expect.poll(async () => grids.householdCount(gridName).textContent()).toBe('2');
   });
 
+  test('merges the grid into a new one: the dialog says what will move, then the households follow', async () => {
+    const grids = new GridsPage(s.page);
+    const second = `片区${run}`;
+    await grids.create(second);
+    const preview = await grids.startMerge(gridName, second);
+    expect(preview).toContain(`将移入「${second}」：住户 2 户`);
+    await grids.confirmMerge(gridName, second);
+    await expect.poll(async () => grids.householdCount(second).textContent()).toBe('2');
+    expect(await grids.row(gridName).count()).toBe(0);
+    const list = new HouseholdsPage(s.page);
+    await list.open(village);
+    await list.searchFor(street);
+    for (const h of heads) expect(await list.row(`${h}户`).textContent()).toContain(second);
+    gridShown = second;
+  });
+
   test('the grids page with a grid in use has no error, console error or serious axe violation on a desktop', async () => {
     const d = await openBrowser({ baseURL: inject('baseURL'), viewport: { width: 1366, height: 768 } });
     try {
@@ -75,7 +93,7 @@ describe('a village secretary divides the village into grids (on a phone)', () =
       await login.logInAndWait('secretary', DEMO_PASSWORD);
       const audit = await PageAudit.attach(d.context, inject('baseURL'));
       await audit.visit(d.page, `/orgs/${village}/grids`, 'secretary desktop grids');
-      expect(await new GridsPage(d.page).householdCount(gridName).textContent()).toBe('2');
+      expect(await new GridsPage(d.page).householdCount(gridShown).textContent()).toBe('2');
       expect(audit.problems).toEqual([]);
     } finally {
       await d.close();
