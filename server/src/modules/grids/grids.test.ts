@@ -192,6 +192,10 @@ describe('merging and retiring grids', () => {
     expect(merged.validTo).not.toBeNull();
     expect(merged.mergedIntoCode).toBe(b);
     expect((await listGrids('secretary', v.own)).data.map((g) => g.code)).not.toContain(a);
+    // Every grid picker and 网格 filter reads the village's children: the merged grid is no longer offered.
+    const kids = await req('secretary', 'GET', `/api/v1/orgs?parent=${v.own}&limit=200`);
+    expect(kids.json().data.map((o: { code: string }) => o.code)).not.toContain(a);
+    expect(kids.json().data.map((o: { code: string }) => o.code)).toContain(b);
 
     const byB = await req('secretary', 'GET', `/api/v1/households?org=${v.own}&grid=${b}`);
     expect(byB.statusCode, byB.body).toBe(200);
