@@ -11,3 +11,4 @@ export * from './print.ts';
 export * from './exports.ts';
 export * from './search.ts';
 export * from './people.ts';
+export * from './grids.ts';

@@ -94,6 +94,10 @@ export const router = createBrowserRouter([{ HydrateFallback: BootFallback, chil
         lazy: async () => ({ Component: (await import('../routes/link-map-page.tsx')).LinkMapPage }),
       },
       {
+        path: 'orgs/:code/grids',
+        lazy: async () => ({ Component: (await import('../routes/grids-page.tsx')).GridsPage }),
+      },
+      {
         path: 'orgs/:code/coverage',
         lazy: async () => ({ Component: (await import('../routes/coverage-page.tsx')).CoveragePage }),
       },

@@ -13,6 +13,7 @@ import { LinkedFilter } from '../features/coverage/linked-filter.tsx';
 import { canRegister } from '../features/households/household-abilities.ts';
 import { orgQuery } from '../features/orgs/org-queries.ts';
 import { PageTitle } from '../app/page-title.tsx';
+import { SelectableRow, SelectionBar, useListSelection } from '../features/grids/list-selection.tsx';
 
 const KINDS = new Set<string>(['enterprise', 'shop', 'team']);
 
@@ -32,6 +33,7 @@ export function BusinessListPage() {
   const org = useQuery(orgQuery(code));
   const list = useInfiniteQuery({ ...businessListQuery(code, filters), enabled: org.isSuccess && org.data.abilities.readPeople });
   const [fullExport, setFullExport] = useState(false);
+  const selection = useListSelection();
 
   if (org.isPending) return <Skeleton active />;
   if (org.isError || !org.data.abilities.readPeople) {
@@ -46,6 +48,8 @@ export function BusinessListPage() {
   // A member reads only the businesses linked to them now (the server filters): the page is theirs, not the village's.
   const linkedOnly = !o.abilities.readRegistry;
   const pageName = linkedOnly ? '我联系的企业商户' : '企业商户';
+  // 划入网格: a village with grids (its children), for its grid managers; the server checks the same ability and scope.
+  const canAssignGrid = o.level === 'village' && o.counts.children > 0 && o.abilities.writeRegistry && me.abilities.includes('grids.manage');
 
   return (
     <article aria-labelledby="businesses-title">
@@ -90,6 +94,11 @@ export function BusinessListPage() {
           {!linkedOnly && <LinkedFilter value={filters.unlinked} onChange={(v) => setFilter('unlinked', v)} />}
         </div>
       </div>
+      {canAssignGrid && (
+        <div style={{ marginBottom: 8 }}>
+          <SelectionBar selection={selection} villageCode={o.code} kind="businesses" shownIds={rows.map((r) => r.id)} />
+        </div>
+      )}
       <Typography.Paragraph type="secondary" aria-live="polite" style={{ fontSize: 14 }} data-testid="business-count">
         {list.isPending
           ? '正在加载…'
@@ -107,24 +116,26 @@ export function BusinessListPage() {
             dataSource={rows}
             renderItem={(b) => (
               <List.Item key={b.id} style={{ padding: '4px 12px' }}>
-                <Link to={`/businesses/${encodeURIComponent(b.id)}`} className="lx-row-link" style={{ width: '100%' }}>
-                  <span style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 6 }}>
-                    <Tag color={kindColors[b.kind]} style={{ fontSize: 14, marginInlineEnd: 0 }}>{kindLabels[b.kind]}</Tag>
-                    <strong style={{ fontSize: 17 }}>{b.name}</strong>
-                    {b.linkedMember ? (
-                      <Typography.Text type="secondary">联户：{b.linkedMember.name}</Typography.Text>
-                    ) : (
-                      <Tag color="red" style={{ fontSize: 14, marginInlineEnd: 0 }}>未联户</Tag>
-                    )}
-                  </span>
-                  <span style={{ display: 'block', color: 'rgba(0,0,0,0.65)', fontSize: 15, marginTop: 2 }}>
-                    {b.address}
-                    {b.parentName && <Typography.Text type="secondary"> · {b.parentName}</Typography.Text>}
-                    {(b.gridName || showVillage) && (
-                      <Typography.Text type="secondary"> · {[showVillage ? b.orgName : null, b.gridName].filter(Boolean).join(' ')}</Typography.Text>
-                    )}
-                  </span>
-                </Link>
+                <SelectableRow selection={selection} id={b.id} label={b.name}>
+                  <Link to={`/businesses/${encodeURIComponent(b.id)}`} className="lx-row-link" style={{ width: '100%' }}>
+                    <span style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 6 }}>
+                      <Tag color={kindColors[b.kind]} style={{ fontSize: 14, marginInlineEnd: 0 }}>{kindLabels[b.kind]}</Tag>
+                      <strong style={{ fontSize: 17 }}>{b.name}</strong>
+                      {b.linkedMember ? (
+                        <Typography.Text type="secondary">联户：{b.linkedMember.name}</Typography.Text>
+                      ) : (
+                        <Tag color="red" style={{ fontSize: 14, marginInlineEnd: 0 }}>未联户</Tag>
+                      )}
+                    </span>
+                    <span style={{ display: 'block', color: 'rgba(0,0,0,0.65)', fontSize: 15, marginTop: 2 }}>
+                      {b.address}
+                      {b.parentName && <Typography.Text type="secondary"> · {b.parentName}</Typography.Text>}
+                      {(b.gridName || showVillage) && (
+                        <Typography.Text type="secondary"> · {[showVillage ? b.orgName : null, b.gridName].filter(Boolean).join(' ')}</Typography.Text>
+                      )}
+                    </span>
+                  </Link>
+                </SelectableRow>
               </List.Item>
             )}
             loadMore={

@@ -12,6 +12,7 @@ import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 import { LinkedFilter } from '../features/coverage/linked-filter.tsx';
 import { MemberPicker } from '../features/coverage/member-picker.tsx';
 import { PageTitle } from '../app/page-title.tsx';
+import { SelectableRow, SelectionBar, useListSelection } from '../features/grids/list-selection.tsx';
 
 export function HouseholdsPage() {
   const { code = '' } = useParams();
@@ -33,6 +34,7 @@ export function HouseholdsPage() {
   // A village's grids (its children), for the 网格 filter; towns list their villages' households without it.
   const isVillage = org.data?.level === 'village';
   const grids = useInfiniteQuery({ ...childrenQuery(code), enabled: isVillage && (org.data?.counts.children ?? 0) > 0 });
+  const selection = useListSelection();
 
   if (org.isPending) return <Skeleton active />;
   if (org.isError || !org.data.abilities.readPeople) {
@@ -48,6 +50,8 @@ export function HouseholdsPage() {
   // A member reads only the households linked to them now (the server filters): the page is theirs, not the village's.
   const linkedOnly = !o.abilities.readRegistry;
   const pageName = linkedOnly ? '我联系的住户' : '户籍';
+  // 划入网格: a village's grid managers (the server checks the same ability in the village's scope).
+  const canAssignGrid = isVillage && o.abilities.writeRegistry && me.abilities.includes('grids.manage') && gridOptions.length > 0;
 
   return (
     <article aria-labelledby="households-title">
@@ -126,6 +130,11 @@ export function HouseholdsPage() {
           </div>
         )}
       </div>
+      {canAssignGrid && (
+        <div style={{ marginBottom: 8 }}>
+          <SelectionBar selection={selection} villageCode={o.code} kind="households" shownIds={rows.map((r) => r.id)} />
+        </div>
+      )}
       <Typography.Paragraph type="secondary" aria-live="polite" style={{ fontSize: 14 }} data-testid="household-count">
         {list.isPending
           ? '正在加载…'
@@ -147,20 +156,22 @@ export function HouseholdsPage() {
             dataSource={rows}
             renderItem={(h) => (
               <List.Item key={h.id} style={{ padding: '4px 12px' }}>
-                <Link to={`/households/${encodeURIComponent(h.id)}`} className="lx-row-link" style={{ width: '100%' }}>
-                  <span style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 6 }}>
-                    <strong style={{ fontSize: 17 }}>{h.headName}户</strong>
-                    <Typography.Text type="secondary">{h.residentCount} 人</Typography.Text>
-                    {h.away && <Tag color="purple" style={{ fontSize: 14, marginInlineEnd: 0 }}>有人在外</Tag>}
-                    <HouseholdTags tags={h.tags} />
-                  </span>
-                  <span style={{ display: 'block', color: 'rgba(0,0,0,0.65)', fontSize: 15, marginTop: 2 }}>
-                    {h.address}
-                    {(h.gridName || showVillage) && (
-                      <Typography.Text type="secondary"> · {[showVillage ? h.orgName : null, h.gridName].filter(Boolean).join(' ')}</Typography.Text>
-                    )}
-                  </span>
-                </Link>
+                <SelectableRow selection={selection} id={h.id} label={`${h.headName}户`}>
+                  <Link to={`/households/${encodeURIComponent(h.id)}`} className="lx-row-link" style={{ width: '100%' }}>
+                    <span style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 6 }}>
+                      <strong style={{ fontSize: 17 }}>{h.headName}户</strong>
+                      <Typography.Text type="secondary">{h.residentCount} 人</Typography.Text>
+                      {h.away && <Tag color="purple" style={{ fontSize: 14, marginInlineEnd: 0 }}>有人在外</Tag>}
+                      <HouseholdTags tags={h.tags} />
+                    </span>
+                    <span style={{ display: 'block', color: 'rgba(0,0,0,0.65)', fontSize: 15, marginTop: 2 }}>
+                      {h.address}
+                      {(h.gridName || showVillage) && (
+                        <Typography.Text type="secondary"> · {[showVillage ? h.orgName : null, h.gridName].filter(Boolean).join(' ')}</Typography.Text>
+                      )}
+                    </span>
+                  </Link>
+                </SelectableRow>
               </List.Item>
             )}
             loadMore={

@@ -114,6 +114,9 @@ export function OrgPage() {
       {o.level === 'village' && o.abilities.readCoverage && (
         <NavCard to={at('link-map')} title="联户示意图 · 联系卡打印" />
       )}
+      {o.level === 'village' && o.abilities.readRegistry && (
+        <NavCard to={at('grids')} title="网格 · 网格划分和网格长" />
+      )}
       {canRegister(o) && (
         <NavCard to={at('import/members')} title="党员导入 · Excel 导入党员和志愿者" />
       )}

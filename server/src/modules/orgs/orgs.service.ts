@@ -57,3 +57,9 @@ export async function listOrgs(db: Db, grants: Grant[], q: OrgListQuery): Promis
   const page = more ? rows.slice(0, q.limit) : rows;
   return { data: await present(db, page, grants, roots), nextCursor: more ? encodeCursor([page[page.length - 1]!.sort_key, page[page.length - 1]!.code]) : null };
 }
+
+/**
+ * Grids (modules/grids) are orgs too: renaming one keeps its earlier name in org_history exactly like any org, so the
+ * grids module renames through this restructure rather than its own copy.
+ */
+export { renameOrg } from './orgs.restructure.ts';
