@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { LOG_REDACT, logSerializers } from './lib/log.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { businessRoutes } from './modules/businesses/businesses.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -97,6 +98,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(importRoutes, { prefix: '/api/v1/imports', db: database.db, config });
   await app.register(searchRoutes, { prefix: '/api/v1/search', db: database.db, config });
   await app.register(printRoutes, { prefix: '/api/v1/orgs', db: database.db, config });
+  await app.register(auditRoutes, { prefix: '/api/v1/audit', db: database.db, config });
   await app.register(publicCardRoutes, { prefix: '/api/v1/public', db: database.db, config });
 
   const webDist = config.webDist ?? defaultWebDist;
