@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Input, Select, Tag, Typography, message } from 'antd';
+import { useSearchParams } from 'react-router';
 import { PageTitle } from '../app/page-title.tsx';
-import { useFilterParams } from '../app/use-filter-params.ts';
 import { AuditEventList } from '../features/audit/audit-event-list.tsx';
 import { auditCatalogueQuery, auditFilterKeys, auditListQuery, datePresets, exportAudit, type AuditFilters } from '../features/audit/audit-queries.ts';
 
@@ -20,7 +20,8 @@ const fieldStyle = { flex: '1 1 160px', minWidth: 0 };
 
 /** 审计查询 (office and admin, ability audit.read): who did what to which object, when and from where; export to Excel. */
 export function AuditPage() {
-  const [params, setParams] = useFilterParams<(typeof auditFilterKeys)[number]>();
+  // Not useFilterParams: the bar applies all its filters at once, and a quick link replaces them all.
+  const [params, setParams] = useSearchParams();
   const filters: AuditFilters = Object.fromEntries(auditFilterKeys.map((k) => [k, params.get(k) || undefined]));
   const [draft, setDraft] = useState<AuditFilters>(filters);
   const catalogue = useQuery(auditCatalogueQuery);
@@ -32,7 +33,9 @@ export function AuditPage() {
   /** Replaces every filter at once (URL = the query; shareable and kept on reload). */
   const apply = (f: AuditFilters) => {
     setDraft(f);
-    for (const k of auditFilterKeys) setParams(k, f[k]?.trim() || undefined);
+    const next = new URLSearchParams();
+    for (const k of auditFilterKeys) if (f[k]?.trim()) next.set(k, f[k]!.trim());
+    setParams(next, { replace: true });
   };
   const set = (patch: AuditFilters) => setDraft({ ...draft, ...patch });
 
