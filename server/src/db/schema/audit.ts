@@ -27,5 +27,7 @@ export const auditEvents = pgTable(
     index('audit_events_at_idx').on(t.at, t.id),
     // An action exactly, or a prefix ('household.%'): text_pattern_ops serves both = and LIKE 'x%' in any collation.
     index('audit_events_action_idx').on(t.action.op('text_pattern_ops'), t.at),
+    // "Everything from this address": rare per address, so the time index alone would read most of a month to find them.
+    index('audit_events_ip_idx').on(t.ip, t.at),
   ],
 );

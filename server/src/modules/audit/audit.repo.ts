@@ -99,14 +99,17 @@ export async function objectNames(db: Db, ids: Record<string, string[]>): Promis
     const { rows } = await db.execute<ObjectName>(q(wanted));
     for (const r of rows) out[type]!.set(r.id, r);
   };
-  await run('household', uuidLike, (i) => sql`SELECT id::text, address || ' · ' || head_name AS label FROM households WHERE id IN (${list(i)})`);
-  await run('resident', uuidLike, (i) => sql`
-    SELECT r.id::text, r.name || '（' || h.address || '）' AS label, r.household_id::text AS ref
-    FROM residents r JOIN households h ON h.id = r.household_id WHERE r.id IN (${list(i)})`);
-  await run('business', uuidLike, (i) => sql`SELECT id::text, name AS label FROM businesses WHERE id IN (${list(i)})`);
-  await run('account', uuidLike, (i) => sql`SELECT id::text, username AS label FROM accounts WHERE id IN (${list(i)})`);
-  await run('org', (x) => x, (i) => sql`
-    SELECT id::text, name AS label, code AS ref FROM orgs WHERE id::text IN (${list(i)})
-    UNION ALL SELECT code, name, code FROM orgs WHERE code IN (${list(i)})`);
+  // Independent lookups: in parallel on the pool.
+  await Promise.all([
+    run('household', uuidLike, (i) => sql`SELECT id::text, address || ' · ' || head_name AS label FROM households WHERE id IN (${list(i)})`),
+    run('resident', uuidLike, (i) => sql`
+      SELECT r.id::text, r.name || '（' || h.address || '）' AS label, r.household_id::text AS ref
+      FROM residents r JOIN households h ON h.id = r.household_id WHERE r.id IN (${list(i)})`),
+    run('business', uuidLike, (i) => sql`SELECT id::text, name AS label FROM businesses WHERE id IN (${list(i)})`),
+    run('account', uuidLike, (i) => sql`SELECT id::text, username AS label FROM accounts WHERE id IN (${list(i)})`),
+    run('org', (x) => x, (i) => sql`
+      SELECT id::text, name AS label, code AS ref FROM orgs WHERE id::text IN (${list(i)})
+      UNION ALL SELECT code, name, code FROM orgs WHERE code IN (${list(i)})`),
+  ]);
   return out;
 }

@@ -303,6 +303,7 @@ describe('indexes', () => {
       [{ actions: ['household.export'], fullOnly: true, ...month }, /audit_events_(at|action)_idx/],
       [{ actions: ['org.merge'], ...month }, /audit_events_action_idx/],
       [{ actionPrefixes: ['account.'] }, /audit_events_action_idx/],
+      [{ ip: '10.0.17.1', ...month }, /audit_events_ip_idx/],
       [{ entities: [{ type: 'household', ids: [household.id] }, { type: 'resident', ids: household.residentIds }] }, /audit_events_entity_idx/],
     ];
     for (const [f, index] of shapes) {
