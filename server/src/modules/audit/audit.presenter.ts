@@ -11,6 +11,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'auth.login_failed': '登录失败',
   'auth.logout': '退出登录',
   'auth.logout_everywhere': '退出所有设备',
+  'account.create': '创建账号',
   'account.disable': '停用账号',
   'audit.export': '导出审计记录',
   'household.create': '登记住户',
