@@ -5,7 +5,7 @@
  * Writes bench/results/audit-latest.json/.md (write-results.ts; timestamped history beside them, git-ignored).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { buildApp } from '../server/src/app.ts';
@@ -120,6 +120,8 @@ try {
     `# Audit review (GET /api/v1/audit), office — ${embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`,
     '',
     `${new Date().toISOString()}; ${size.n.toLocaleString('en')} audit events over a year (${size.mb} MB with indexes, filled in ${fillSeconds} s); ${N} requests each through app.inject, 50 rows a page.`,
+    // A shared machine shows in p99 first: the load average says how quiet the run was.
+    `Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min).`,
     '',
     '| search | rows | p50 ms | p99 ms |', '|---|---|---|---|',
     `| GET /healthz before | | ${health.p50} | ${health.p99} |`,
@@ -128,7 +130,7 @@ try {
     '',
   ].join('\n');
   writeResults({ history: 'audit', latest: 'audit-latest' }, {
-    at: new Date().toISOString(), engine: embedded ? 'embedded' : 'pg-url', events: size.n, tableMb: size.mb, fillSeconds, requests: N,
+    at: new Date().toISOString(), engine: embedded ? 'embedded' : 'pg-url', loadavg: loadavg(), events: size.n, tableMb: size.mb, fillSeconds, requests: N,
     healthz: { before: health, after: health2 }, searches: measured,
   }, md);
   console.log(md);

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Keyring } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
+import { errors } from '../../errors.ts';
 import { cursorPart, decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import type { Grant } from '../auth/scope.ts';
 import * as households from '../households/households.service.ts';
@@ -30,6 +31,8 @@ async function toFilter(ctx: Ctx, q: Filters): Promise<Omit<repo.EventFilter, 'a
   else if (q.action) f.actions = f.actions ? f.actions.filter((a) => a === q.action) : [q.action];
   if (q.household) {
     f.entities = [{ type: 'household', ids: [q.household] }, { type: 'resident', ids: await repo.residentIdsOf(ctx.db, q.household) }];
+  } else if (q.entityId && !q.entityType) {
+    throw errors.validation('按对象查询需同时选择对象类型', [{ path: 'querystring/entityType', message: '请选择对象类型' }]);
   } else if (q.entityType && q.entityId) {
     f.entities = [{ type: q.entityType, ids: [q.entityId] }];
   } else if (q.entityType) {

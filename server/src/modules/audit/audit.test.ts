@@ -144,6 +144,7 @@ describe('GET /api/v1/audit — filters', () => {
     expect((await search('office', 'from=2024-02-30')).statusCode).toBe(400);
     expect((await search('office', 'group=everything')).statusCode).toBe(400);
     expect((await search('office', 'action=DROP TABLE')).statusCode).toBe(400);
+    expect((await search('office', `entityId=${household.id}`)).statusCode).toBe(400);
   });
 });
 
