@@ -154,7 +154,7 @@ export function HouseholdPage() {
       {/* A linked member reads the household, not its link history (the server answers 404 there): no section for them. */}
       {h.abilities.readLinks && <ConstituentLinks constituent={{ householdId: h.id }} orgCode={h.orgCode} canUpdate={canUpdate} />}
       {/* Registry readers of the village (the server's rule for GET /audit/households/:id): a linked member sees no section. */}
-      {h.abilities.readLinks && <AccessHistory householdId={h.id} />}
+      {h.abilities.readLinks && <AccessHistory householdId={h.id} canReview={me.abilities.includes('audit.read')} />}
       {canUpdate && <HouseholdEditDrawer household={h} open={editOpen} onClose={() => setEditOpen(false)} />}
       {canUpdate && residentDrawer && (
         <ResidentDrawer householdId={h.id} resident={residentDrawer.resident} open onClose={() => setResidentDrawer(null)} />

@@ -1,6 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Alert, Button, Collapse } from 'antd';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { SectionTitle } from '../../app/page-title.tsx';
 import { AuditEventList } from './audit-event-list.tsx';
 import { accessHistoryQuery } from './audit-queries.ts';
@@ -10,7 +11,8 @@ import { accessHistoryQuery } from './audit-queries.ts';
  * and loaded only when opened; the household page shows it to the registry readers of its village (abilities.readLinks,
  * the same rule the server applies).
  */
-export function AccessHistory({ householdId }: { householdId: string }) {
+/** `canReview`: the caller also has 审计查询 (office), which opens the same events with every filter. */
+export function AccessHistory({ householdId, canReview }: { householdId: string; canReview: boolean }) {
   const [open, setOpen] = useState(false);
   const history = useInfiniteQuery({ ...accessHistoryQuery(householdId), enabled: open });
   const events = history.data?.pages.flatMap((p) => p.data) ?? [];
@@ -31,6 +33,7 @@ export function AccessHistory({ householdId }: { householdId: string }) {
               {history.hasNextPage && (
                 <Button block style={{ marginTop: 8 }} loading={history.isFetchingNextPage} onClick={() => void history.fetchNextPage()}>加载更多</Button>
               )}
+              {canReview && <Link to={`/audit?household=${encodeURIComponent(householdId)}`} style={{ display: 'inline-block', marginTop: 8 }}>在审计查询中查看</Link>}
             </>
           ),
         }]}
