@@ -12,3 +12,4 @@ export * from './exports.ts';
 export * from './search.ts';
 export * from './people.ts';
 export * from './grids.ts';
+export * from './audit.ts';

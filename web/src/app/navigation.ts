@@ -15,6 +15,7 @@ export const navEntries: NavEntry[] = [
   { to: '/orgs', label: '组织架构' },
   { to: '/search', label: '搜索' },
   { to: '/roster', label: '党员名册', ability: 'roster.read' },
+  { to: '/audit', label: '审计查询', ability: 'audit.read' },
 ];
 
 export function visibleNav(me: Me): NavEntry[] {

@@ -13,6 +13,7 @@ import { LeaveModal } from '../features/households/leave-modal.tsx';
 import { RemoveHouseholdModal } from '../features/households/remove-household-modal.tsx';
 import { ResidentDrawer } from '../features/households/resident-drawer.tsx';
 import { RevealModal, type RevealTarget } from '../features/households/reveal-modal.tsx';
+import { AccessHistory } from '../features/audit/access-history.tsx';
 import { ContactCardButton } from '../features/print/contact-card-button.tsx';
 import { PageTitle, SectionTitle } from '../app/page-title.tsx';
 
@@ -152,6 +153,8 @@ export function HouseholdPage() {
       </section>
       {/* A linked member reads the household, not its link history (the server answers 404 there): no section for them. */}
       {h.abilities.readLinks && <ConstituentLinks constituent={{ householdId: h.id }} orgCode={h.orgCode} canUpdate={canUpdate} />}
+      {/* Registry readers of the village (the server's rule for GET /audit/households/:id): a linked member sees no section. */}
+      {h.abilities.readLinks && <AccessHistory householdId={h.id} canReview={me.abilities.includes('audit.read')} />}
       {canUpdate && <HouseholdEditDrawer household={h} open={editOpen} onClose={() => setEditOpen(false)} />}
       {canUpdate && residentDrawer && (
         <ResidentDrawer householdId={h.id} resident={residentDrawer.resident} open onClose={() => setResidentDrawer(null)} />

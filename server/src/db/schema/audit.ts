@@ -19,5 +19,15 @@ export const auditEvents = pgTable(
     ip: text('ip'),
     requestId: text('request_id'),
   },
-  (t) => [index('audit_events_actor_idx').on(t.actorAccountId, t.at), index('audit_events_entity_idx').on(t.entityType, t.entityId)],
+  (t) => [
+    index('audit_events_actor_idx').on(t.actorAccountId, t.at),
+    index('audit_events_entity_idx').on(t.entityType, t.entityId),
+    // Audit review (modules/audit): newest first over the whole trail or a time range, keyset on (at, id). Ascending:
+    // read backwards it is ORDER BY at DESC, id DESC (drizzle's .desc() adds NULLS LAST, which that order cannot use).
+    index('audit_events_at_idx').on(t.at, t.id),
+    // An action exactly, or a prefix ('household.%'): text_pattern_ops serves both = and LIKE 'x%' in any collation.
+    index('audit_events_action_idx').on(t.action.op('text_pattern_ops'), t.at),
+    // "Everything from this address": rare per address, so the time index alone would read most of a month to find them.
+    index('audit_events_ip_idx').on(t.ip, t.at),
+  ],
 );
