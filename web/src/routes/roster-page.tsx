@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Dropdown, Empty, Grid, Input, List, Select, Skeleton, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Dropdown, Empty, Grid, Input, List, Select, Skeleton, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useRouteLoaderData } from 'react-router';
 import type { AccountStatus, HelperKind, LeaveReason, Me, Person, PersonSort } from '@lianxin/contracts';
@@ -10,6 +10,7 @@ import { PageTitle } from '../app/page-title.tsx';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { useFilterParams } from '../app/use-filter-params.ts';
 import { loadStatusColors, loadStatusLabels } from '../features/coverage/coverage-labels.ts';
+import { AssignGridButton } from '../features/grids/assign-grid-button.tsx';
 import { fetchAllChildren, orgQuery } from '../features/orgs/org-queries.ts';
 import { PersonDrawer } from '../features/people/person-drawer.tsx';
 import { PersonLeaveModal } from '../features/people/person-leave-modal.tsx';
@@ -197,9 +198,13 @@ export function RosterPage() {
             options={[{ value: '', label: '在册人员' }, { value: 'true', label: '已离开名册' }]} />
         </div>
       </div>
-      {/* SLOT (grids helper): with rows selected, the lead places the 划入网格 action here (selected ids: `selected`). */}
       {selected.length > 0 && (
-        <Typography.Paragraph aria-live="polite" style={{ fontSize: 14 }}>已选 {selected.length} 人</Typography.Paragraph>
+        <Space wrap style={{ marginBottom: 8 }}>
+          <Typography.Text aria-live="polite" style={{ fontSize: 14 }}>已选 {selected.length} 人</Typography.Text>
+          {me.abilities.includes('grids.manage') && (
+            <AssignGridButton villageCode={code} kind="people" selected={selected} onDone={() => setSelected([])} />
+          )}
+        </Space>
       )}
       <Typography.Paragraph type="secondary" aria-live="polite" style={{ fontSize: 14 }} data-testid="roster-count">
         {list.isPending ? '正在加载…' : `${filtered ? '找到' : '已显示'} ${rows.length}${list.hasNextPage ? '+' : ''} 人`}
