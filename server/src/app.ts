@@ -18,6 +18,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { householdRoutes, residentRoutes, tagRoutes } from './modules/households/households.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { printRoutes, publicCardRoutes } from './modules/print/print.routes.ts';
+import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { importRoutes } from './modules/imports/imports.routes.ts';
 import { coverageRoutes, linkRoutes } from './modules/links/links.routes.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
@@ -98,6 +99,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(searchRoutes, { prefix: '/api/v1/search', db: database.db, config });
   await app.register(printRoutes, { prefix: '/api/v1/orgs', db: database.db, config });
   await app.register(publicCardRoutes, { prefix: '/api/v1/public', db: database.db, config });
+  await app.register(accountRoutes, { prefix: '/api/v1/accounts', db: database.db, config });
 
   const webDist = config.webDist ?? defaultWebDist;
   const hasWeb = existsSync(path.join(webDist, 'index.html'));
