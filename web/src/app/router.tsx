@@ -85,6 +85,7 @@ export const router = createBrowserRouter([{ HydrateFallback: BootFallback, chil
       { path: 'households/:id', lazy: async () => ({ Component: (await import('../routes/household-page.tsx')).HouseholdPage }) },
       { path: 'businesses/new', lazy: async () => ({ Component: (await import('../routes/business-new-page.tsx')).BusinessNewPage }) },
       { path: 'businesses/:id', lazy: async () => ({ Component: (await import('../routes/business-page.tsx')).BusinessPage }) },
+      { path: 'accounts', lazy: async () => ({ Component: (await import('../routes/accounts-page.tsx')).AccountsPage }) },
       { path: 'search', lazy: async () => ({ Component: (await import('../routes/search-page.tsx')).SearchPage }) },
       { path: '*', lazy: async () => ({ Component: (await import('../routes/not-found-page.tsx')).NotFoundPage }) },
     ],
