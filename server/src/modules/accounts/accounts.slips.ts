@@ -24,26 +24,35 @@ function line(doc: PDFKit.PDFDocument, s: string, x: number, top: number, size: 
   doc.font(weight).fontSize(size).fillColor(color).text(s, x, top + ascent(size, weight), { lineBreak: false, baseline: 'alphabetic' });
 }
 
+/** The largest size ≤ `max` at which `text` fits `width`: a username, a password or an address is never cut short. */
+function sizeToFit(text: string, width: number, max: number, weight: 'regular' | 'bold' = 'regular'): number {
+  return Math.max(5, Math.min(max, Math.floor((max * width) / textWidth(text, max, weight) * 10) / 10));
+}
+
 function drawSlip(doc: PDFKit.PDFDocument, s: Slip, loginUrl: string, x: number, y: number) {
   doc.save().lineWidth(0.5).dash(3, { space: 3 }).rect(x, y, SLIP.w, SLIP.h).stroke('#8c8c8c').restore(); // 裁切线
   line(doc, SLIP_TITLE, x + PAD, y + PAD, 12, true, RED);
   // Name and branch across the slip (branch names run long); below them the login on the left and its QR on the right.
-  let top = y + PAD + 22;
-  const row = (label: string, value: string, width: number, size = 10.5, bold = false) => {
-    line(doc, fitText(`${label}${value}`, width, size, bold ? 'bold' : 'regular'), x + PAD, top, size, bold);
-    top += size + 8;
-  };
   const full = SLIP.w - 2 * PAD;
-  row('姓名：', s.name, full, 10.5, true);
-  row('支部：', s.branch, full);
-  const qrTop = top - 2;
+  let top = y + PAD + 20;
+  line(doc, fitText(`姓名：${s.name}`, full, 10.5, 'bold'), x + PAD, top, 10.5, true);
+  top += 17;
+  line(doc, fitText(`支部：${s.branch}`, full, 9.5), x + PAD, top, 9.5);
+  top += 17;
+  const qrTop = top;
   const left = SLIP.w - QR - 3 * PAD;
-  row('用户名：', s.username, left, 11, true);
-  row('初始密码：', s.password, left, 11, true);
-  line(doc, '登录地址（或扫码）：', x + PAD, top, 9, false, '#595959');
-  top += 13;
-  line(doc, fitText(loginUrl, left, 9), x + PAD, top, 9);
-  line(doc, fitText(`${SLIP_ADVICE}，密码请勿告诉他人。`, full, 9, 'bold'), x + PAD, y + SLIP.h - PAD - 11, 9, true, RED);
+  // Label above value: the value gets the column's whole width, at the largest size that fits.
+  const field = (label: string, value: string, max: number, bold: boolean) => {
+    line(doc, label, x + PAD, top, 8.5, false, '#595959');
+    top += 12;
+    const size = sizeToFit(value, left, max, bold ? 'bold' : 'regular');
+    line(doc, value, x + PAD, top + (max - size), size, bold);
+    top += max + 7;
+  };
+  field('用户名', s.username, 12, true);
+  field('初始密码', s.password, 12, true);
+  field('登录地址（或扫右侧二维码）', loginUrl, 8.5, false);
+  line(doc, fitText(`${SLIP_ADVICE}，密码请勿告诉他人。`, full, 9, 'bold'), x + PAD, y + SLIP.h - PAD - 10, 9, true, RED);
   drawQr(doc, loginUrl, x + SLIP.w - PAD - QR, qrTop, QR);
 }
 
