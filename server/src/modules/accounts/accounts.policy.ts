@@ -49,6 +49,11 @@ function inReach(r: Reach, path: string): boolean {
   return r.exact ? path === r.root : isWithin(path, r.root);
 }
 
+/** Is the org at `path` inside one of the caller's reaches (people, bulk opening, the picker)? */
+export function reachesPath(reaches: Reach[], path: string): boolean {
+  return reaches.some((r) => inReach(r, path));
+}
+
 /** Roles without any account administration (member, leader, department): 403 before anything is looked up. */
 export function assertManager(grants: Grant[]): Reach[] {
   const reaches = reachesOf(grants);
@@ -63,7 +68,7 @@ export function canManage(reaches: Reach[], a: AccountScope): boolean {
   if (a.personPath === null && !a.roles.length) return reaches.some((r) => r.root === ZONE_CODE && !r.exact);
   const personOk = a.personPath === null
     ? !reaches.every((r) => r.needsPerson)
-    : reaches.some((r) => inReach(r, a.personPath!));
+    : reachesPath(reaches, a.personPath);
   return personOk && a.roles.every((x) => reaches.some((r) => r.roles.has(x.role) && inReach(r, x.path) && (!r.needsPerson || a.personPath === r.root)));
 }
 

@@ -18,9 +18,9 @@ import { uniqueAs409 } from '../../lib/unique-violation.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import { endSessions, hashPassword } from '../auth/auth.service.ts';
 import type { Grant } from '../auth/scope.ts';
-import { ZONE_CODE } from '../auth/scope.ts';
+import { isWithin, registryRoots, within, ZONE_CODE } from '../auth/scope.ts';
 import { chineseDate } from '../print/print.service.ts';
-import { assertManager, canManage, grantProblem, ROLE_ORG_LEVELS, type AccountScope, type Reach } from './accounts.policy.ts';
+import { assertManager, canManage, grantProblem, reachesPath, ROLE_ORG_LEVELS, type AccountScope, type Reach } from './accounts.policy.ts';
 import { auditSnapshot, presentAccount } from './accounts.presenter.ts';
 import * as repo from './accounts.repo.ts';
 import { renderSlipsPdf, type Slip } from './accounts.slips.ts';
@@ -51,7 +51,8 @@ export async function list(ctx: Ctx, q: AccountListQuery): Promise<AccountList> 
   let orgPath: string | undefined;
   if (q.org) {
     const [org] = await repo.orgsByCodes(ctx.db, [q.org]);
-    if (!org || !reaches.some((r) => r.root === org.path || org.path.startsWith(r.root + '/') || r.root.startsWith(org.path + '/'))) throw errors.notFound();
+    // The org itself or one above the caller's reach (a secretary filtering by their town sees their branch).
+    if (!org || !reaches.some((r) => isWithin(org.path, r.root) || isWithin(r.root, org.path))) throw errors.notFound();
     orgPath = org.path;
   }
   const page: repo.AccountRow[] = [];
@@ -105,7 +106,7 @@ async function resolveRoles(ctx: Ctx, reaches: Reach[], input: AccountRoleInput[
 
 async function loadPerson(ctx: Ctx, reaches: Reach[], personId: string): Promise<repo.PersonRow> {
   const p = await repo.findPerson(ctx.db, personId);
-  if (!p || !reaches.some((r) => (r.exact ? p.org_path === r.root : p.org_path === r.root || p.org_path.startsWith(r.root + '/')))) {
+  if (!p || !reachesPath(reaches, p.org_path)) {
     throw errors.notFound('人员不存在或不在您的管理范围内');
   }
   if (p.left_on) throw errors.conflict(`${p.name}已不在名册中（${p.left_on} 离开），不能开通账号`);
@@ -211,8 +212,12 @@ export async function grantable(ctx: Ctx): Promise<GrantableRoles> {
   return out;
 }
 
+/**
+ * The person's mobile, for a username — only for callers who may see it anyway (registry reveal roles of that
+ * scope: office, town, secretary). An admin manages accounts but reads no personal data, so gets the pinyin name.
+ */
 function mobileOf(ctx: Ctx, p: repo.PersonRow): string | null {
-  if (!p.phone_enc) return null;
+  if (!p.phone_enc || !within(p.org_path, registryRoots(ctx.grants, 'reveal'))) return null;
   const digits = decrypt(ctx.ring, p.phone_enc).replace(/\D/g, '');
   return /^1\d{10}$/.test(digits) ? digits : null;
 }
@@ -239,11 +244,11 @@ export async function people(ctx: Ctx, q: string | undefined, orgCode: string | 
   let roots = reaches.map((r) => r.root);
   if (orgCode) {
     const [org] = await repo.orgsByCodes(ctx.db, [orgCode]);
-    if (!org || !reaches.some((r) => org.path === r.root || org.path.startsWith(r.root + '/'))) throw errors.notFound();
+    if (!org || !reaches.some((r) => isWithin(org.path, r.root))) throw errors.notFound();
     roots = [org.path];
   }
   const rows = (await repo.searchPeople(ctx.db, roots, q, 30))
-    .filter((p) => reaches.some((r) => (r.exact ? p.org_path === r.root : p.org_path === r.root || p.org_path.startsWith(r.root + '/'))));
+    .filter((p) => reachesPath(reaches, p.org_path));
   const taken = new Set<string>();
   const out: AccountPerson[] = [];
   for (const p of rows) {
@@ -278,7 +283,7 @@ async function hashAll(passwords: string[]): Promise<string[]> {
 export async function bulkOpen(ctx: Ctx, orgCode: string): Promise<SlipBatch> {
   const reaches = assertManager(ctx.grants);
   const [org] = await repo.orgsByCodes(ctx.db, [orgCode]);
-  if (!org || !reaches.some((r) => (r.exact ? org.path === r.root : org.path === r.root || org.path.startsWith(r.root + '/')))) throw errors.notFound();
+  if (!org || !reachesPath(reaches, org.path)) throw errors.notFound();
   const eligible = (candidates: repo.PersonRow[]) => candidates.filter((p) =>
     canManage(reaches, { roles: [{ role: 'member', path: p.org_path }], personPath: p.org_path }) && !grantProblem(reaches, 'member', { path: p.org_path, level: p.org_level, name: p.org_name }));
   const first = eligible(await repo.membersWithoutAccount(ctx.db, org.path));

@@ -63,7 +63,7 @@ export async function renderSlipsPdf(slips: Slip[], unit: string, dateText: stri
   const pages = Math.max(1, Math.ceil(slips.length / perPage));
   for (let p = 0; p < pages; p++) {
     doc.addPage({ size: 'A4', margin: 0 });
-    const title = `${unit}　${SLIP_TITLE}　${dateText}`;
+    const title = [unit, SLIP_TITLE, dateText].filter(Boolean).join('　');
     line(doc, fitText(title, PAGE.w - 2 * MARGIN, 12, 'bold'), Math.max(MARGIN, (PAGE.w - textWidth(title, 12, 'bold')) / 2), 34, 12, true);
     slips.slice(p * perPage, (p + 1) * perPage).forEach((s, i) => {
       drawSlip(doc, s, loginUrl, MARGIN + (i % COLS) * SLIP.w, TOP + Math.floor(i / COLS) * SLIP.h);

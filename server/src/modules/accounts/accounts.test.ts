@@ -350,12 +350,16 @@ describe('bulk opening and the 开通通知单', () => {
     expect(text).toContain(b.username);
   });
 
-  it('suggests the mobile as username in the people picker, and marks people who already have an account', async () => {
+  it('suggests the mobile as username in the people picker (not to the admin), and marks people who already have an account', async () => {
     const phone = `137${String((process.pid + 7) % 100_000_000).padStart(8, '0')}`;
     await person(own, { name: '蒋明亮', phone });
     const res = await req('secretary', 'GET', `/api/v1/accounts/people?q=${encodeURIComponent('蒋明亮')}`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().data).toEqual([expect.objectContaining({ name: '蒋明亮', suggestedUsername: phone, hasAccount: false })]);
+    // The admin manages accounts but reads no personal data: the pinyin name instead of the mobile.
+    const admin = await req('admin', 'GET', `/api/v1/accounts/people?q=${encodeURIComponent('蒋明亮')}`);
+    expect(admin.json().data).toEqual([expect.objectContaining({ suggestedUsername: expect.stringMatching(/^jiangmingliang\d+$/) })]);
+    expect(admin.body).not.toContain(phone);
     const secretaryOwn = await req('secretary', 'GET', `/api/v1/accounts/people?q=${encodeURIComponent('李秀英')}`);
     expect(secretaryOwn.json().data).toEqual([expect.objectContaining({ hasAccount: true })]);
     expect((await req('secretary', 'GET', `/api/v1/accounts/people?org=${neighbour}`)).statusCode).toBe(404);
