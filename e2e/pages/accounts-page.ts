@@ -15,6 +15,31 @@ export class AccountsPage {
   readonly openDialog = () => this.page.getByRole('dialog', { name: /开通账号/ });
   readonly createButton = () => this.page.getByRole('button', { name: '开通账号', exact: true });
 
+  readonly createDialog = () => this.page.getByRole('dialog', { name: '开通账号' });
+  readonly passwordDialog = () => this.page.getByRole('dialog', { name: '一次性密码' });
+  readonly oneTimePassword = () => this.passwordDialog().getByTestId('one-time-password');
+
+  /** 开通账号 for a person of the roster, found by name in the picker; resolves with the one-time password shown. */
+  async createForPerson(name: string, username: string): Promise<string> {
+    await this.createButton().click();
+    const d = this.createDialog();
+    await d.getByLabel('人员').waitFor();
+    await this.page.waitForFunction(() => !document.querySelector('.ant-modal.ant-zoom'));
+    await d.getByLabel('人员').fill(name);
+    await this.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: name }).click();
+    await d.getByLabel('用户名').fill(username);
+    await d.getByRole('button', { name: /^开\s*通$/ }).click();
+    await this.oneTimePassword().waitFor();
+    return (await this.oneTimePassword().textContent())!.trim();
+  }
+
+  /** A row's 更多 → action → 确定 in the confirmation. */
+  async rowAction(username: string, action: '停用' | '启用' | '解锁' | '重置密码' | '结束全部会话') {
+    await this.page.getByRole('button', { name: `${username} 的更多操作` }).click();
+    await this.page.getByRole('menuitem', { name: action }).click();
+    await this.page.getByRole('dialog').getByRole('button', { name: `确定${action}` }).click();
+  }
+
   async open() {
     await this.page.goto('/accounts');
     await this.waitForLoaded();

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { KEJING_VILLAGES } from '../../src/accounts.ts';
 import type { BrowserSession } from '../../src/browser.ts';
 import { readDownload } from '../../src/download.ts';
@@ -13,7 +13,8 @@ import { OrgPage } from '../../pages/org-page.ts';
 // Names random per run: the spec shares the village with parallel specs and may run against a long-lived server.
 const chars = '春夏秋冬梅兰竹菊松柏山水云霞明清和顺安康';
 const pick = () => chars[Math.floor(Math.random() * chars.length)]!;
-const names = ['甲', '乙'].map((x) => `开户${pick()}${pick()}${x}`);
+const names = ['甲', '乙', '丙'].map((x) => `开户${pick()}${pick()}${x}`);
+const username = `e2e-${Math.floor(Math.random() * 1e8)}`;
 
 /** Adds members to the village through the members import (the app's own path), and waits for the merge. */
 async function importMembers(page: Page, village: string, people: string[]): Promise<void> {
@@ -58,7 +59,7 @@ describe('a village secretary opens accounts for the branch’s members and prin
     await s?.close();
   });
 
-  test('adds two members to the branch, then finds 账号管理 in the navigation', async () => {
+  test('adds three members to the branch, then finds 账号管理 in the navigation', async () => {
     const org = new OrgPage(s.page);
     await s.page.goto('/');
     await org.waitForLoaded();
@@ -66,12 +67,32 @@ describe('a village secretary opens accounts for the branch’s members and prin
     expect(KEJING_VILLAGES).toContain(village);
     await importMembers(s.page, village, names);
     const accounts = new AccountsPage(s.page);
-    await accounts.open();
+    await accounts.navLink().click();
+    await accounts.waitForLoaded();
     expect(await accounts.heading().textContent()).toBe('账号管理');
     // The demo member's account is the secretary's to manage; the secretary's own is not listed.
     await accounts.searchFor('member');
     await accounts.row(/李秀英|member/).first().waitFor();
     await expectPhoneFriendly(s.page, 'accounts');
+  });
+
+  test('opens one account from the roster: the one-time password is shown once and logs in; 重置密码 gives a new one', async () => {
+    const accounts = new AccountsPage(s.page);
+    const password = await accounts.createForPerson(names[2]!, username);
+    expect(password).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+    await accounts.passwordDialog().getByRole('button', { name: '我已记下' }).click();
+    // Logged in from outside this browser, whose cookie stays the secretary's.
+    const login = await fetch(new URL('/api/v1/auth/login', inject('baseURL')), {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+    });
+    expect(login.status).toBe(200);
+    await accounts.searchFor(username);
+    await accounts.row(username).waitFor();
+    await accounts.rowAction(username, '重置密码');
+    const fresh = (await accounts.oneTimePassword().textContent())!.trim();
+    expect(fresh).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+    expect(fresh).not.toBe(password);
+    await accounts.passwordDialog().getByRole('button', { name: '我已记下' }).click();
   });
 
   test('为本支部党员开通账号 downloads the 开通通知单 once: a PDF with the new members’ names', async () => {
@@ -84,7 +105,9 @@ describe('a village secretary opens accounts for the branch’s members and prin
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     const text = await pdfText(bytes);
     expect(text).toContain('连心账号开通通知单');
-    for (const n of names) expect(text).toContain(n);
+    for (const n of names.slice(0, 2)) expect(text).toContain(n);
+    // Who already had an account is not opened again.
+    expect(text).not.toContain(names[2]);
     await accounts.closeDialog();
     // The new accounts are listed, never logged in and waiting for a password change.
     await accounts.searchFor(names[0]!);

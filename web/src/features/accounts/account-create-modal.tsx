@@ -6,7 +6,7 @@ import { useSubmit } from '../../app/use-submit.ts';
 import { accountPeopleQuery, createAccount, grantableQuery } from './account-queries.ts';
 import { RoleFields } from './role-fields.tsx';
 
-interface Values { kind: 'person' | 'staff'; personId?: string; displayName?: string; username: string; roles: AccountRoleInput[] }
+interface Values { kind?: 'person' | 'staff'; personId?: string; displayName?: string; username: string; roles: AccountRoleInput[] }
 
 /** 开通账号: for a member or helper from the roster (their mobile suggested as username), or for staff. */
 export function AccountCreateModal({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (r: AccountWithPassword) => void }) {
@@ -21,10 +21,12 @@ export function AccountCreateModal({ open, onClose, onCreated }: { open: boolean
   const staffAllowed = grantable.data?.some((r) => r.role !== 'member') ?? false;
 
   const onFinish = (v: Values) => run(async () => {
+    // Without the choice (a secretary may open accounts only for people) the account is a person's.
+    const staff = v.kind === 'staff';
     const r = await createAccount({
       username: v.username.trim(),
-      personId: v.kind === 'person' ? v.personId : undefined,
-      displayName: v.kind === 'staff' ? v.displayName?.trim() : undefined,
+      personId: staff ? undefined : v.personId,
+      displayName: staff ? v.displayName?.trim() : undefined,
       roles: v.roles,
     });
     await client.invalidateQueries({ queryKey: ['accounts'] });
