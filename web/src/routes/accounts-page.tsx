@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Checkbox, Dropdown, Empty, Input, List, Modal, Select, Tag, Typography } from 'antd';
+import { Alert, Button, Checkbox, Dropdown, Empty, Input, List, Modal, Popconfirm, Select, Tag, Typography } from 'antd';
 import { useRouteLoaderData } from 'react-router';
 import type { AccountStatusFilter, ManagedAccount, Me, Role } from '@lianxin/contracts';
 import { PageTitle } from '../app/page-title.tsx';
@@ -117,7 +117,9 @@ export function AccountsPage() {
           title={`已选 ${selected.size} 个账号`}
           description="重置并打印：为所选账号生成新的一次性密码并下载通知单。通知单只能下载一次，请立即打印。"
           action={<div style={{ display: 'flex', flexDirection: 'column', gap: 4 }}>
-            <Button type="primary" size="small" loading={reprint.busy} onClick={printSelected}>重置并打印</Button>
+            <Popconfirm title="重置并打印" description="所选账号的原密码立即作废，已登录的设备会退出。确定吗？" okText="确定重置" cancelText="取消" onConfirm={printSelected}>
+              <Button type="primary" size="small" loading={reprint.busy}>重置并打印</Button>
+            </Popconfirm>
             <Button size="small" onClick={() => setSelected(new Set())}>取消选择</Button>
           </div>}
           style={{ marginBottom: 12 }}
