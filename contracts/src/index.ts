@@ -13,3 +13,4 @@ export * from './search.ts';
 export * from './people.ts';
 export * from './grids.ts';
 export * from './audit.ts';
+export * from './accounts.ts';

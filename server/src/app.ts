@@ -21,6 +21,7 @@ import { householdRoutes, residentRoutes, tagRoutes } from './modules/households
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { printRoutes, publicCardRoutes } from './modules/print/print.routes.ts';
 import { gridRoutes } from './modules/grids/grids.routes.ts';
+import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { importRoutes } from './modules/imports/imports.routes.ts';
 import { coverageRoutes, linkRoutes } from './modules/links/links.routes.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
@@ -104,6 +105,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(gridRoutes, { prefix: '/api/v1/grids', db: database.db });
   await app.register(auditRoutes, { prefix: '/api/v1/audit', db: database.db, config });
   await app.register(publicCardRoutes, { prefix: '/api/v1/public', db: database.db, config });
+  await app.register(accountRoutes, { prefix: '/api/v1/accounts', db: database.db, config });
 
   const webDist = config.webDist ?? defaultWebDist;
   const hasWeb = existsSync(path.join(webDist, 'index.html'));

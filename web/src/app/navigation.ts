@@ -16,6 +16,7 @@ export const navEntries: NavEntry[] = [
   { to: '/search', label: '搜索' },
   { to: '/roster', label: '党员名册', ability: 'roster.read' },
   { to: '/audit', label: '审计查询', ability: 'audit.read' },
+  { to: '/accounts', label: '账号管理', ability: 'accounts.manage' },
 ];
 
 export function visibleNav(me: Me): NavEntry[] {

@@ -109,6 +109,7 @@ export const router = createBrowserRouter([{ HydrateFallback: BootFallback, chil
       { path: 'settings/security', lazy: async () => ({ Component: (await import('../routes/login-security-page.tsx')).LoginSecurityPage }) },
       { path: 'roster', lazy: async () => ({ Component: (await import('../routes/roster-page.tsx')).RosterPage }) },
       { path: 'audit', lazy: async () => ({ Component: (await import('../routes/audit-page.tsx')).AuditPage }) },
+      { path: 'accounts', lazy: async () => ({ Component: (await import('../routes/accounts-page.tsx')).AccountsPage }) },
       { path: 'search', lazy: async () => ({ Component: (await import('../routes/search-page.tsx')).SearchPage }) },
       { path: '*', lazy: async () => ({ Component: (await import('../routes/not-found-page.tsx')).NotFoundPage }) },
     ],

@@ -10,6 +10,7 @@ import { PageTitle } from '../app/page-title.tsx';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { useFilterParams } from '../app/use-filter-params.ts';
 import { loadStatusColors, loadStatusLabels } from '../features/coverage/coverage-labels.ts';
+import { OpenAccountsButton } from '../features/accounts/open-accounts-button.tsx';
 import { AssignGridButton } from '../features/grids/assign-grid-button.tsx';
 import { fetchAllChildren, orgQuery } from '../features/orgs/org-queries.ts';
 import { PersonDrawer } from '../features/people/person-drawer.tsx';
@@ -145,7 +146,9 @@ export function RosterPage() {
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
         <PageTitle id="roster-title" style={{ margin: 0 }}>{o.shortName || o.name} · 党员名册</PageTitle>
         <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
-          {/* SLOT (accounts helper): the lead places <OpenAccountsButton orgCode={o.code} /> here — 为本支部党员开通账号. */}
+          {me.abilities.includes('accounts.manage') && filters.kind !== 'helper' && !filters.left && (o.level === 'village' || o.level === 'town') && (
+            <OpenAccountsButton orgCode={o.code} label={o.level === 'town' ? '为本镇党员开通账号' : '为本支部党员开通账号'} onDone={() => void list.refetch()} />
+          )}
           <Button href={peopleExportUrl(o.code, filters)} download>导出 Excel</Button>
           {canWrite && isVillage && (
             <Button type="primary" onClick={() => setEditing({ person: null })}>新增{noun}</Button>

@@ -18,7 +18,7 @@ const PAD = 9;
 const RED = '#a8071a';
 
 /** The QR as vector squares (crisp at any printer resolution), one rectangle per horizontal run of dark modules. */
-function drawQr(doc: PDFKit.PDFDocument, url: string, x: number, y: number, size: number) {
+export function drawQr(doc: PDFKit.PDFDocument, url: string, x: number, y: number, size: number) {
   const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const quiet = 2;

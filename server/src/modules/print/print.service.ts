@@ -15,6 +15,10 @@ import { assertCardWrite, mapRoots } from './print.policy.ts';
 import { renderMapPdf, renderMapSvg } from './print.render.ts';
 import * as repo from './print.repo.ts';
 
+// The PDF pieces other printed documents share (accounts' 开通通知单): the font, the 演示数据 mark and the vector QR.
+export { newPdf, pdfBuffer } from './print.render.ts';
+export { drawQr } from './contact-cards.pdf.ts';
+
 export interface Ctx { db: Db; ring: Keyring; grants: Grant[]; req: FastifyRequest; publicUrl: string | null }
 
 const zh = new Intl.Collator('zh-Hans-CN', { numeric: true });
