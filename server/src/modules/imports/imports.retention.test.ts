@@ -26,7 +26,7 @@ describe('import retention', () => {
     const oldDone = await job('done', 45);
     const recent = await job('failed', 29);
     const running = await job('validating', null);
-    expect(await purgeFinishedJobs(t.database.db, 30)).toBe(2);
+    expect(await purgeFinishedJobs(t.database.db, 30)).toEqual({ deleted: 2, days: 30 });
     expect([await exists(oldFailed), await exists(oldDone), await errorsOf(oldFailed)]).toEqual([false, false, 0]);
     expect([await exists(recent), await errorsOf(recent), await exists(running)]).toEqual([true, 1, true]);
   });

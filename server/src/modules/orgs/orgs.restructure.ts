@@ -8,7 +8,8 @@ import { refreshCoverage } from '../links/links.service.ts';
 /**
  * Restructuring keeps history: the current version of every affected org is copied into org_history with its
  * [validFrom, on) range before the orgs row changes, so `treeAsOf(date)` answers for any past day. Each operation is
- * one transaction with its audit events. No UI yet (issue: foundation); services + tests only.
+ * one transaction with its audit events. The office reaches them through `orgs.service` previewRestructure /
+ * applyRestructure (POST /api/v1/orgs/:code/restructure/preview|apply).
  */
 type Actor = { id: string; username: string } | null;
 
@@ -62,6 +63,10 @@ export async function moveOrg(db: Db, actor: Actor, code: string, toParentCode: 
     const o = await current(tx, code);
     const to = await current(tx, toParentCode);
     await moveSubtree(tx, o, to, on);
+    // A moved village now inherits its new town's target load: its members' under/within/over counts follow.
+    const { rows: moved } = await tx.execute<{ id: string }>(sql`
+      SELECT id FROM orgs WHERE valid_to IS NULL AND (path = ${`${to.path}/${o.code}`} OR path LIKE ${likePrefix(`${to.path}/${o.code}`)})`);
+    await refreshCoverage(tx, moved.map((r) => r.id));
     await appendAudit(tx, null, { actor, action: 'org.move', entityType: 'org', entityId: code, before: { path: o.path }, after: { parent: toParentCode, on } });
   });
 }
@@ -112,3 +117,16 @@ export async function treeAsOf(db: Db, on: string, rootPath?: string): Promise<V
     ORDER BY path`);
   return rows;
 };
+
+export type MergeCounts = { people: number; households: number; businesses: number; activeLinks: number; grids: number };
+
+/** What a merge of `fromId` would move to the survivor, counted exactly as mergeOrgs moves it (nothing written). */
+export async function mergeCounts(db: Db, fromId: string): Promise<MergeCounts> {
+  const { rows } = await db.execute<MergeCounts>(sql`
+    SELECT (SELECT count(*) FROM people WHERE org_id = ${fromId})::int AS people,
+           (SELECT count(*) FROM households WHERE org_id = ${fromId})::int AS households,
+           (SELECT count(*) FROM businesses WHERE org_id = ${fromId})::int AS businesses,
+           (SELECT count(*) FROM links WHERE org_id = ${fromId} AND ends_on IS NULL)::int AS "activeLinks",
+           (SELECT count(*) FROM orgs WHERE parent_id = ${fromId} AND valid_to IS NULL AND level = 'grid')::int AS grids`);
+  return rows[0]!;
+}
