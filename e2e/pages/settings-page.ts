@@ -5,7 +5,8 @@ export class SettingsHubPage {
   constructor(readonly page: Page) {}
 
   readonly heading = () => this.page.getByRole('heading', { level: 1, name: '设置' });
-  readonly card = (title: string) => this.page.getByRole('link', { name: title, exact: true });
+  /** A card is one link: its title, then its description. */
+  readonly card = (title: string) => this.page.getByRole('link', { name: new RegExp(`^${title}`) });
 
   async open() {
     await this.page.goto('/settings');

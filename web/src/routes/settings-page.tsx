@@ -16,7 +16,7 @@ export function SettingsPage() {
       <Row gutter={[12, 12]}>
         {cards.map((c) => (
           <Col key={c.to} xs={24} md={12}>
-            <Link to={c.to} style={{ display: 'block', height: '100%' }} aria-label={c.title}>
+            <Link to={c.to} style={{ display: 'block', height: '100%' }}>
               <Card hoverable size="small" style={{ height: '100%' }}>
                 <Typography.Text strong style={{ fontSize: 16 }}>{c.title} ›</Typography.Text>
                 <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }}>{c.description}</Typography.Paragraph>

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, List, Skeleton, Tag, Typography } from 'antd';
+import { Button, Card, Empty, List, Skeleton, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { TargetLoadOrg } from '@lianxin/contracts';
@@ -74,7 +74,7 @@ export function SettingsTargetLoadPage() {
       )}
       <section aria-labelledby="target-overrides">
         <SectionTitle id="target-overrides">单独设置的组织</SectionTitle>
-        <List bordered style={{ background: '#fff' }} dataSource={overrides} locale={{ emptyText: '没有单独设置，全部沿用上级' }}
+        <List bordered style={{ background: '#fff' }} dataSource={overrides} locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="没有单独设置，全部沿用上级" /> }}
           renderItem={(c) => <Row key={c.code} o={c} onEdit={setEditing} drill={c.level === 'town' && c.code !== org.code} />} />
       </section>
       <TargetLoadModal org={editing} onClose={() => setEditing(null)} />
