@@ -92,3 +92,21 @@ export class TagsPage {
     await this.page.getByRole('tooltip').getByRole('button', { name: '删除' }).click();
   }
 }
+
+/** 调整 on a town's or village's page: the restructure dialog with the server's preview. */
+export class RestructureDialog {
+  constructor(readonly page: Page) {}
+
+  readonly open = () => this.page.getByRole('button', { name: '调整', exact: true });
+  readonly dialog = () => this.page.getByRole('dialog');
+  readonly preview = () => this.dialog().getByRole('region', { name: '调整预览' });
+
+  async choose(kind: '改名' | '划归其他镇（街道）' | '并入本镇其他村（社区）') {
+    await this.dialog().getByRole('radio', { name: kind }).check();
+  }
+
+  async requestPreview() {
+    await this.dialog().getByRole('button', { name: '预览' }).click();
+    await this.preview().waitFor();
+  }
+}

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { BrowserSession } from '../../src/browser.ts';
 import { openLoggedIn } from '../../src/session.ts';
-import { SettingsHubPage, TagsPage, TargetLoadPage } from '../../pages/settings-page.ts';
+import { OrgPage } from '../../pages/org-page.ts';
+import { RestructureDialog, SettingsHubPage, TagsPage, TargetLoadPage } from '../../pages/settings-page.ts';
 
 const WULONGKOU = '419001101000';
 const run = Math.floor(Math.random() * 1e6);
@@ -56,5 +57,31 @@ describe('settings as the office', () => {
     // Never used, so it may go (keeps the dictionary as other specs expect it).
     await tags.remove(code);
     await tags.tag(code).waitFor({ state: 'detached' });
+  });
+
+  test('调整 on a village page previews a merge into another village of its town, and cancelling changes nothing', async () => {
+    const org = new OrgPage(s.page);
+    // 五龙口镇's last two villages: none of the other specs uses them.
+    const target = new TargetLoadPage(s.page);
+    await target.open(WULONGKOU);
+    const rows = target.childRows();
+    const n = await rows.count();
+    const code = (await rows.nth(n - 1).getAttribute('data-testid'))!.replace('target-', '');
+    const survivor = (await rows.nth(n - 2).locator('div').first().textContent())!.trim();
+    await org.open(code);
+    const title = await org.heading().textContent();
+    const r = new RestructureDialog(s.page);
+    await r.open().click();
+    await r.choose('并入本镇其他村（社区）');
+    // A town has dozens of villages and the dropdown renders only the visible ones: search, then pick.
+    await r.dialog().getByLabel('并入的村（社区）（保留的一方）').fill(survivor);
+    await s.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').getByTitle(survivor, { exact: true }).click();
+    await r.requestPreview();
+    expect(await r.preview().textContent()).toMatch(new RegExp(`并入${survivor}.*转入的住户\\d+ 户`));
+    await r.dialog().getByRole('button', { name: '返回修改' }).click();
+    await r.dialog().getByRole('button', { name: '取消' }).click();
+    await r.dialog().waitFor({ state: 'hidden' });
+    await org.open(code);
+    expect(await org.heading().textContent()).toBe(title);
   });
 });

@@ -64,13 +64,13 @@ export function RestructureDialog({ org, open, onClose }: { org: Org; open: bool
         {kind === 'move' && (
           <Form.Item label="新的上级镇（街道）" name="parentCode" rules={[{ required: true, message: '请选择镇（街道）' }]}>
             <Select showSearch optionFilterProp="label" loading={towns.isPending}
-              options={(towns.data ?? []).filter((t) => t.level === 'town' && t.code !== org.parentCode).map((t) => ({ value: t.code, label: t.name }))} />
+              options={(towns.data ?? []).filter((t) => t.level === 'town' && t.code !== org.parentCode).map((t) => ({ value: t.code, label: t.shortName || t.name }))} />
           </Form.Item>
         )}
         {kind === 'merge' && (
           <Form.Item label="并入的村（社区）（保留的一方）" name="intoCode" rules={[{ required: true, message: '请选择村（社区）' }]}>
             <Select showSearch optionFilterProp="label" loading={siblings.isPending}
-              options={(siblings.data ?? []).filter((s) => s.level === 'village' && s.code !== org.code).map((s) => ({ value: s.code, label: s.name }))} />
+              options={(siblings.data ?? []).filter((s) => s.level === 'village' && s.code !== org.code).map((s) => ({ value: s.code, label: s.shortName || s.name }))} />
           </Form.Item>
         )}
         {!preview && (
