@@ -93,8 +93,8 @@ export async function previewRestructure(db: Db, grants: Grant[], code: string, 
 export async function applyRestructure(db: Db, req: FastifyRequest, code: string, b: RestructureBody): Promise<RestructurePreview> {
   const preview = await previewRestructure(db, req.auth!.grants, code, b);
   const actor = { id: req.auth!.account.id, username: req.auth!.account.username };
-  if (b.kind === 'rename') await restructure.renameOrg(db, actor, code, b.name, b.shortName, preview.on);
-  else if (b.kind === 'move') await restructure.moveOrg(db, actor, code, b.parentCode, preview.on);
-  else await restructure.mergeOrgs(db, actor, code, b.intoCode, preview.on);
+  if (b.kind === 'rename') await restructure.renameOrg(db, actor, code, b.name, b.shortName, preview.on, req);
+  else if (b.kind === 'move') await restructure.moveOrg(db, actor, code, b.parentCode, preview.on, req);
+  else await restructure.mergeOrgs(db, actor, code, b.intoCode, preview.on, req);
   return preview;
 }
