@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { BrowserSession } from '../../src/browser.ts';
-import { openLoggedIn } from '../../src/session.ts';
+import { expectPhoneFriendly } from '../../src/phone.ts';
+import { openLoggedIn, PHONE } from '../../src/session.ts';
 import { OrgPage } from '../../pages/org-page.ts';
 import { RestructureDialog, SettingsHubPage, TagsPage, TargetLoadPage } from '../../pages/settings-page.ts';
 
@@ -83,5 +84,23 @@ describe('settings as the office', () => {
     await r.dialog().waitFor({ state: 'hidden' });
     await org.open(code);
     expect(await org.heading().textContent()).toBe(title);
+  });
+});
+
+describe('settings on a phone (390×844)', () => {
+  let s: BrowserSession;
+  beforeAll(async () => { s = await openLoggedIn('office', PHONE); });
+  afterAll(async () => { await s?.close(); });
+
+  test('the hub, 目标联户数 of a town, 困难群体标签 and 导入保留期 fit, with 44 px targets and 14 px text', async () => {
+    await new SettingsHubPage(s.page).open();
+    await expectPhoneFriendly(s.page, 'settings');
+    await new TargetLoadPage(s.page).open(WULONGKOU);
+    await expectPhoneFriendly(s.page, 'settings-target-load');
+    await new TagsPage(s.page).open();
+    await expectPhoneFriendly(s.page, 'settings-tags');
+    await s.page.goto('/settings/retention');
+    await s.page.getByRole('heading', { level: 1, name: '导入保留期' }).waitFor();
+    await expectPhoneFriendly(s.page, 'settings-retention');
   });
 });

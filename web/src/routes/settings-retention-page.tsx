@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Form, InputNumber, Skeleton, Space, Typography } from 'antd';
+import { Alert, Button, Input, Card, Form, Skeleton, Space, Typography } from 'antd';
 import { PageTitle } from '../app/page-title.tsx';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { useSubmit } from '../app/use-submit.ts';
+import { toNumber } from '../features/settings/number-field.ts';
 import { SettingsBreadcrumb } from '../features/settings/settings-breadcrumb.tsx';
 import { putRetention, retentionQuery } from '../features/settings/settings-queries.ts';
 
@@ -27,8 +28,8 @@ export function SettingsRetentionPage() {
       </Card>
       {r.editable ? (
         <Form layout="vertical" disabled={busy} key={r.days} initialValues={{ days: r.days }} onFinish={(v: { days: number }) => run(() => putRetention(v.days))}>
-          <Form.Item label={`保存天数（${r.min}–${r.max} 天）`} name="days" rules={[{ required: true, message: '请填写天数' }]}>
-            <InputNumber min={r.min} max={r.max} precision={0} style={{ width: 200 }} />
+          <Form.Item label={`保存天数（${r.min}–${r.max} 天）`} name="days" normalize={toNumber} rules={[{ required: true, message: '请填写天数' }]}>
+            <Input type="number" inputMode="numeric" min={r.min} max={r.max} step={1} style={{ width: 200 }} />
           </Form.Item>
           {error && <Alert role="alert" type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
           <Space wrap>

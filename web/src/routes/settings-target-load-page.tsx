@@ -23,7 +23,7 @@ function Row({ o, onEdit, drill }: { o: TargetLoadOrg; onEdit: (o: TargetLoadOrg
     >
       <div style={{ minWidth: 0, flex: 1 }} data-testid={`target-${o.code}`}>
         <div style={{ fontSize: 16 }}>
-          {drill ? <Link to={`?org=${encodeURIComponent(o.code)}`}>{o.name}</Link> : o.name}
+          {drill ? <Link className="lx-tap" to={`?org=${encodeURIComponent(o.code)}`}>{o.name}</Link> : o.name}
         </div>
         <Typography.Text>{o.min}–{o.max} 户</Typography.Text>{' '}
         <Tag color={o.source.code === o.code ? 'blue' : undefined}>{sourceText(o)}</Tag>

@@ -1,6 +1,7 @@
-import { Alert, Button, Form, InputNumber, Modal, Typography } from 'antd';
+import { Alert, Button, Input, Form, Modal, Typography } from 'antd';
 import type { TargetLoadOrg } from '@lianxin/contracts';
 import { useSubmit } from '../../app/use-submit.ts';
+import { toNumber } from './number-field.ts';
 import { putTargetLoad } from './settings-queries.ts';
 
 interface Values { min: number; max: number }
@@ -20,12 +21,13 @@ export function TargetLoadModal({ org, onClose }: { org: TargetLoadOrg | null; o
           <Typography.Paragraph type="secondary">
             每名党员联系的住户数在此范围内为“达标”，少于最少为“不足”，多于最多为“超出”。下级组织没有单独设置时沿用这里的值。
           </Typography.Paragraph>
-          <Form.Item label="最少（户）" name="min" rules={[{ required: true, message: '请填写最少户数' }]}>
-            <InputNumber min={0} max={200} precision={0} style={{ width: '100%' }} />
+          <Form.Item label="最少（户）" name="min" normalize={toNumber} rules={[{ required: true, message: '请填写最少户数' }]}>
+            <Input type="number" inputMode="numeric" min={0} max={200} step={1} style={{ width: '100%' }} />
           </Form.Item>
           <Form.Item
             label="最多（户）"
             name="max"
+            normalize={toNumber}
             dependencies={['min']}
             rules={[
               { required: true, message: '请填写最多户数' },
@@ -34,7 +36,7 @@ export function TargetLoadModal({ org, onClose }: { org: TargetLoadOrg | null; o
               }),
             ]}
           >
-            <InputNumber min={1} max={200} precision={0} style={{ width: '100%' }} />
+            <Input type="number" inputMode="numeric" min={1} max={200} step={1} style={{ width: '100%' }} />
           </Form.Item>
           {error && <Alert role="alert" type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
           <div style={{ display: 'flex', gap: 8, justifyContent: 'flex-end', flexWrap: 'wrap' }}>
