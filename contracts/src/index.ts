@@ -14,3 +14,4 @@ export * from './people.ts';
 export * from './grids.ts';
 export * from './audit.ts';
 export * from './accounts.ts';
+export * from './settings.ts';

@@ -47,8 +47,8 @@ async function main(): Promise<void> {
     // Retention of import jobs and their error rows, and of spent login-failure counts: at boot and then every 6 hours
     // (unref: never keeps the process up).
     const purge = async () => {
-      const n = await purgeFinishedJobs(database.db, config.importRetentionDays);
-      if (n) log(`deleted ${n} import job(s) finished more than ${config.importRetentionDays} days ago, with their error rows`);
+      const { deleted, days } = await purgeFinishedJobs(database.db, config.importRetentionDays);
+      if (deleted) log(`deleted ${deleted} import job(s) finished more than ${days} days ago, with their error rows`);
       await purgeStaleThrottles(database.db);
     };
     await purge();

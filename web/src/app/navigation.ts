@@ -17,6 +17,7 @@ export const navEntries: NavEntry[] = [
   { to: '/roster', label: '党员名册', ability: 'roster.read' },
   { to: '/audit', label: '审计查询', ability: 'audit.read' },
   { to: '/accounts', label: '账号管理', ability: 'accounts.manage' },
+  { to: '/settings', label: '设置', ability: 'settings.manage' },
 ];
 
 export function visibleNav(me: Me): NavEntry[] {

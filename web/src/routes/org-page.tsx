@@ -9,6 +9,8 @@ import { orgLevelLabels } from '../features/orgs/org-labels.ts';
 import { childrenQuery, orgQuery } from '../features/orgs/org-queries.ts';
 import { myLinkCountsQuery } from '../features/coverage/coverage-queries.ts';
 import { PageTitle, SectionTitle } from '../app/page-title.tsx';
+import { RestructureDialog } from '../features/settings/restructure-dialog.tsx';
+import { useState } from 'react';
 
 const navCardStyle = {
   background: '#fff', border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px', marginBottom: 16,
@@ -33,6 +35,7 @@ export function OrgPage() {
   // A member (reads people but not the register) sees what is linked to them: their own counts, not the village's.
   const linkedOnly = org.isSuccess && org.data.abilities.readPeople && !org.data.abilities.readRegistry;
   const mine = useQuery({ ...myLinkCountsQuery, enabled: linkedOnly });
+  const [restructuring, setRestructuring] = useState(false);
 
   if (org.isPending) return <Skeleton active />;
   if (org.isError) {
@@ -64,7 +67,14 @@ export function OrgPage() {
         <Alert type="warning" showIcon title="演示数据" description="该组织为演示数据，并非真实组织。" style={{ marginBottom: 12 }} />
       )}
       <OrgBreadcrumb org={o} />
-      <PageTitle id="org-title" style={{ marginTop: 8 }}>{o.name}</PageTitle>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', gap: 8, marginTop: 8 }}>
+        <PageTitle id="org-title">{o.name}</PageTitle>
+        {/* 组织调整: the office's (abilities.update = orgs.restructure within scope), for towns and villages. */}
+        {o.abilities.update && (o.level === 'village' || o.level === 'town') && (
+          <Button onClick={() => setRestructuring(true)}>调整</Button>
+        )}
+      </div>
+      {restructuring && <RestructureDialog org={o} open onClose={() => setRestructuring(false)} />}
       <Descriptions
         size="small"
         column={{ xs: 1, sm: 2, md: 3 }}

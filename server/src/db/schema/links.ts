@@ -66,3 +66,17 @@ export const settings = pgTable('settings', {
   value: jsonb('value').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * 目标联户数 overrides for a town or a village (the zone's value is `settings` 'links.targetLoad', always present):
+ * the most specific of the village, its town, the zone wins. Keyed by org id, so a rename or move keeps the override
+ * (a moved village then inherits from its new town unless it has its own); a merged org's row stays with its closed
+ * org and stops counting (only current orgs are looked up).
+ */
+export const targetLoads = pgTable('target_loads', {
+  orgId: uuid('org_id').primaryKey().references(() => orgs.id),
+  min: integer('min').notNull(),
+  max: integer('max').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid('updated_by').references(() => accounts.id),
+}, (t) => [check('target_loads_range', sql`${t.min} >= 0 AND ${t.min} <= ${t.max}`)]);

@@ -47,3 +47,16 @@ export function assertCan(grants: Grant[], action: 'write' | 'reveal', orgPath: 
     throw errors.forbidden(action === 'reveal' ? '没有查看完整号码的权限' : '没有修改此住户的权限');
   }
 }
+
+/**
+ * The tag dictionary is zone-wide configuration: the project office and the administrator edit it; a town account
+ * (which has the settings ability) reads it; others 403.
+ */
+export function tagEditor(grants: Grant[]): boolean {
+  if (!grants.some((g) => g.role === 'office' || g.role === 'admin' || g.role === 'town')) throw errors.forbidden('当前角色无权查看标签字典设置');
+  return grants.some((g) => g.role === 'office' || g.role === 'admin');
+}
+
+export function assertTagAdmin(grants: Grant[]): void {
+  if (!grants.some((g) => g.role === 'office' || g.role === 'admin')) throw errors.forbidden('只有连心办和系统管理员可以维护标签字典');
+}

@@ -165,6 +165,40 @@ export async function activeTags(db: Pick<Db, 'execute'>): Promise<TagRow[]> {
   return rows;
 }
 
+export type TagAdminRow = TagRow & { active: boolean; households: number };
+
+/** Every tag, retired ones too, with how many households (registered or removed) carry it. */
+export async function allTags(db: Pick<Db, 'execute'>, code?: string): Promise<TagAdminRow[]> {
+  const { rows } = await db.execute<TagAdminRow>(sql`
+    SELECT t.code, t.name, t.aliases, t.vulnerable, t.active,
+           (SELECT count(*) FROM households h WHERE h.tags @> ARRAY[t.code])::int AS households
+    FROM tag_definitions t ${code === undefined ? sql`` : sql`WHERE t.code = ${code}`} ORDER BY t.active DESC, t.sort_key, t.code`);
+  return rows;
+}
+
+/** Tag edits are serialized: the uniqueness of words across tags is checked in the app (case and width folded). */
+export async function lockTags(tx: Pick<Db, 'execute'>): Promise<void> {
+  await tx.execute(sql`LOCK TABLE tag_definitions IN SHARE ROW EXCLUSIVE MODE`);
+}
+
+export async function insertTag(tx: Pick<Db, 'execute'>, t: { code: string; name: string; aliases: string[]; vulnerable: boolean }): Promise<void> {
+  await tx.execute(sql`
+    INSERT INTO tag_definitions (code, name, aliases, vulnerable, sort_key, active)
+    VALUES (${t.code}, ${t.name}, ${sql`ARRAY[${sql.join(t.aliases.map((a) => sql`${a}`), sql`, `)}]::text[]`}, ${t.vulnerable},
+            (SELECT coalesce(max(sort_key), 0) + 1 FROM tag_definitions), true)`);
+}
+
+export async function updateTag(tx: Pick<Db, 'execute'>, code: string, t: { name: string; aliases: string[]; vulnerable: boolean; active: boolean }): Promise<void> {
+  await tx.execute(sql`
+    UPDATE tag_definitions SET name = ${t.name}, aliases = ${sql`ARRAY[${sql.join(t.aliases.map((a) => sql`${a}`), sql`, `)}]::text[]`},
+           vulnerable = ${t.vulnerable}, active = ${t.active}
+    WHERE code = ${code}`);
+}
+
+export async function deleteTag(tx: Pick<Db, 'execute'>, code: string): Promise<void> {
+  await tx.execute(sql`DELETE FROM tag_definitions WHERE code = ${code}`);
+}
+
 export async function bumpRollup(db: Db, orgId: string, delta: number): Promise<void> {
   await db.execute(sql`
     INSERT INTO org_rollups (org_id, households, updated_at) VALUES (${orgId}, ${delta}, now())

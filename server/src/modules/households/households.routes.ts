@@ -4,7 +4,7 @@ import { z } from 'zod';
 import {
   downloadTokenResult, errorBody, householdCreate, householdExportQuery, householdFullExportBody, type HouseholdFullExportBody, inputText, householdItem, householdList, householdListQuery, householdRemoveBody, householdRemoveResult,
   householdUpdate, isoDate, residentInput,
-  residentUpdate, revealBody, revealResult, tagList,
+  residentUpdate, revealBody, revealResult, tagAdminItem, tagAdminList, tagCreate, tagList, tagUpdate,
 } from '@lianxin/contracts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
@@ -100,6 +100,18 @@ export async function residentRoutes(app: FastifyInstance, opts: { db: Db; confi
 export async function tagRoutes(app: FastifyInstance, opts: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.addHook('preHandler', app.requireAuth);
-  r.get('/', { schema: { tags: ['households'], summary: '困难群体/特殊群体标签字典', response: { 200: tagList, 401: errorBody } } },
+  r.get('/', { schema: { tags: ['households'], summary: '困难群体/特殊群体标签字典（可选用的）', response: { 200: tagList, 401: errorBody } } },
     async () => ({ data: await service.listTags(opts.db) }));
+
+  // Dictionary upkeep (连心办, admin): retired tags too, with usage; add, rename, aliases, retire, delete if never used.
+  const ctx = (req: FastifyRequest): service.TagCtx => ({ db: opts.db, grants: req.auth!.grants, req });
+  const codeParams = z.object({ code: inputText(1, 20) }).strict();
+  r.get('/dictionary', { schema: { tags: ['households'], summary: '标签字典维护：全部标签（含已停用）及使用户数', response: { 200: tagAdminList, ...errorResponses } } },
+    async (req) => service.tagsForAdmin(ctx(req)));
+  r.post('/', { schema: { tags: ['households'], summary: '新增标签（代码、名称、别名不得与其他标签重复；记入审计）', body: tagCreate, response: { 201: tagAdminItem, ...errorResponses } } },
+    async (req, reply) => reply.code(201).send({ data: await service.createTag(ctx(req), req.body) }));
+  r.patch('/:code', { schema: { tags: ['households'], summary: '修改标签：改名、别名、停用或恢复（记入审计）', params: codeParams, body: tagUpdate, response: { 200: tagAdminItem, ...errorResponses } } },
+    async (req) => ({ data: await service.updateTag(ctx(req), req.params.code, req.body) }));
+  r.delete('/:code', { schema: { tags: ['households'], summary: '删除从未使用过的标签（已使用的只能停用；记入审计）', params: codeParams, response: { 204: z.null(), ...errorResponses } } },
+    async (req, reply) => { await service.deleteTag(ctx(req), req.params.code); return reply.code(204).send(null); });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type {
-  Household, HouseholdCreate, HouseholdList, HouseholdListQuery, HouseholdUpdate, ResidentInput, ResidentUpdate, SearchHousehold,
+  Household, HouseholdCreate, TagAdmin, TagCreate, TagUpdate, HouseholdList, HouseholdListQuery, HouseholdUpdate, ResidentInput, ResidentUpdate, SearchHousehold,
 } from '@lianxin/contracts';
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'drizzle-orm';
@@ -13,7 +13,7 @@ import { idNumberBirthDate, idNumberSex, isValidIdNumber, maskIdNumber, phoneTai
 import { initials } from '../../lib/pinyin.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
-import { assertAnyWrite, assertCan, assertRegistryRole, readerOf, type Reader } from './households.policy.ts';
+import { assertAnyWrite, assertCan, assertRegistryRole, assertTagAdmin, readerOf, tagEditor, type Reader } from './households.policy.ts';
 import { registryRoots, within } from '../auth/scope.ts';
 import { todayInShanghai } from '../../lib/dates.ts';
 import { ageOn, presentHousehold, presentSummary } from './households.presenter.ts';
@@ -35,43 +35,128 @@ export async function listTags(db: Db) {
 
 /** The tag dictionary and the one way typed tags become codes: the households API, the household import. */
 export interface TagDictionary {
+  /** The tags offered for new input (retired ones are not). */
   tags: repo.TagRow[];
+  /** An active tag's code, or null. */
   resolve(text: string): string | null;
+  /** The code of a retired tag this word names (kept on existing households, refused for new input), or null. */
+  retired(text: string): string | null;
   /**
    * A cell of tags ("低保户、五保户", "低保 残疾", "残 疾 人"): split at 、,;（half- or full-width); a part that is not a
-   * tag as a whole is split again at spaces. Codes once each, in order; `unknown` names what matched nothing.
+   * tag as a whole is split again at spaces. Codes once each, in order; `unknown` names what matched nothing,
+   * `retired` what names a retired tag.
    */
-  resolveList(text: string): { codes: string[]; unknown: string[]; count: number };
+  resolveList(text: string): { codes: string[]; unknown: string[]; retired: string[]; count: number };
 }
 
-/** Spaces (also inside: "低 保") and full-width forms (ＡＢＣ, full-width spaces) do not make a different tag. */
-const tagKey = (text: string) => text.normalize('NFKC').replace(/\s+/gu, '');
+/** Spaces (also inside: "低 保"), full-width forms (ＡＢＣ, full-width spaces) and case do not make a different tag. */
+const tagKey = (text: string) => text.normalize('NFKC').replace(/\s+/gu, '').toLowerCase();
 
-/** A code, its name or any alias → the code; codes first, then names, then aliases, so an alias never hides a code. */
-export async function tagDictionary(db: Pick<Db, 'execute'>): Promise<TagDictionary> {
-  const tags = await repo.activeTags(db);
+/** Word → code, codes first, then names, then aliases, so an alias never hides a code. */
+function wordIndex(tags: repo.TagRow[]): Map<string, string> {
   const byKey = new Map<string, string>();
   for (const words of [(t: repo.TagRow) => [t.code], (t: repo.TagRow) => [t.name], (t: repo.TagRow) => t.aliases]) {
     for (const t of tags) for (const w of words(t)) if (!byKey.has(tagKey(w))) byKey.set(tagKey(w), t.code);
   }
-  const resolve = (text: string) => byKey.get(tagKey(text)) ?? null;
+  return byKey;
+}
+
+/** A code, its name or any alias → the code. */
+export async function tagDictionary(db: Pick<Db, 'execute'>): Promise<TagDictionary> {
+  const all = await repo.allTags(db);
+  const tags = all.filter((t) => t.active).map(({ code, name, aliases, vulnerable }) => ({ code, name, aliases, vulnerable }));
+  const active = wordIndex(tags);
+  const retiredWords = wordIndex(all.filter((t) => !t.active));
+  const resolve = (text: string) => active.get(tagKey(text)) ?? null;
+  const retired = (text: string) => (resolve(text) ? null : retiredWords.get(tagKey(text)) ?? null);
   const resolveList = (text: string) => {
     const codes = new Set<string>();
     const unknown: string[] = [];
+    const old: string[] = [];
     let count = 0;
     for (const part of text.split(/[、,，;；]+/u)) {
       if (!part.trim()) continue;
-      const whole = resolve(part);
+      const whole = resolve(part) ?? retired(part);
       for (const word of whole ? [part] : part.split(/\s+/u).filter(Boolean)) {
         count++;
-        const code = whole ?? resolve(word);
+        const code = resolve(word);
         if (code) codes.add(code);
+        else if (retired(word)) old.push(word.trim());
         else unknown.push(word.trim());
       }
     }
-    return { codes: [...codes], unknown, count };
+    return { codes: [...codes], unknown, retired: old, count };
   };
-  return { tags, resolve, resolveList };
+  return { tags, resolve, retired, resolveList };
+}
+
+/** 困难群体标签 as the dictionary editor sees them: retired ones too, with how many households carry each. */
+export type TagCtx = Pick<Ctx, 'db' | 'grants' | 'req'>;
+
+export async function tagsForAdmin(ctx: TagCtx): Promise<{ data: TagAdmin[]; editable: boolean }> {
+  const editable = tagEditor(ctx.grants);
+  return { data: await repo.allTags(ctx.db), editable };
+}
+
+/**
+ * Every word of a tag (code, name, aliases) must name no other tag — compared as the resolver compares (case, width
+ * and spaces folded) and against retired tags too, whose words still mean them. 409 with the word and its tag.
+ */
+function assertWordsFree(all: repo.TagAdminRow[], code: string, words: string[]): void {
+  const taken = wordIndex(all.filter((t) => t.code !== code));
+  const clashes = words.filter((w) => taken.has(tagKey(w))).map((w) => ({ word: w, tag: taken.get(tagKey(w))! }));
+  if (clashes.length) throw errors.conflict(`“${clashes[0]!.word}”已是标签“${clashes[0]!.tag}”的名称或别名`, clashes);
+}
+
+/** Aliases once each, without the tag's own code and name (they are accepted anyway). */
+function cleanAliases(code: string, name: string, aliases: string[]): string[] {
+  const seen = new Set([tagKey(code), tagKey(name)]);
+  return aliases.filter((a) => !seen.has(tagKey(a)) && seen.add(tagKey(a)));
+}
+
+export async function createTag(ctx: TagCtx, b: TagCreate): Promise<TagAdmin> {
+  assertTagAdmin(ctx.grants);
+  const aliases = cleanAliases(b.code, b.name, b.aliases);
+  await ctx.db.transaction(async (tx) => {
+    await repo.lockTags(tx);
+    const all = await repo.allTags(tx);
+    if (all.some((t) => t.code === b.code)) throw errors.conflict(`标签“${b.code}”已存在`);
+    assertWordsFree(all, b.code, [b.code, b.name, ...aliases]);
+    await repo.insertTag(tx, { code: b.code, name: b.name, aliases, vulnerable: b.vulnerable });
+    await appendAudit(tx, ctx.req, { action: 'tag.create', entityType: 'tag', entityId: b.code, after: { name: b.name, aliases, vulnerable: b.vulnerable } });
+  });
+  return (await repo.allTags(ctx.db, b.code))[0]!;
+}
+
+/** Rename, edit aliases, retire or restore. The code (stored on households) never changes, so history keeps it. */
+export async function updateTag(ctx: TagCtx, code: string, b: TagUpdate): Promise<TagAdmin> {
+  assertTagAdmin(ctx.grants);
+  await ctx.db.transaction(async (tx) => {
+    await repo.lockTags(tx);
+    const all = await repo.allTags(tx);
+    const cur = all.find((t) => t.code === code);
+    if (!cur) throw errors.notFound('标签不存在');
+    const name = b.name ?? cur.name;
+    const next = { name, aliases: cleanAliases(code, name, b.aliases ?? cur.aliases), vulnerable: b.vulnerable ?? cur.vulnerable, active: b.active ?? cur.active };
+    assertWordsFree(all, code, [name, ...next.aliases]);
+    await repo.updateTag(tx, code, next);
+    const before = { name: cur.name, aliases: cur.aliases, vulnerable: cur.vulnerable, active: cur.active };
+    await appendAudit(tx, ctx.req, { action: b.active === false && cur.active ? 'tag.retire' : 'tag.update', entityType: 'tag', entityId: code, before, after: next });
+  });
+  return (await repo.allTags(ctx.db, code))[0]!;
+}
+
+/** Only a tag no household has ever carried is deleted; one in use is retired instead (409 says so). */
+export async function deleteTag(ctx: TagCtx, code: string): Promise<void> {
+  assertTagAdmin(ctx.grants);
+  await ctx.db.transaction(async (tx) => {
+    await repo.lockTags(tx);
+    const [cur] = await repo.allTags(tx, code);
+    if (!cur) throw errors.notFound('标签不存在');
+    if (cur.households > 0) throw errors.conflict(`已有 ${cur.households} 户使用“${cur.name}”，不能删除；不再使用时请停用`, { households: cur.households });
+    await repo.deleteTag(tx, code);
+    await appendAudit(tx, ctx.req, { action: 'tag.delete', entityType: 'tag', entityId: code, before: { name: cur.name, aliases: cur.aliases, vulnerable: cur.vulnerable, active: cur.active } });
+  });
 }
 
 /**
@@ -146,14 +231,20 @@ function residentIssues(r: Partial<ResidentInput>, prefix: string): Issue[] {
   return issues;
 }
 
-/** Typed tags as codes (a name or alias counts as its tag; one code once), or the issues of unknown ones. */
-async function tagCodes(db: Db, tags: string[], issues: Issue[]): Promise<string[]> {
+/**
+ * Typed tags as codes (a name or alias counts as its tag; one code once), or the issues of unknown ones. A retired tag
+ * is refused, except one the household already carries (`kept`): editing a household does not strip it.
+ */
+async function tagCodes(db: Db, tags: string[], issues: Issue[], kept: string[] = []): Promise<string[]> {
   if (!tags.length) return [];
   const dict = await tagDictionary(db);
   const codes = new Set<string>();
   for (const t of tags) {
     const code = dict.resolve(t);
+    const old = code ? null : dict.retired(t);
     if (code) codes.add(code);
+    else if (old && kept.includes(old)) codes.add(old);
+    else if (old) issues.push({ path: 'tags', message: `标签“${t}”已停用，不能再用于登记` });
     else issues.push({ path: 'tags', message: `未知的标签：${t}` });
   }
   return [...codes];
@@ -263,7 +354,7 @@ export async function update(ctx: Ctx, id: string, body: HouseholdUpdate): Promi
   const row = await load(ctx, id);
   assertCan(ctx.grants, 'write', row.org_path);
   const issues: Issue[] = [];
-  const tags = body.tags && await tagCodes(ctx.db, body.tags, issues);
+  const tags = body.tags && await tagCodes(ctx.db, body.tags, issues, row.tags);
   if (issues.length) throw errors.validation('请检查填写的内容', issues);
   const villagePath = row.org_path;
   const gridId = await resolveGrid(ctx.db, body.gridCode, villagePath);

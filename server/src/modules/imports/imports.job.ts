@@ -187,6 +187,7 @@ export async function runHouseholdImport(ctx: JobContext): Promise<void> {
           const tagList = typed.codes;
           if (typed.count > 10) rowErrors.push({ column: '标签', reason: '标签不能超过 10 个' });
           for (const t of typed.unknown) rowErrors.push({ column: '标签', reason: `未知的标签：${t}（可填：${tagWords}）` });
+          for (const t of typed.retired) rowErrors.push({ column: '标签', reason: `标签“${t}”已停用，不能再导入（可填：${tagWords}）` });
           let village: { id: string; path: string; level: string } | undefined;
           if (orgCode) {
             village = orgs.get(orgCode);

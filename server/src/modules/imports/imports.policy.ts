@@ -14,3 +14,12 @@ export function assertCanImport(grants: Grant[]): string[] {
 export function canSeeJob(job: JobRow, accountId: string, grants: Grant[]): boolean {
   return job.created_by === accountId || grants.some((g) => g.role === 'office');
 }
+
+/**
+ * 导入保留期 is zone-wide configuration: office and admin change it; a town account (settings ability) reads it; others 403.
+ * Returns whether the caller may change it.
+ */
+export function retentionEditor(grants: Grant[]): boolean {
+  if (!grants.some((g) => g.role === 'office' || g.role === 'admin' || g.role === 'town')) throw errors.forbidden('当前角色无权查看导入保留期设置');
+  return grants.some((g) => g.role === 'office' || g.role === 'admin');
+}

@@ -243,10 +243,28 @@ export async function orgsForImport(db: Db): Promise<Map<string, { id: string; p
  * Error rows keep the uploaded values — ID numbers included, encrypted — so they must not outlive their use (PIPL:
  * personal data kept no longer than needed). Returns how many jobs went.
  */
-export async function purgeFinishedJobs(db: Pick<Db, 'execute'>, days: number): Promise<number> {
+/** 导入保留期 set on the settings page (`settings` 'imports.retentionDays'), or null: the server's default applies. */
+export async function retentionSetting(db: Pick<Db, 'execute'>): Promise<number | null> {
+  const { rows } = await db.execute<{ days: number }>(sql`SELECT (value #>> '{}')::int AS days FROM settings WHERE key = 'imports.retentionDays'`);
+  return rows[0]?.days ?? null;
+}
+
+export async function setRetention(db: Pick<Db, 'execute'>, days: number | null): Promise<void> {
+  if (days === null) await db.execute(sql`DELETE FROM settings WHERE key = 'imports.retentionDays'`);
+  else await db.execute(sql`
+    INSERT INTO settings (key, value, updated_at) VALUES ('imports.retentionDays', ${JSON.stringify(days)}::jsonb, now())
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()`);
+}
+
+/**
+ * Deletes finished jobs (with their error rows, by cascade) older than the retention: the value set on the settings
+ * page, else `defaultDays` (LIANXIN_IMPORT_RETENTION_DAYS). Returns how many went and the days applied.
+ */
+export async function purgeFinishedJobs(db: Pick<Db, 'execute'>, defaultDays: number): Promise<{ deleted: number; days: number }> {
+  const days = (await retentionSetting(db)) ?? defaultDays;
   const { rows } = await db.execute<{ id: string }>(sql`
     DELETE FROM import_jobs WHERE status IN ('done', 'failed') AND finished_at < now() - make_interval(days => ${days}) RETURNING id`);
-  return rows.length;
+  return { deleted: rows.length, days };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupTestApp, type TestApp } from '../../../test/app.ts';
+import { login, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
 import { purgeFinishedJobs } from './imports.repo.ts';
 
 let t: TestApp;
@@ -26,8 +26,40 @@ describe('import retention', () => {
     const oldDone = await job('done', 45);
     const recent = await job('failed', 29);
     const running = await job('validating', null);
-    expect(await purgeFinishedJobs(t.database.db, 30)).toBe(2);
+    expect(await purgeFinishedJobs(t.database.db, 30)).toEqual({ deleted: 2, days: 30 });
     expect([await exists(oldFailed), await exists(oldDone), await errorsOf(oldFailed)]).toEqual([false, false, 0]);
     expect([await exists(recent), await errorsOf(recent), await exists(running)]).toEqual([true, 1, true]);
+  });
+});
+
+describe('/api/v1/settings/retention', () => {
+  const URL = '/api/v1/settings/retention';
+  const as = async (role: string) => login(t.app, role);
+  const call = (s: Session, method: 'GET' | 'PUT', payload?: unknown) =>
+    t.app.inject({ method, url: URL, payload: payload as object, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+
+  it('returns the default, then the set value; 400 outside 7–365; purge uses the set value; null returns to the default', async () => {
+    const office = await as('office');
+    expect((await call(office, 'GET')).json().data).toEqual({ days: 30, source: 'default', defaultDays: 30, min: 7, max: 365, editable: true });
+    expect((await call(office, 'PUT', { days: 6 })).statusCode).toBe(400);
+    expect((await call(office, 'PUT', { days: 366 })).statusCode).toBe(400);
+    const set = await call(office, 'PUT', { days: 10 });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json().data).toMatchObject({ days: 10, source: 'setting' });
+    const old = await job('done', 12);
+    const young = await job('done', 8);
+    expect((await purgeFinishedJobs(t.database.db, 30)).days).toBe(10); // also the 29-day job of the test above
+    expect([await exists(old), await exists(young)]).toEqual([false, true]);
+    const audit = await t.database.db.execute<{ before: unknown; after: unknown }>(sql`
+      SELECT before, after FROM audit_events WHERE action = 'settings.import_retention' ORDER BY id DESC LIMIT 1`);
+    expect(audit.rows[0]).toEqual({ before: { days: null }, after: { days: 10 } });
+    expect((await call(office, 'PUT', { days: null })).json().data).toMatchObject({ days: 30, source: 'default' });
+  });
+
+  it('returns 403 changing it as a town account (which reads it) and 403 reading it as a secretary', async () => {
+    const town = await as('town');
+    expect((await call(town, 'GET')).json().data.editable).toBe(false);
+    expect((await call(town, 'PUT', { days: 20 })).statusCode).toBe(403);
+    expect((await call(await as('secretary'), 'GET')).statusCode).toBe(403);
   });
 });

@@ -1,4 +1,4 @@
-import { errorBody, importJobItem, inputText, orgCode } from '@lianxin/contracts';
+import { errorBody, importJobItem, inputText, orgCode, retentionPut, retentionView } from '@lianxin/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { timingSafeEqual } from 'node:crypto';
@@ -122,4 +122,15 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; config:
     const { stream, filename } = await service.jobErrors(ctx(req), req.params.id);
     return reply.type(XLSX_TYPE).header('content-disposition', attachment(filename)).send(stream);
   });
+}
+
+/** 导入保留期 (settings): finished import jobs and their error rows are deleted after this many days. */
+export async function retentionRoutes(app: FastifyInstance, opts: { db: Db; config: Config }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.addHook('preHandler', app.requireAuth);
+  const errs = { 400: errorBody, 401: errorBody, 403: errorBody };
+  r.get('/', { schema: { tags: ['settings'], summary: '导入保留期（天）：生效值与来源', response: { 200: retentionView, ...errs } } },
+    async (req) => ({ data: await service.retention({ db: opts.db, req }, opts.config.importRetentionDays) }));
+  r.put('/', { schema: { tags: ['settings'], summary: '设置导入保留期（7–365 天；null 恢复默认；记入审计）', body: retentionPut, response: { 200: retentionView, ...errs } } },
+    async (req) => ({ data: await service.setRetention({ db: opts.db, req }, opts.config.importRetentionDays, req.body.days) }));
 }

@@ -1,4 +1,4 @@
-import type { ImportJob } from '@lianxin/contracts';
+import { RETENTION_MAX_DAYS, RETENTION_MIN_DAYS, type ImportJob, type RetentionView } from '@lianxin/contracts';
 import type { FastifyRequest } from 'fastify';
 import { rm } from 'node:fs/promises';
 import type { PassThrough } from 'node:stream';
@@ -7,7 +7,7 @@ import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import { runHouseholdImport } from './imports.job.ts';
-import { assertCanImport, canSeeJob } from './imports.policy.ts';
+import { assertCanImport, canSeeJob, retentionEditor } from './imports.policy.ts';
 import { presentJob } from './imports.presenter.ts';
 import * as repo from './imports.repo.ts';
 import type { Upload } from './imports.upload.ts';
@@ -18,8 +18,27 @@ import { registryRoots, within } from '../auth/scope.ts';
 import { tagDictionary } from '../households/households.service.ts';
 import { runKindImport, type KindSpec } from './kinds/run.ts';
 
-// Housekeeping main.ts runs at boot and every 6 hours: jobs a dead process left running fail, old finished ones go.
+// Housekeeping main.ts runs at boot and every 6 hours: jobs a dead process left running fail, old finished ones go
+// (after the retention set on the settings page, else the server's default it passes).
 export { failInterruptedJobs, purgeFinishedJobs } from './imports.repo.ts';
+
+/** 导入保留期: the effective value, whether it is set here or the server's default, and who may change it. */
+export async function retention(ctx: Pick<Ctx, 'db' | 'req'>, defaultDays: number): Promise<RetentionView> {
+  const editable = retentionEditor(ctx.req.auth!.grants);
+  const set = await repo.retentionSetting(ctx.db);
+  return { days: set ?? defaultDays, source: set === null ? 'default' : 'setting', defaultDays, min: RETENTION_MIN_DAYS, max: RETENTION_MAX_DAYS, editable };
+}
+
+/** Sets the retention (7–365 days) or returns to the default (null); audited before → after. */
+export async function setRetention(ctx: Pick<Ctx, 'db' | 'req'>, defaultDays: number, days: number | null): Promise<RetentionView> {
+  if (!retentionEditor(ctx.req.auth!.grants)) throw errors.forbidden('只有连心办和系统管理员可以修改导入保留期');
+  await ctx.db.transaction(async (tx) => {
+    const before = await repo.retentionSetting(tx);
+    await repo.setRetention(tx, days);
+    await appendAudit(tx, ctx.req, { action: 'settings.import_retention', entityType: 'setting', entityId: 'imports.retentionDays', before: { days: before }, after: { days } });
+  });
+  return retention(ctx, defaultDays);
+}
 
 export interface Ctx { db: Db; ring: Keyring; req: FastifyRequest }
 

@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   batchResult, coverage, coverageQuery, errorBody, linkBatch, linkCreate, linkEnd, linkItem, linkList, linkListQuery,
-  linkTransfer, memberList, myLinkCounts, memberListQuery, suggestions, suggestionsBody, transferResult, unlinkedList, unlinkedQuery,
+  linkTransfer, memberList, myLinkCounts, memberListQuery, suggestions, suggestionsBody, targetLoadOrg, targetLoadPut, targetLoadQuery,
+  targetLoadView, transferResult, unlinkedList, unlinkedQuery,
 } from '@lianxin/contracts';
 import type { Db } from '../../db/client.ts';
 import { sendXlsx } from '../../lib/xlsx-export.ts';
@@ -58,4 +59,16 @@ export async function coverageRoutes(app: FastifyInstance, opts: { db: Db }) {
     async (req) => service.members(ctx(req), req.query));
   r.post('/suggestions', { schema: { tags: ['coverage'], summary: '为未联系住户建议联户党员（不写入）', body: suggestionsBody, response: { 200: suggestions, ...errorResponses } } },
     async (req) => ({ data: await service.suggest(ctx(req), req.body.org) }));
+}
+
+/** 目标联户数 (settings): the effective value by org and where it comes from; set or clear an override. */
+export async function targetLoadRoutes(app: FastifyInstance, opts: { db: Db }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.addHook('preHandler', app.requireAuth);
+  const ctx = ctxOf(opts.db);
+
+  r.get('/', { schema: { tags: ['settings'], summary: '目标联户数：本级生效值及来源、下级、范围内的单独设置', querystring: targetLoadQuery, response: { 200: targetLoadView, ...errorResponses } } },
+    async (req) => ({ data: await service.targetLoadView(ctx(req), req.query.orgCode) }));
+  r.put('/', { schema: { tags: ['settings'], summary: '设置或清除某级组织的目标联户数（重算覆盖情况，记入审计）', body: targetLoadPut, response: { 200: z.object({ data: targetLoadOrg }), ...errorResponses } } },
+    async (req) => ({ data: await service.setTargetLoad(ctx(req), req.body) }));
 }

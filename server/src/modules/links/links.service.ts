@@ -1,4 +1,4 @@
-import { LINK_UNDO_MINUTES, type Coverage, type Link, type MyLinkCounts, type SearchMember } from '@lianxin/contracts';
+import { LINK_UNDO_MINUTES, type Coverage, type Link, type MyLinkCounts, type SearchMember, type TargetLoadOrg, type TargetLoadPut, type TargetLoadView } from '@lianxin/contracts';
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -9,8 +9,9 @@ import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
 import { coverageRoots, within } from '../auth/scope.ts';
 import { todayInShanghai } from '../../lib/dates.ts';
-import { coverageOf, recomputeCoverage, targetLoad, type TargetLoad } from './coverage.repo.ts';
-import { assertWrite, readRoots } from './links.policy.ts';
+import * as coverageRepo from './coverage.repo.ts';
+import { coverageOf, effectiveTargets, recomputeCoverage, type EffectiveTargetRow, type TargetLoad } from './coverage.repo.ts';
+import { assertWrite, readRoots, targetLoadRoots } from './links.policy.ts';
 import { loadStatus, presentCoverage, presentLink } from './links.presenter.ts';
 import * as repo from './links.repo.ts';
 import { compareAddresses } from '../../lib/address.ts';
@@ -48,11 +49,16 @@ export async function list(ctx: Ctx, q: z.infer<typeof linkListQuery>): Promise<
 }
 
 /**
- * Recomputes the coverage of these villages (every current org when null) under the configured target load, in the
+ * Recomputes the coverage of these villages (every current org when null) under their effective target loads, in the
  * caller's transaction. The one way other modules (registry, imports, restructuring) and the seed keep coverage true.
  */
 export async function refreshCoverage(tx: Pick<Db, 'execute'>, orgIds: string[] | null): Promise<void> {
-  await recomputeCoverage(tx, orgIds, await targetLoad(tx));
+  await recomputeCoverage(tx, orgIds);
+}
+
+/** Effective target load per org code (village, else town, else zone). */
+async function targetsByCode(db: Pick<Db, 'execute'>, codes: string[]): Promise<Map<string, TargetLoad>> {
+  return new Map((await effectiveTargets(db, codes)).map((r) => [r.code, { min: r.min, max: r.max }]));
 }
 
 /** Link a member to a constituent. An existing primary link is ended (never overwritten) only when asked to. */
@@ -160,12 +166,18 @@ export async function handOverLinks(tx: Db, req: FastifyRequest, fromPersonId: s
   return rows.length;
 }
 
-/** The roster's view of loads: the SQL counting a person's current load, the configured target, the status. */
+/**
+ * The roster's view of loads: the SQL counting a person's current load, the effective target of an org (village,
+ * else town, else zone — 目标联户数 settings) or of several, the status.
+ */
 export const loadOfPerson = repo.loadOfPerson;
 export { loadStatus } from './links.presenter.ts';
-export function loadTarget(db: Pick<Db, 'execute'>): Promise<TargetLoad> {
-  return targetLoad(db);
+export async function loadTarget(db: Pick<Db, 'execute'>, orgCode: string): Promise<TargetLoad> {
+  const [r] = await effectiveTargets(db, [orgCode]);
+  if (!r) throw new Error(`no effective target for ${orgCode}`);
+  return { min: r.min, max: r.max };
 }
+export const loadTargets = targetsByCode;
 
 /** Accept suggestions (all or some): all-or-nothing; any constituent linked meanwhile makes the whole batch 409. */
 export async function batch(ctx: Ctx, b: z.infer<typeof linkBatch>): Promise<number> {
@@ -197,9 +209,9 @@ export async function coverage(ctx: Ctx, code: string | undefined): Promise<Cove
   const target = code ?? roots[0]!.split('/').pop()!;
   const org = await scopedOrg(ctx, target, roots);
   const { self, children } = await coverageOf(ctx.db, org!.code);
-  const t = await targetLoad(ctx.db);
+  const t = await targetsByCode(ctx.db, [self!.code, ...children.map((c) => c.code)]);
   const latest = [self, ...children].map((r) => r?.as_of).filter(Boolean).sort().pop();
-  return { ...presentCoverage(self!, t), children: children.map((c) => presentCoverage(c, t)), asOf: latest ? new Date(latest).toISOString() : new Date().toISOString() };
+  return { ...presentCoverage(self!, t.get(self!.code)!), children: children.map((c) => presentCoverage(c, t.get(c.code)!)), asOf: latest ? new Date(latest).toISOString() : new Date().toISOString() };
 }
 
 export async function unlinked(ctx: Ctx, q: z.infer<typeof unlinkedQuery>) {
@@ -238,12 +250,12 @@ export async function members(ctx: Ctx, q: z.infer<typeof memberListQuery>) {
   const org = await scopedOrg(ctx, q.org, roots);
   const after = q.cursor ? decodeCursor(q.cursor, z.tuple([cursorPart.text, cursorPart.uuid])) : null;
   const rows = await repo.membersWithLoad(ctx.db, roots, org?.path ?? null, q.q, after ? { name: after[0], id: after[1] } : null, q.limit);
-  const t = await targetLoad(ctx.db);
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
+  const t = await targetsByCode(ctx.db, page.map((r) => r.org_code));
   return {
-    data: page.map((r) => ({ id: r.id, name: r.name, kind: r.kind, orgCode: r.org_code, orgName: r.org_name, load: r.load, loadStatus: loadStatus(r.load, t) })),
+    data: page.map((r) => ({ id: r.id, name: r.name, kind: r.kind, orgCode: r.org_code, orgName: r.org_name, load: r.load, loadStatus: loadStatus(r.load, t.get(r.org_code)!) })),
     nextCursor: more && last ? encodeCursor([last.name, last.id]) : null,
   };
 }
@@ -257,14 +269,16 @@ export async function suggest(ctx: Ctx, code: string) {
   const roots = readRoots(ctx.grants);
   const org = await scopedOrg(ctx, code, roots);
   assertWrite(ctx.grants, org!.path);
-  const t = await targetLoad(ctx.db);
   const households = await repo.listUnlinked(ctx.db, roots, org!.path, 'household', null, 1_000_000);
   const people = (await repo.membersWithLoad(ctx.db, roots, org!.path, undefined, null, null)).filter((p) => p.kind === 'member');
   const byVillage = new Map<string, repo.MemberLoadRow[]>();
   for (const p of people) (byVillage.get(p.org_id) ?? byVillage.set(p.org_id, []).get(p.org_id)!).push(p);
   const load = new Map(people.map((p) => [p.id, p.load]));
+  // Each member against their own village's target (an override there may differ from the town's).
+  const targets = await targetsByCode(ctx.db, [org!.code, ...people.map((p) => p.org_code)]);
+  const t = targets.get(org!.code)!;
   const pick = (cands: repo.MemberLoadRow[]) => cands
-    .filter((p) => load.get(p.id)! < t.max)
+    .filter((p) => load.get(p.id)! < targets.get(p.org_code)!.max)
     .sort((a, b) => load.get(a.id)! - load.get(b.id)! || a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id))[0];
   const out = [];
   let unassigned = 0;
@@ -289,4 +303,61 @@ export async function fillNameInitials(db: Db): Promise<number> {
     await repo.setNameInitials(db, rows.map((r) => ({ id: r.id, initials: initials(r.name) })));
     n += rows.length;
   }
+}
+
+const TARGET_LEVELS = new Set(['zone', 'town', 'village']);
+
+function presentTarget(r: EffectiveTargetRow, roots: string[]): TargetLoadOrg {
+  return {
+    code: r.code, name: r.name, level: r.level as TargetLoadOrg['level'], min: r.min, max: r.max,
+    source: { code: r.source_code, name: r.source_name, level: r.source_level as TargetLoadOrg['level'] },
+    override: r.own_min === null || r.own_max === null ? null : { min: r.own_min, max: r.own_max, updatedAt: new Date(r.own_updated_at ?? Date.now()).toISOString() },
+    editable: within(r.path, roots),
+  };
+}
+
+/**
+ * 目标联户数 of an org (default: the caller's root): its effective value and where it comes from, its children's
+ * (towns of the zone, villages of a town), and every override under it. Outside the caller's scope: 404.
+ */
+export async function targetLoadView(ctx: Ctx, code: string | undefined): Promise<TargetLoadView> {
+  const roots = targetLoadRoots(ctx.grants);
+  const org = await scopedOrg(ctx, code ?? roots[0]!.split('/').pop()!, roots);
+  if (!TARGET_LEVELS.has(org!.level)) throw errors.validation('目标联户数只按示范区、镇（街道）、村（社区）设置');
+  const ancestors = org!.path.split('/').filter((_c, i, all) => within(all.slice(0, i + 1).join('/'), roots));
+  const children = await coverageRepo.targetChildren(ctx.db, org!.code);
+  const overrides = await coverageRepo.overridesUnder(ctx.db, org!.path);
+  const rows = new Map((await effectiveTargets(ctx.db, [...ancestors, ...children, ...overrides])).map((r) => [r.code, r]));
+  const zone = org!.level === 'zone' ? [org!.code] : [];
+  return {
+    org: presentTarget(rows.get(org!.code)!, roots),
+    ancestors: ancestors.slice(0, -1).map((c) => ({ code: c, name: rows.get(c)?.name ?? c })),
+    children: children.map((c) => presentTarget(rows.get(c)!, roots)),
+    overrides: [...zone, ...overrides].map((c) => presentTarget(rows.get(c)!, roots)),
+  };
+}
+
+/**
+ * Sets (or clears, `value: null`) an org's own target. The zone's value is set, never cleared (every village needs
+ * one). The coverage of every village under the org is recomputed in the same transaction, so the members
+ * under/within/over counts follow at once; audited before → after.
+ */
+export async function setTargetLoad(ctx: Ctx, b: TargetLoadPut): Promise<TargetLoadOrg> {
+  const roots = targetLoadRoots(ctx.grants);
+  const org = (await scopedOrg(ctx, b.orgCode, roots))!;
+  if (!TARGET_LEVELS.has(org.level)) throw errors.validation('目标联户数只按示范区、镇（街道）、村（社区）设置', [{ path: 'orgCode', message: '只能为示范区、镇（街道）、村（社区）设置' }]);
+  if (org.level === 'zone' && !b.value) throw errors.validation('示范区的目标联户数是各级的默认值，只能修改，不能清除', [{ path: 'value', message: '不能清除' }]);
+  await ctx.db.transaction(async (tx) => {
+    const [before] = await effectiveTargets(tx, [org.code]);
+    if (org.level === 'zone') await coverageRepo.setZoneTarget(tx, b.value!);
+    else await coverageRepo.setOverride(tx, org.id, b.value, ctx.req.auth!.account.id);
+    await refreshCoverage(tx, org.level === 'zone' ? null : await coverageRepo.subtreeIds(tx, org.path));
+    await appendAudit(tx, ctx.req, {
+      action: 'settings.target_load', entityType: 'org', entityId: org.code,
+      before: { own: before!.own_min === null ? null : { min: before!.own_min, max: before!.own_max }, effective: { min: before!.min, max: before!.max, source: before!.source_code } },
+      after: { own: b.value },
+    });
+  });
+  const [row] = await effectiveTargets(ctx.db, [org.code]);
+  return presentTarget(row!, roots);
 }

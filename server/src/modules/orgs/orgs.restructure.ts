@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
 import { appendAudit } from '../../plugins/audit.ts';
@@ -8,8 +9,10 @@ import { refreshCoverage } from '../links/links.service.ts';
 /**
  * Restructuring keeps history: the current version of every affected org is copied into org_history with its
  * [validFrom, on) range before the orgs row changes, so `treeAsOf(date)` answers for any past day. Each operation is
- * one transaction with its audit events. No UI yet (issue: foundation); services + tests only.
+ * one transaction with its audit events. The office reaches them through `orgs.service` previewRestructure /
+ * applyRestructure (POST /api/v1/orgs/:code/restructure/preview|apply).
  */
+/** Who did it (the seed and tests pass null); `req`, when given, adds the address and request id to the audit. */
 type Actor = { id: string; username: string } | null;
 
 type Current = { id: string; code: string; name: string; short_name: string; level: string; parent_id: string | null; path: string; valid_from: string }
@@ -35,12 +38,12 @@ async function archive(tx: Db, path: string, on: string, change: string, subtree
     FROM orgs WHERE ${scope} AND valid_to IS NULL AND valid_from < ${on}::date`);
 }
 
-export async function renameOrg(db: Db, actor: Actor, code: string, name: string, shortName: string, on: string): Promise<void> {
+export async function renameOrg(db: Db, actor: Actor, code: string, name: string, shortName: string, on: string, req: FastifyRequest | null = null): Promise<void> {
   await db.transaction(async (tx) => {
     const o = await current(tx, code);
     await archive(tx, o.path, on, 'rename', false);
     await tx.execute(sql`UPDATE orgs SET name = ${name}, short_name = ${shortName}, valid_from = ${on}::date, updated_at = now() WHERE id = ${o.id}`);
-    await appendAudit(tx, null, { actor, action: 'org.rename', entityType: 'org', entityId: code, before: { name: o.name, shortName: o.short_name }, after: { name, shortName, on } });
+    await appendAudit(tx, req, { actor, action: 'org.rename', entityType: 'org', entityId: code, before: { name: o.name, shortName: o.short_name }, after: { name, shortName, on } });
   });
 }
 
@@ -57,12 +60,16 @@ async function moveSubtree(tx: Db, o: Current, to: Current, on: string): Promise
   await tx.execute(sql`UPDATE orgs SET parent_id = ${to.id} WHERE id = ${o.id}`);
 }
 
-export async function moveOrg(db: Db, actor: Actor, code: string, toParentCode: string, on: string): Promise<void> {
+export async function moveOrg(db: Db, actor: Actor, code: string, toParentCode: string, on: string, req: FastifyRequest | null = null): Promise<void> {
   await db.transaction(async (tx) => {
     const o = await current(tx, code);
     const to = await current(tx, toParentCode);
     await moveSubtree(tx, o, to, on);
-    await appendAudit(tx, null, { actor, action: 'org.move', entityType: 'org', entityId: code, before: { path: o.path }, after: { parent: toParentCode, on } });
+    // A moved village now inherits its new town's target load: its members' under/within/over counts follow.
+    const { rows: moved } = await tx.execute<{ id: string }>(sql`
+      SELECT id FROM orgs WHERE valid_to IS NULL AND (path = ${`${to.path}/${o.code}`} OR path LIKE ${likePrefix(`${to.path}/${o.code}`)})`);
+    await refreshCoverage(tx, moved.map((r) => r.id));
+    await appendAudit(tx, req, { actor, action: 'org.move', entityType: 'org', entityId: code, before: { path: o.path }, after: { parent: toParentCode, on } });
   });
 }
 
@@ -71,7 +78,7 @@ export async function moveOrg(db: Db, actor: Actor, code: string, toParentCode: 
  * owner), its children move under the survivor, and its current people, households, businesses and active links move
  * to the survivor, whose coverage is recomputed.
  */
-export async function mergeOrgs(db: Db, actor: Actor, fromCode: string, intoCode: string, on: string): Promise<void> {
+export async function mergeOrgs(db: Db, actor: Actor, fromCode: string, intoCode: string, on: string, req: FastifyRequest | null = null): Promise<void> {
   await db.transaction(async (tx) => {
     const from = await current(tx, fromCode);
     const into = await current(tx, intoCode);
@@ -94,7 +101,7 @@ export async function mergeOrgs(db: Db, actor: Actor, fromCode: string, intoCode
     // Coverage is summed over current orgs only: the survivor's row must now count what it absorbed.
     await tx.execute(sql`DELETE FROM coverage_rollups WHERE org_id = ${from.id}`);
     await refreshCoverage(tx, [into.id]);
-    await appendAudit(tx, null, { actor, action: 'org.merge', entityType: 'org', entityId: fromCode, before: { path: from.path }, after: { into: intoCode, on } });
+    await appendAudit(tx, req, { actor, action: 'org.merge', entityType: 'org', entityId: fromCode, before: { path: from.path }, after: { into: intoCode, on } });
   });
 }
 
@@ -112,3 +119,16 @@ export async function treeAsOf(db: Db, on: string, rootPath?: string): Promise<V
     ORDER BY path`);
   return rows;
 };
+
+export type MergeCounts = { people: number; households: number; businesses: number; activeLinks: number; grids: number };
+
+/** What a merge of `fromId` would move to the survivor, counted exactly as mergeOrgs moves it (nothing written). */
+export async function mergeCounts(db: Db, fromId: string): Promise<MergeCounts> {
+  const { rows } = await db.execute<MergeCounts>(sql`
+    SELECT (SELECT count(*) FROM people WHERE org_id = ${fromId})::int AS people,
+           (SELECT count(*) FROM households WHERE org_id = ${fromId})::int AS households,
+           (SELECT count(*) FROM businesses WHERE org_id = ${fromId})::int AS businesses,
+           (SELECT count(*) FROM links WHERE org_id = ${fromId} AND ends_on IS NULL)::int AS "activeLinks",
+           (SELECT count(*) FROM orgs WHERE parent_id = ${fromId} AND valid_to IS NULL AND level = 'grid')::int AS grids`);
+  return rows[0]!;
+}

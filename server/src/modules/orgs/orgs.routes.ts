@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorBody, orgCode, orgItem, orgList, orgListQuery } from '@lianxin/contracts';
+import { errorBody, orgCode, orgItem, orgList, orgListQuery, restructureBody, restructurePreview } from '@lianxin/contracts';
 import type { Db } from '../../db/client.ts';
 import * as service from './orgs.service.ts';
 
-const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
+const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 
 export async function orgRoutes(app: FastifyInstance, opts: { db: Db }) {
   const { db } = opts;
@@ -29,4 +29,12 @@ export async function orgRoutes(app: FastifyInstance, opts: { db: Db }) {
       response: { 200: orgItem, ...errorResponses },
     },
   }, async (req) => ({ data: await service.getOrg(db, req.auth!.grants, req.params.code) }));
+
+  const codeParams = z.object({ code: orgCode }).strict();
+  r.post('/:code/restructure/preview', {
+    schema: { tags: ['orgs'], summary: '组织调整预览：改名、移动、合并将改变什么（不写入；连心办、系统管理员）', params: codeParams, body: restructureBody, response: { 200: restructurePreview, ...errorResponses } },
+  }, async (req) => ({ data: await service.previewRestructure(db, req.auth!.grants, req.params.code, req.body) }));
+  r.post('/:code/restructure/apply', {
+    schema: { tags: ['orgs'], summary: '执行组织调整（一个事务，保留历史，重算覆盖情况，记入审计）', params: codeParams, body: restructureBody, response: { 200: restructurePreview, ...errorResponses } },
+  }, async (req) => ({ data: await service.applyRestructure(db, req, req.params.code, req.body) }));
 }

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import type { Org, OrgList, OrgListQuery } from '@lianxin/contracts';
+import type { Org, OrgList, OrgListQuery, RestructureBody, RestructurePreview } from '@lianxin/contracts';
+import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
 import type { Grant } from '../auth/scope.ts';
-import { isWithin } from '../auth/scope.ts';
+import { abilitiesOf, canUpdateOrg, isWithin } from '../auth/scope.ts';
+import { todayInShanghai } from '../../lib/dates.ts';
+import * as restructure from './orgs.restructure.ts';
 import { readableRoots } from './orgs.policy.ts';
 import { presentOrg } from './orgs.presenter.ts';
 import * as repo from './orgs.repo.ts';
@@ -63,3 +66,41 @@ export async function listOrgs(db: Db, grants: Grant[], q: OrgListQuery): Promis
  * grids module renames through this restructure rather than its own copy.
  */
 export { renameOrg } from './orgs.restructure.ts';
+
+/**
+ * 组织调整 (office, admin — ability orgs.restructure): what a rename, a move (a village under another town) or a merge
+ * (a village into another village of its town) would do, checked exactly as `applyRestructure` checks it. Preview
+ * writes nothing; apply runs the restructure service (one transaction, history kept, coverage recomputed, audited).
+ */
+export async function previewRestructure(db: Db, grants: Grant[], code: string, b: RestructureBody): Promise<RestructurePreview> {
+  if (!abilitiesOf(grants).includes('orgs.restructure')) throw errors.forbidden('只有连心办和系统管理员可以调整组织');
+  const roots = readableRoots(grants);
+  const org = await repo.findByCode(db, code, roots);
+  if (!org || !canUpdateOrg(grants, org.path)) throw errors.notFound();
+  if (org.level !== 'village' && org.level !== 'town') throw errors.validation('只能调整镇（街道）和村（社区）');
+  const on = b.on ?? todayInShanghai();
+  const before = { code: org.code, name: org.short_name, path: org.path };
+  if (b.kind === 'rename') {
+    return { kind: b.kind, on, before, after: { code: org.code, name: b.shortName, path: org.path }, moves: null };
+  }
+  if (org.level !== 'village') throw errors.validation('只能移动或合并村（社区）');
+  const target = await repo.findByCode(db, b.kind === 'move' ? b.parentCode : b.intoCode, roots);
+  if (!target || !canUpdateOrg(grants, target.path)) throw errors.notFound(b.kind === 'move' ? '目标镇（街道）不存在' : '目标村（社区）不存在');
+  if (b.kind === 'move') {
+    if (target.level !== 'town') throw errors.validation('请选择一个镇（街道）作为新的上级', [{ path: 'parentCode', message: '不是镇（街道）' }]);
+    if (org.parent_code === target.code) throw errors.conflict('该村（社区）已在这个镇（街道）下');
+    return { kind: b.kind, on, before, after: { code: org.code, name: org.short_name, path: `${target.path}/${org.code}` }, moves: null };
+  }
+  if (target.level !== 'village' || target.parent_code !== org.parent_code) throw errors.validation('只能合并到同一镇（街道）的另一个村（社区）', [{ path: 'intoCode', message: '不是同镇的村（社区）' }]);
+  if (target.code === org.code) throw errors.conflict('不能合并到自身');
+  return { kind: b.kind, on, before, after: { code: target.code, name: target.short_name, path: target.path }, moves: await restructure.mergeCounts(db, org.id) };
+}
+
+export async function applyRestructure(db: Db, req: FastifyRequest, code: string, b: RestructureBody): Promise<RestructurePreview> {
+  const preview = await previewRestructure(db, req.auth!.grants, code, b);
+  const actor = { id: req.auth!.account.id, username: req.auth!.account.username };
+  if (b.kind === 'rename') await restructure.renameOrg(db, actor, code, b.name, b.shortName, preview.on, req);
+  else if (b.kind === 'move') await restructure.moveOrg(db, actor, code, b.parentCode, preview.on, req);
+  else await restructure.mergeOrgs(db, actor, code, b.intoCode, preview.on, req);
+  return preview;
+}

@@ -13,9 +13,9 @@ import { maskPhone, phoneTail } from '../../lib/id-number.ts';
 import { initials } from '../../lib/pinyin.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
-import { within } from '../auth/scope.ts';
+import { within, ZONE_CODE } from '../auth/scope.ts';
 import { disableAccountsOfPeople } from '../auth/auth.service.ts';
-import { handOverLinks, loadTarget, refreshCoverage } from '../links/links.service.ts';
+import { handOverLinks, loadTarget, loadTargets, refreshCoverage } from '../links/links.service.ts';
 import { assertCan, readRoots } from './people.policy.ts';
 import { presentPerson } from './people.presenter.ts';
 import * as repo from './people.repo.ts';
@@ -38,11 +38,14 @@ export type ListOptions = Omit<repo.ListFilter, 'after' | 'limit'>;
 /** The list's (and the export's) filters in repository terms; 404 for an org outside the scope. */
 export async function listOptions(ctx: Ctx, q: Omit<PersonListQuery, 'limit' | 'cursor'>): Promise<ListOptions> {
   const roots = readRoots(ctx.grants);
-  const orgPath = q.org ? (await scopedOrg(ctx, q.org, roots)).path : undefined;
+  const org = q.org ? await scopedOrg(ctx, q.org, roots) : undefined;
+  const orgPath = org?.path;
   const bool = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
   return {
     roots, orgPath, kind: q.kind, helperKind: q.helperKind, q: q.q, mobile: bool(q.mobile), dual: bool(q.dual),
-    gridCode: q.grid, account: q.account, load: q.load, target: await loadTarget(ctx.db), left: q.left === 'true',
+    gridCode: q.grid, account: q.account, load: q.load, // The load filter compares with the listed org's effective target (a town's list: the town's value; a village
+    // with its own override differs there — rows still show their own village's status).
+    target: await loadTarget(ctx.db, org?.code ?? ZONE_CODE), left: q.left === 'true',
     sort: q.sort,
     // Age ascending (youngest first) is birth year descending.
     desc: (q.dir === 'desc') !== (q.sort === 'age'),
@@ -57,8 +60,9 @@ export async function list(ctx: Ctx, q: PersonListQuery): Promise<PersonList> {
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
   const today = todayInShanghai();
+  const targets = await loadTargets(ctx.db, [...new Set(page.map((r) => r.org_code))]);
   return {
-    data: page.map((r) => presentPerson(r, ctx.grants, ctx.ring, opts.target, today)),
+    data: page.map((r) => presentPerson(r, ctx.grants, ctx.ring, targets.get(r.org_code) ?? opts.target, today)),
     nextCursor: more && last ? encodeCursor([last.k1, last.k2, last.id]) : null,
   };
 }
@@ -72,7 +76,8 @@ async function load(ctx: Ctx, id: string): Promise<repo.PersonRow> {
 }
 
 export async function get(ctx: Ctx, id: string): Promise<Person> {
-  return presentPerson(await load(ctx, id), ctx.grants, ctx.ring, await loadTarget(ctx.db), todayInShanghai());
+  const row = await load(ctx, id);
+  return presentPerson(row, ctx.grants, ctx.ring, await loadTarget(ctx.db, row.org_code), todayInShanghai());
 }
 
 /** A grid of the village (org of level grid under it), for create and edit; null clears it. */
