@@ -103,6 +103,9 @@ export async function restoreBackup(database: Database, file: string, log: (m: s
       if (present.get(t.name) !== t.columns.join(',')) {
         throw new BackupFileError(`表 ${t.name} 的列与迁移 ${manifest.migration} 建出的结构不符`);
       }
+      // The target held no rows before migrating; what is there now the migrations inserted (default settings), and
+      // the backup holds its own copy of it.
+      await client.query(`DELETE FROM ${ident(t.name)}`);
     }
     let copy: NodeJS.WritableStream | null = null;
     let done: Promise<unknown> | null = null;
