@@ -21,6 +21,7 @@ import { printRoutes, publicCardRoutes } from './modules/print/print.routes.ts';
 import { importRoutes } from './modules/imports/imports.routes.ts';
 import { coverageRoutes, linkRoutes } from './modules/links/links.routes.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
+import { systemRoutes } from './modules/jobs/jobs.routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler.ts';
 import { rejectIllFormedText } from './plugins/well-formed.ts';
@@ -98,6 +99,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(searchRoutes, { prefix: '/api/v1/search', db: database.db, config });
   await app.register(printRoutes, { prefix: '/api/v1/orgs', db: database.db, config });
   await app.register(publicCardRoutes, { prefix: '/api/v1/public', db: database.db, config });
+  await app.register(systemRoutes, { prefix: '/api/v1/system', db: database.db, config });
 
   const webDist = config.webDist ?? defaultWebDist;
   const hasWeb = existsSync(path.join(webDist, 'index.html'));

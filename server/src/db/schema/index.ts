@@ -6,3 +6,4 @@ export * from './households.ts';
 export * from './links.ts';
 export * from './imports.ts';
 export * from './cards.ts';
+export * from './jobs.ts';

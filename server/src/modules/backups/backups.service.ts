@@ -25,7 +25,8 @@ export async function listBackups(dir: string): Promise<BackupEntry[]> {
   try {
     names = await readdir(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    // No directory yet (no backup taken), or something else in its place (the failing run says so): none to list.
+    if (['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return [];
     throw e;
   }
   const out: BackupEntry[] = [];
