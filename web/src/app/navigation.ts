@@ -14,6 +14,7 @@ export interface NavEntry {
 export const navEntries: NavEntry[] = [
   { to: '/orgs', label: '组织架构' },
   { to: '/search', label: '搜索' },
+  { to: '/system', label: '系统维护', ability: 'system.admin' },
 ];
 
 export function visibleNav(me: Me): NavEntry[] {

@@ -86,6 +86,7 @@ export const router = createBrowserRouter([{ HydrateFallback: BootFallback, chil
       { path: 'businesses/new', lazy: async () => ({ Component: (await import('../routes/business-new-page.tsx')).BusinessNewPage }) },
       { path: 'businesses/:id', lazy: async () => ({ Component: (await import('../routes/business-page.tsx')).BusinessPage }) },
       { path: 'search', lazy: async () => ({ Component: (await import('../routes/search-page.tsx')).SearchPage }) },
+      { path: 'system', lazy: async () => ({ Component: (await import('../routes/system-page.tsx')).SystemPage }) },
       { path: '*', lazy: async () => ({ Component: (await import('../routes/not-found-page.tsx')).NotFoundPage }) },
     ],
   },
