@@ -173,11 +173,18 @@ async function backupRunOf(db: Db, jobId: string): Promise<BackupRun | null> {
 export async function backupOverview(db: Db, config: Config): Promise<BackupOverview> {
   const run = await repo.runOf(db, 'backup');
   const backups = config.backupDir ? await listBackups(config.backupDir) : [];
+  // The newest backup job pg-boss holds (queued ones have no job_runs row yet), else the last one that ran.
+  let latestId = run?.lastJobId ?? null;
+  if (running) {
+    const { rows } = await running.database.pool.query<{ id: string }>(
+      'SELECT id FROM pgboss.job WHERE name = $1 ORDER BY created_on DESC LIMIT 1', [JOBS.backup.queue]);
+    latestId = rows[0]?.id ?? latestId;
+  }
   return {
     dir: config.backupDir,
     keep: config.backupKeep,
     backups: backups.map(({ name, size, createdAt, migration, tables, rows }) => ({ name, size, createdAt, migration, tables, rows })),
-    latestRun: run?.lastJobId ? await backupRunOf(db, run.lastJobId) : null,
+    latestRun: latestId ? await backupRunOf(db, latestId) : null,
     lastFailure: run?.lastFailedAt ? { at: run.lastFailedAt.toISOString(), error: run.lastError ?? '' } : null,
   };
 }
