@@ -106,7 +106,8 @@ export interface BackupProgress { tablesDone: number; tables: number }
 export async function writeBackup(
   pool: pg.Pool, dir: string, opts: { now?: Date; onProgress?: (p: BackupProgress) => void | Promise<void> } = {},
 ): Promise<{ file: string; manifest: BackupManifest }> {
-  await mkdir(dir, { recursive: true });
+  // Backups hold the whole database (personal data encrypted, the rest not): owner only.
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const now = opts.now ?? new Date();
   const name = backupName(now);
   const dataFile = path.join(dir, `${name}.data${PARTIAL_SUFFIX}`);

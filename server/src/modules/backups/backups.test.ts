@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { openPool, type Database } from '../../db/client.ts';
+import { appliedMigration, migrationTags, runMigrationsUpTo } from '../../db/migrate.ts';
 import { login, scopeVillages, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
 import { withDatabase } from '../../../test/db-server.ts';
 import { householdBody } from '../../../test/factories.ts';
@@ -185,6 +186,28 @@ describe('backups', () => {
     writeFileSync(cut, readFileSync(earlier[0]!.file).subarray(0, Math.floor(statSync(earlier[0]!.file).size * 0.7)));
     await expect(verifyBackup(cut)).rejects.toThrow(BackupFileError);
     rmSync(cut);
+  }, 120_000);
+
+  it('restores a backup taken at an older schema: migrates to its version, loads it, then runs the newer migrations', async () => {
+    const tags = migrationTags();
+    const older = tags.at(-2)!;
+    const source = await emptyDatabase();
+    const target = await emptyDatabase();
+    const olderDir = mkdtempSync(path.join(tmpdir(), 'lianxin-older-'));
+    try {
+      await runMigrationsUpTo(source, older);
+      await source.pool.query("INSERT INTO audit_events (action) VALUES ('older.schema')");
+      const { file, manifest } = await takeBackup(source.pool, olderDir);
+      expect(manifest.migration).toBe(older);
+      await restoreBackup(target, file);
+      expect(await appliedMigration(target)).toBe(tags.at(-1));
+      const { rows } = await target.pool.query<{ action: string }>("SELECT action FROM audit_events WHERE action = 'older.schema'");
+      expect(rows).toHaveLength(1);
+    } finally {
+      await source.close();
+      await target.close();
+      rmSync(olderDir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('pruning keeps the newest KEEP complete backups and removes partial files older than a day', async () => {
