@@ -15,3 +15,4 @@ export * from './grids.ts';
 export * from './audit.ts';
 export * from './accounts.ts';
 export * from './settings.ts';
+export * from './system.ts';

@@ -25,6 +25,7 @@ import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { importRoutes, retentionRoutes } from './modules/imports/imports.routes.ts';
 import { coverageRoutes, linkRoutes, targetLoadRoutes } from './modules/links/links.routes.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
+import { systemRoutes } from './modules/jobs/jobs.routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler.ts';
 import { rejectIllFormedText } from './plugins/well-formed.ts';
@@ -108,6 +109,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes, { prefix: '/api/v1/audit', db: database.db, config });
   await app.register(publicCardRoutes, { prefix: '/api/v1/public', db: database.db, config });
   await app.register(accountRoutes, { prefix: '/api/v1/accounts', db: database.db, config });
+  await app.register(systemRoutes, { prefix: '/api/v1/system', db: database.db, config });
 
   const webDist = config.webDist ?? defaultWebDist;
   const hasWeb = existsSync(path.join(webDist, 'index.html'));

@@ -53,6 +53,14 @@ export interface Config {
   importRetentionDays: number;
   /** Origin printed into contact-card QR codes; cards outlive requests, so production must name it. */
   publicUrl: string | null;
+  /**
+   * Where backups are written (LIANXIN_BACKUP_DIR; default <DATA_DIR>/backups with the embedded engine). With
+   * DATABASE_URL there is no default (DATA_DIR may not be on the database's machine at all): null = the nightly backup
+   * is off and `npm run backup` asks for the variable; a managed server is backed up with its own tools (README).
+   */
+  backupDir: string | null;
+  /** Complete backups kept by the nightly job (LIANXIN_BACKUP_KEEP). */
+  backupKeep: number;
 }
 
 export class ConfigError extends Error {
@@ -188,6 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDist: env.LIANXIN_WEB_DIST ?? null,
     importRetentionDays: int(env, 'LIANXIN_IMPORT_RETENTION_DAYS', 30, problems),
     publicUrl,
+    backupDir: env.LIANXIN_BACKUP_DIR ? path.resolve(env.LIANXIN_BACKUP_DIR) : databaseUrl ? null : path.join(dataDir, 'backups'),
+    backupKeep: int(env, 'LIANXIN_BACKUP_KEEP', 14, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -7,8 +7,8 @@ import { generateDemo } from './seed/demo/generate.ts';
 import { fillContactPhoneTails } from './modules/businesses/businesses.service.ts';
 import { fillPhoneTails } from './modules/households/households.service.ts';
 import { fillNameInitials } from './modules/links/links.service.ts';
-import { failInterruptedJobs, purgeFinishedJobs } from './modules/imports/imports.service.ts';
-import { purgeStaleThrottles } from './modules/auth/auth.service.ts';
+import { failInterruptedJobs } from './modules/imports/imports.service.ts';
+import { startJobs, type JobsRunner } from './modules/jobs/jobs.service.ts';
 
 /** config → database (embedded or URL) → migrate → first-start seed → buildApp → listen; stops cleanly on signals. */
 async function main(): Promise<void> {
@@ -26,12 +26,14 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const database = await openDatabase(config, log);
   log(`database: ${database.engine === 'embedded' ? `embedded PostgreSQL in ${database.embedded!.dataDir}` : 'DATABASE_URL'}`);
+  let jobs: JobsRunner | undefined;
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
     log(`${signal}: shutting down`);
     await app?.close().catch(() => {});
+    await jobs?.stop().catch((e: unknown) => log(`stopping jobs failed: ${String(e)}`));
     await database.close().catch((e: unknown) => log(`database close failed: ${String(e)}`));
     process.exit(0);
   };
@@ -44,15 +46,9 @@ async function main(): Promise<void> {
     // One app process runs imports (in-process queue): anything still "running" in the database died with a previous process.
     const interrupted = await failInterruptedJobs(database.db);
     if (interrupted) log(`marked ${interrupted} interrupted import job(s) as failed; nothing of them was written`);
-    // Retention of import jobs and their error rows, and of spent login-failure counts: at boot and then every 6 hours
-    // (unref: never keeps the process up).
-    const purge = async () => {
-      const { deleted, days } = await purgeFinishedJobs(database.db, config.importRetentionDays);
-      if (deleted) log(`deleted ${deleted} import job(s) finished more than ${days} days ago, with their error rows`);
-      await purgeStaleThrottles(database.db);
-    };
-    await purge();
-    setInterval(() => { purge().catch((e: unknown) => log(`import retention failed: ${String(e)}`)); }, 6 * 3600_000).unref();
+    // Scheduled jobs on pg-boss (modules/jobs): the nightly backup and, now and every 6 hours, the retention of import
+    // jobs and their error rows and of spent login-failure counts.
+    jobs = await startJobs(database, config, log);
     const seeded = await seedBase(database.pool, config);
     if (seeded.orgs > 0) {
       log(`first start: loaded ${seeded.orgs} organizations (Jiyuan: 16 towns/streets, 557 villages/communities)`);
@@ -77,6 +73,7 @@ async function main(): Promise<void> {
   } catch (e) {
     log(`startup failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     await app?.close().catch(() => {});
+    await jobs?.stop().catch(() => {});
     await database.close().catch(() => {});
     process.exit(1);
   }

@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { buildApp, defaultWebDist } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openPool } from '../src/db/client.ts';
 import { renameOrg } from '../src/modules/orgs/orgs.restructure.ts';
+import { startJobs } from '../src/modules/jobs/jobs.service.ts';
 import { startTestDbServer, TEST_DEMO_PASSWORD, withDatabase } from './db-server.ts';
 
 export { TEST_DEMO_PASSWORD };
@@ -23,6 +27,7 @@ export async function startTestServer(): Promise<{ url: string; xssOrgCode: stri
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${server.template}`);
   await admin.end();
   const database = openPool(withDatabase(server.adminUrl, name), server.engine, 10);
+  const backupRoot = mkdtempSync(path.join(tmpdir(), 'lianxin-e2e-backups-'));
   await renameOrg(database.db, null, XSS_ORG_CODE, XSS_ORG_NAME, XSS_ORG_NAME, new Date().toISOString().slice(0, 10));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -36,7 +41,10 @@ export async function startTestServer(): Promise<{ url: string; xssOrgCode: stri
     // The browser may play clients behind a reverse proxy on this machine (X-Forwarded-For): the lockout spec's
     // "attacker" then pauses only their own address, never the accounts other specs log in with.
     LIANXIN_TRUST_PROXY: '127.0.0.1',
+    // The admin's 立即备份 runs for real (scheduled jobs on, as in main.ts), into a directory of this run.
+    LIANXIN_BACKUP_DIR: path.join(backupRoot, 'backups'),
   });
+  const jobs = await startJobs(database, config, () => {});
   const app = await buildApp({ config, database });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -44,8 +52,10 @@ export async function startTestServer(): Promise<{ url: string; xssOrgCode: stri
     xssOrgCode: XSS_ORG_CODE,
     async stop() {
       await app.close();
+      await jobs.stop();
       await database.close();
       await server.stop();
+      rmSync(backupRoot, { recursive: true, force: true });
     },
   };
 }

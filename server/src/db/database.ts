@@ -3,7 +3,10 @@ import type { Config } from '../config.ts';
 import { openPool, type Database } from './client.ts';
 import { startEmbedded, type EmbeddedServer } from './embedded.ts';
 
-/** DATABASE_URL → that server; otherwise a private embedded PostgreSQL in DATA_DIR/postgres. */
+/**
+ * DATABASE_URL → that server; otherwise a private embedded PostgreSQL in DATA_DIR/postgres — started here, or, when a
+ * live LianXin process already runs it (`npm run backup` beside the server), attached to and left running on close.
+ */
 export async function openDatabase(config: Config, log: (m: string) => void): Promise<Database & { embedded: EmbeddedServer | null }> {
   if (config.databaseUrl) {
     return { ...openPool(config.databaseUrl, 'url'), embedded: null };

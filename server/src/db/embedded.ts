@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,8 @@ export interface EmbeddedServer {
   url: string;
   port: number;
   dataDir: string;
+  /** True when another live process owns the server and we only connected to it (stop() leaves it running). */
+  attached: boolean;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,46 @@ async function binDir(): Promise<string> {
   return path.dirname(bins.postgres);
 }
 
+/**
+ * `<DATA_DIR>/postgres-owner.json` names the process that started the server and its port, written once it is up and
+ * removed when that process stops it. A second process on the same DATA_DIR (`npm run backup`, `create-admin`) reads
+ * it: a live owner means "connect to that server, leave it running"; a dead one means a crash (handleStale).
+ */
+const OWNER_FILE = 'postgres-owner.json';
+
+interface Owner { pid: number; port: number }
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: alive but another user's — still alive.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function postmasterPid(dir: string): number | null {
+  try {
+    const pid = Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The live owner of a running server on `dir`, or null (no file, owner gone, or its server gone). */
+function liveOwner(dir: string): Owner | null {
+  try {
+    const owner = JSON.parse(readFileSync(path.join(path.dirname(dir), OWNER_FILE), 'utf8')) as Owner;
+    if (!Number.isInteger(owner.pid) || !Number.isInteger(owner.port) || owner.pid === process.pid) return null;
+    const pm = postmasterPid(dir);
+    return pidAlive(owner.pid) && pm !== null && pidAlive(pm) ? owner : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A postmaster.pid left by a crash: if that process still lives and is a postgres, stop it before we start. */
 async function handleStale(dir: string, log: (m: string) => void): Promise<void> {
   const pidFile = path.join(dir, 'postmaster.pid');
@@ -112,6 +154,17 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
     ensureTraversable(await binDir(), log);
     ensureTraversable(dir, log);
   }
+  const owner = liveOwner(dir);
+  if (owner) {
+    log(`embedded-postgres: attaching to the server of process ${owner.pid} (port ${owner.port}); it keeps running after us`);
+    return {
+      url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${owner.port}/postgres`,
+      port: owner.port,
+      dataDir: dir,
+      attached: true,
+      async stop() {},
+    };
+  }
   await handleStale(dir, log);
   const port = await freePort();
   const flags = [
@@ -139,14 +192,18 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   await pg.start().catch((e: unknown) => {
     throw new Error(`embedded-postgres failed to start in ${dir}${e ? `: ${String(e)}` : ''}`);
   });
+  const ownerFile = path.join(parent, OWNER_FILE);
+  writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, port } satisfies Owner) + '\n', { mode: 0o600 });
   let stopped = false;
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     port,
     dataDir: dir,
+    attached: false,
     async stop() {
       if (stopped) return;
       stopped = true;
+      rmSync(ownerFile, { force: true });
       await pg.stop();
     },
   };

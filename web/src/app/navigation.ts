@@ -18,6 +18,7 @@ export const navEntries: NavEntry[] = [
   { to: '/audit', label: '审计查询', ability: 'audit.read' },
   { to: '/accounts', label: '账号管理', ability: 'accounts.manage' },
   { to: '/settings', label: '设置', ability: 'settings.manage' },
+  { to: '/system', label: '系统维护', ability: 'system.admin' },
 ];
 
 export function visibleNav(me: Me): NavEntry[] {

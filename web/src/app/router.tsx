@@ -115,6 +115,7 @@ export const router = createBrowserRouter([{ HydrateFallback: BootFallback, chil
       { path: 'settings/target-load', lazy: async () => ({ Component: (await import('../routes/settings-target-load-page.tsx')).SettingsTargetLoadPage }) },
       { path: 'settings/tags', lazy: async () => ({ Component: (await import('../routes/settings-tags-page.tsx')).SettingsTagsPage }) },
       { path: 'settings/retention', lazy: async () => ({ Component: (await import('../routes/settings-retention-page.tsx')).SettingsRetentionPage }) },
+      { path: 'system', lazy: async () => ({ Component: (await import('../routes/system-page.tsx')).SystemPage }) },
       { path: '*', lazy: async () => ({ Component: (await import('../routes/not-found-page.tsx')).NotFoundPage }) },
     ],
   },

@@ -7,3 +7,4 @@ export * from './links.ts';
 export * from './imports.ts';
 export * from './cards.ts';
 export * from './grids.ts';
+export * from './jobs.ts';
