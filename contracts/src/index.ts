@@ -10,3 +10,4 @@ export * from './imports.ts';
 export * from './print.ts';
 export * from './exports.ts';
 export * from './search.ts';
+export * from './home.ts';

@@ -15,6 +15,7 @@ import { LOG_REDACT, logSerializers } from './lib/log.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { businessRoutes } from './modules/businesses/businesses.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { homeRoutes } from './modules/home/home.routes.ts';
 import { householdRoutes, residentRoutes, tagRoutes } from './modules/households/households.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { printRoutes, publicCardRoutes } from './modules/print/print.routes.ts';
@@ -95,6 +96,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(coverageRoutes, { prefix: '/api/v1/coverage', db: database.db });
   await app.register(businessRoutes, { prefix: '/api/v1/businesses', db: database.db, config });
   await app.register(importRoutes, { prefix: '/api/v1/imports', db: database.db, config });
+  await app.register(homeRoutes, { prefix: '/api/v1/home', db: database.db });
   await app.register(searchRoutes, { prefix: '/api/v1/search', db: database.db, config });
   await app.register(printRoutes, { prefix: '/api/v1/orgs', db: database.db, config });
   await app.register(publicCardRoutes, { prefix: '/api/v1/public', db: database.db, config });
