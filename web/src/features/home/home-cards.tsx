@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { Descriptions, Flex, List, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Button, Descriptions, Flex, List, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import type { HomeBreakdownRow, Me } from '@lianxin/contracts';
 import { navEntries } from '../../app/navigation.ts';
@@ -155,16 +156,34 @@ function BreakdownItem({ r }: { r: HomeBreakdownRow }) {
   );
 }
 
+/** How many rows the breakdown shows before 显示全部: the worst ones are what the page is for. */
+const BREAKDOWN_ROWS = 10;
+
+const hasProblem = (r: HomeBreakdownRow) => r.unlinked + r.withoutAccount + r.membersOver + r.importsFailed + r.importsWaiting > 0;
+
 /** Every village of a town (or town of the zone), worst first; each row opens that org. */
 export function BreakdownCard() {
   const q = useQuery(homeBreakdownQuery());
-  const level = q.data?.rows[0]?.level;
+  const [all, setAll] = useState(false);
+  const unit = q.data?.rows[0]?.level === 'town' ? '镇（街道）' : '村（社区）';
   return (
-    <HomeCard title={level === 'town' ? '各镇（街道）情况' : '各村（社区）情况'} query={q} extra={q.data && <Typography.Text type="secondary">问题多的在前</Typography.Text>}>
+    <HomeCard title={`各${unit}情况`} query={q} extra={q.data && <Typography.Text type="secondary">问题多的在前</Typography.Text>}>
       {(d) => d.rows.length === 0 ? (
         <Typography.Paragraph type="secondary" style={{ margin: 0 }}>{d.org.name}下没有村（社区）。</Typography.Paragraph>
       ) : (
-        <List size="small" dataSource={d.rows} renderItem={(r) => <List.Item key={r.code} style={{ padding: '4px 0' }}><BreakdownItem r={r} /></List.Item>} />
+        <>
+          <Typography.Paragraph style={{ marginBottom: 4 }}>
+            共 {d.rows.length} 个{unit}，{d.rows.filter(hasProblem).length} 个有待处理的事
+          </Typography.Paragraph>
+          <List
+            size="small"
+            dataSource={all ? d.rows : d.rows.slice(0, BREAKDOWN_ROWS)}
+            renderItem={(r) => <List.Item key={r.code} style={{ padding: '4px 0' }}><BreakdownItem r={r} /></List.Item>}
+          />
+          {!all && d.rows.length > BREAKDOWN_ROWS && (
+            <Button block onClick={() => setAll(true)} style={{ marginTop: 8 }}>显示全部 {d.rows.length} 个{unit}</Button>
+          )}
+        </>
       )}
     </HomeCard>
   );
