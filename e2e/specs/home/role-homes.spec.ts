@@ -5,6 +5,7 @@ import { randomBirthDate, syntheticIdNumber } from '../../src/id-numbers.ts';
 import { registerLinkedToMember } from '../../src/linked-fixtures.ts';
 import { expectPhoneFriendly } from '../../src/phone.ts';
 import { PHONE, openLoggedIn } from '../../src/session.ts';
+import { AppHeader } from '../../pages/app-header.ts';
 import { CoveragePage } from '../../pages/coverage-page.ts';
 import { HomePage } from '../../pages/home-page.ts';
 import { HouseholdPage } from '../../pages/household-page.ts';
@@ -74,6 +75,15 @@ describe('a member on a phone', () => {
     const link = card.locator(`a[href="/households/${householdId}"]`);
     await link.waitFor();
     await expectPhoneFriendly(s.page, 'home-member');
+
+    // The navigation sits behind 菜单: 我的联户 highlighted, and 我的账户 with the account's actions.
+    const warnings: string[] = [];
+    s.page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') warnings.push(m.text()); });
+    await new AppHeader(s.page).menuButton().click();
+    await expect.poll(() => home.currentNavEntry().textContent()).toBe('我的联户');
+    await s.page.getByRole('dialog').getByRole('link', { name: '我的账户' }).waitFor();
+    await s.page.keyboard.press('Escape');
+    expect(warnings).toEqual([]);
 
     await link.click();
     const household = new HouseholdPage(s.page);
