@@ -18,6 +18,8 @@ export function AppShell() {
   const me = useRouteLoaderData('shell') as Me;
   const screens = Grid.useBreakpoint();
   const wide = screens.md === true;
+  // Between md and lg the header has no room for who is signed in beside the search: it shows on hover of 我的账户.
+  const large = screens.lg === true;
   const navigate = useNavigate();
   const { pathname } = useLocation();
   const [drawerOpen, setDrawerOpen] = useState(false);
@@ -66,12 +68,14 @@ export function AppShell() {
         <div style={{ flex: 1 }} />
         {wide ? (
           <Space size={8}>
-            <SearchBox placeholder="姓名、拼音首字母、地址、电话尾号" label="搜索住户、企业商户、党员和组织" style={{ width: 260 }} />
-            <div style={{ display: 'flex', flexDirection: 'column', lineHeight: '20px', maxWidth: 240, whiteSpace: 'nowrap' }} title={roleText}>
-              <strong style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{me.account.displayName}</strong>
-              <span style={{ fontSize: 14, opacity: 0.9, overflow: 'hidden', textOverflow: 'ellipsis' }}>{roleText}</span>
-            </div>
-            <Link to="/account" className="lx-tap" style={{ color: '#fff', padding: '0 4px', whiteSpace: 'nowrap' }}>我的账户</Link>
+            <SearchBox placeholder="姓名、拼音首字母、地址、电话尾号" label="搜索住户、企业商户、党员和组织" style={{ width: large ? 260 : 180 }} />
+            {large && (
+              <div style={{ display: 'flex', flexDirection: 'column', lineHeight: '20px', maxWidth: 240, whiteSpace: 'nowrap' }} title={roleText}>
+                <strong style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{me.account.displayName}</strong>
+                <span style={{ fontSize: 14, opacity: 0.9, overflow: 'hidden', textOverflow: 'ellipsis' }}>{roleText}</span>
+              </div>
+            )}
+            <Link to="/account" className="lx-tap" title={`${me.account.displayName}（${roleText}）`} style={{ color: '#fff', padding: '0 4px', whiteSpace: 'nowrap' }}>我的账户</Link>
             {logoutButtons(false)}
           </Space>
         ) : (

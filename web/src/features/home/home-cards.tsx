@@ -144,14 +144,18 @@ function BreakdownItem({ r }: { r: HomeBreakdownRow }) {
     r.importsFailed > 0 && `导入失败 ${r.importsFailed}`,
     r.importsWaiting > 0 && `导入进行中 ${r.importsWaiting}`,
   ].filter(Boolean);
+  // Nothing registered yet is not "all linked": the row says so, and its bar stays empty.
+  const empty = r.total === 0;
   return (
     <Link to={orgPath(r.code)} className="lx-block-link" style={{ flexDirection: 'column', alignItems: 'stretch', gap: 4 }}>
       <Flex justify="space-between" gap={8}>
         <span style={{ fontSize: 16, fontWeight: 500 }}>{r.name}</span>
-        <Typography.Text type="secondary">覆盖 {percent(r.total ? 1 - r.unlinkedShare : 1)} ›</Typography.Text>
+        <Typography.Text type="secondary">{empty ? '未登记' : `覆盖 ${percent(1 - r.unlinkedShare)}`} ›</Typography.Text>
       </Flex>
-      <ShareBar share={r.total ? 1 - r.unlinkedShare : 1} color={shareColor(r.unlinkedShare)} />
-      <Typography.Text type={problems.length ? undefined : 'secondary'}>{problems.length ? problems.join(' · ') : `共 ${r.total} 户/家，全部已联系`}</Typography.Text>
+      <ShareBar share={empty ? 0 : 1 - r.unlinkedShare} color={shareColor(r.unlinkedShare)} />
+      <Typography.Text type={problems.length ? undefined : 'secondary'}>
+        {problems.length ? problems.join(' · ') : empty ? '尚未登记住户和企业商户' : `共 ${r.total} 户/家，全部已联系`}
+      </Typography.Text>
     </Link>
   );
 }
