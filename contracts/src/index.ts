@@ -16,3 +16,4 @@ export * from './audit.ts';
 export * from './accounts.ts';
 export * from './settings.ts';
 export * from './system.ts';
+export * from './home.ts';

@@ -1,15 +1,15 @@
 import type { Page } from 'playwright-core';
 
 /**
- * The links a user can follow from what a page shows: the header's 主导航 and brand, and the links in the page's
- * main content (work-area cards, lists, breadcrumbs). Same-origin pages only — never downloads, API files (exports,
+ * The links a user can follow from what a page shows: the header's brand and account links, the 主导航 menu (a side
+ * menu on a desktop, in the menu drawer on a phone), and the links in the page's main content (work-area cards, lists, breadcrumbs). Same-origin pages only — never downloads, API files (exports,
  * print PDFs), new windows, tel:/mailto: or the login page (a link there would end the crawl's session).
  */
 export class AppNavigation {
   constructor(readonly page: Page) {}
 
   async reachableLinks(): Promise<string[]> {
-    const hrefs = await this.page.locator('header a[href], main a[href]').evaluateAll((as) =>
+    const hrefs = await this.page.locator('header a[href], nav a[href], main a[href]').evaluateAll((as) =>
       as
         .filter((a) => !a.hasAttribute('download') && (a.getAttribute('target') ?? '_self') === '_self')
         .map((a) => (a as HTMLAnchorElement).href),

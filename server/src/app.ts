@@ -17,6 +17,7 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
 import { businessRoutes } from './modules/businesses/businesses.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { homeRoutes } from './modules/home/home.routes.ts';
 import { householdRoutes, residentRoutes, tagRoutes } from './modules/households/households.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { printRoutes, publicCardRoutes } from './modules/print/print.routes.ts';
@@ -103,6 +104,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(businessRoutes, { prefix: '/api/v1/businesses', db: database.db, config });
   await app.register(importRoutes, { prefix: '/api/v1/imports', db: database.db, config });
   await app.register(retentionRoutes, { prefix: '/api/v1/settings/retention', db: database.db, config });
+  await app.register(homeRoutes, { prefix: '/api/v1/home', db: database.db });
   await app.register(searchRoutes, { prefix: '/api/v1/search', db: database.db, config });
   await app.register(printRoutes, { prefix: '/api/v1/orgs', db: database.db, config });
   await app.register(gridRoutes, { prefix: '/api/v1/grids', db: database.db });

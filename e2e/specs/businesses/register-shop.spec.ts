@@ -34,8 +34,8 @@ describe('a village secretary registers a shop', () => {
 
   test('opens 企业商户 of their village from the village page', async () => {
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
     village = org.code();
     expect(KEJING_VILLAGES).toContain(village);
     const list = new BusinessListPage(s.page);
@@ -139,8 +139,8 @@ describe('the business pages on a phone (390×844)', () => {
 
   test('the list fits, with 44 px targets and 14 px text', async () => {
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
     const list = new BusinessListPage(s.page);
     await list.open(org.code());
     await list.rows().first().waitFor();
@@ -158,8 +158,8 @@ describe('the business pages on a phone (390×844)', () => {
 
   test('the registration form fits', async () => {
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
     await new BusinessNewPage(s.page).open(org.code());
     await expectPhoneFriendly(s.page, 'business-new');
   });

@@ -56,8 +56,8 @@ describe('a village secretary links every household to a party member (不落一
 
   test('registers a household and finds it among the unlinked on the coverage page (from the village page)', async () => {
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
     village = org.code();
     expect(KEJING_VILLAGES).toContain(village);
     ids.push(await registerHousehold(s.page, village, heads[0]!));
@@ -190,8 +190,8 @@ describe('the coverage page on a phone (390×844)', () => {
 
   test('fits, with 44 px targets and 14 px text', async () => {
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
     // One unlinked household, so the page shows a row with its member picker and the 智能分配 proposals.
     const head = { name: `手机${pick()}${pick()}`, idNumber: syntheticIdNumber(randomBirthDate(), 'M', 951) };
     await registerHousehold(s.page, org.code(), head);

@@ -67,8 +67,8 @@ describe('a village secretary imports 联户关系 from Excel (phone)', () => {
 
   test('registers two households; the coverage page lists them as unlinked and offers 批量导入联户关系', async () => {
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
     village = org.code();
     expect(KEJING_VILLAGES).toContain(village);
     for (const h of heads) await registerHousehold(s.page, village, h);

@@ -40,7 +40,7 @@ async function crawl(s: BrowserSession, audit: PageAudit, role: string): Promise
       if (visited.includes(path)) continue;
       // Home is a full load (the app's first paint is checked too); the rest navigate inside the app, as a user does.
       await audit.visit(s.page, path, `${role} desktop ${path}`, [], visited.length > 0);
-      // Home redirects to the role's own org: record where it landed, so the phone pass opens the same page.
+      // Record where it landed (a page may redirect), so the phone pass opens the same page.
       const landed = new URL(s.page.url());
       const here = landed.pathname + landed.search;
       seenKinds.add(pageKind(here));

@@ -91,8 +91,8 @@ describe('a village secretary imports households from Excel', () => {
 
   test('opens the import page from the household list (Excel 导入 next to 新增住户)', async () => {
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
     village = org.code();
     expect(KEJING_VILLAGES).toContain(village);
     const list = new HouseholdsPage(s.page);
@@ -275,8 +275,8 @@ describe('the import page on a phone (390×844)', () => {
   beforeAll(async () => {
     s = await openLoggedIn('secretary', PHONE);
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
     village = org.code();
   });
   afterAll(async () => {

@@ -29,8 +29,8 @@ describe('a village secretary registers a household', () => {
 
   test('opens the household list of their village from the village page', async () => {
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
     village = org.code();
     expect(KEJING_VILLAGES).toContain(village);
     await org.householdsLink().click();
@@ -177,8 +177,8 @@ describe('the household pages on a phone (390×844)', () => {
 
   test('the household list fits, with 44 px targets and 14 px text', async () => {
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
     const list = new HouseholdsPage(s.page);
     await list.open(org.code());
     await list.rows().first().waitFor();
@@ -198,8 +198,8 @@ describe('the household pages on a phone (390×844)', () => {
 
   test('the registration form fits', async () => {
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
     await new HouseholdNewPage(s.page).open(org.code());
     await expectPhoneFriendly(s.page, 'household-new');
   });

@@ -57,8 +57,8 @@ describe('a member on the phone sees the households linked to them and calls one
 
   test('the village page offers 我联系的住户, not the village register', async () => {
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
     await org.myHouseholdsLink().waitFor();
     expect(await org.householdsLink().count()).toBe(0);
     await expectPhoneFriendly(s.page, 'member-home');
@@ -66,8 +66,8 @@ describe('a member on the phone sees the households linked to them and calls one
 
   test('the village page offers 我联系的企业商户 too, each with the member\'s own count', async () => {
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
     await expect.poll(async () => (await org.myBusinessesLink().textContent()) ?? '').toMatch(/\d+ 家/);
     expect(await org.myHouseholdsLink().textContent()).toMatch(/[1-9]\d* 户/);
   });
@@ -92,8 +92,8 @@ describe('a member on the phone sees the households linked to them and calls one
     expect((await page.revealedValue().textContent())?.replace(/\D/g, '')).toBe(shop.phone);
     expect(await page.callLink().getAttribute('href')).toBe(`tel:${shop.phone}`);
     await page.closeReveal();
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    // Their own village (home is the 工作台 now).
+    await org.open(KEJING_VILLAGES[0]!);
   });
 
   test('我联系的住户 counts exactly the rows it lists', async () => {

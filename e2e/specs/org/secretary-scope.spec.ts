@@ -14,7 +14,7 @@ describe('a branch secretary', () => {
     await s?.close();
   });
 
-  test('is sent to /login when not logged in, and lands on their own village page after logging in', async () => {
+  test('is sent to /login when not logged in, comes back where they were going, and opens their own village page', async () => {
     const login = new LoginPage(s.page);
     await s.page.goto('/orgs');
     await s.page.waitForURL(/\/login\?next=/);
@@ -22,10 +22,9 @@ describe('a branch secretary', () => {
     // Back where they were going.
     expect(new URL(s.page.url()).pathname).toBe('/orgs');
 
-    await s.page.goto('/');
     const org = new OrgPage(s.page);
-    await org.waitForLoaded();
-    expect(KEJING_VILLAGES).toContain(org.code());
+    await org.open(KEJING_VILLAGES[0]!);
+    expect(org.code()).toBe(KEJING_VILLAGES[0]);
     await expect.poll(() => org.heading().textContent()).toMatch(/村/);
     expect(await org.breadcrumb().textContent()).toBeTruthy();
     expect(await new AppHeader(s.page).demoNotice().first().isVisible()).toBe(true);
@@ -33,8 +32,7 @@ describe('a branch secretary', () => {
 
   test('cannot open a neighbouring village or the town by URL: both show 未找到或无权查看', async () => {
     const org = new OrgPage(s.page);
-    await s.page.goto('/');
-    await org.waitForLoaded();
+    await org.open(KEJING_VILLAGES[0]!);
     const own = org.code();
     const neighbour = KEJING_VILLAGES.find((c) => c !== own)!;
 

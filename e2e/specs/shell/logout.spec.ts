@@ -3,7 +3,7 @@ import { DEMO_PASSWORD, KEJING_TOWN } from '../../src/accounts.ts';
 import { openBrowser, type BrowserSession } from '../../src/browser.ts';
 import { AppHeader } from '../../pages/app-header.ts';
 import { LoginPage } from '../../pages/login-page.ts';
-import { OrgPage } from '../../pages/org-page.ts';
+import { HomePage } from '../../pages/home-page.ts';
 
 describe('the header', () => {
   let desk: BrowserSession;
@@ -17,12 +17,13 @@ describe('the header', () => {
     await phone?.close();
   });
 
-  test('shows the town account its name and role, and its town as home', async () => {
+  test('shows the town account its name and role, and its 工作台 with its town\'s villages as home', async () => {
     await new LoginPage(desk.page).open();
     await new LoginPage(desk.page).logInAndWait('town', DEMO_PASSWORD);
-    const org = new OrgPage(desk.page);
-    await org.waitForLoaded();
-    expect(org.code()).toBe(KEJING_TOWN.code);
+    const home = new HomePage(desk.page);
+    await home.waitForLoaded();
+    expect(await home.heading().textContent()).toBe('工作台');
+    expect(await desk.page.getByRole('main').textContent()).toContain(KEJING_TOWN.name);
     const banner = await new AppHeader(desk.page).banner().textContent();
     expect(banner).toContain('刘书记');
     expect(banner).toContain('退出所有设备');

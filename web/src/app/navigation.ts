@@ -12,6 +12,7 @@ export interface NavEntry {
 }
 
 export const navEntries: NavEntry[] = [
+  { to: '/', label: '工作台' },
   { to: '/orgs', label: '组织架构' },
   { to: '/search', label: '搜索' },
   { to: '/roster', label: '党员名册', ability: 'roster.read' },
@@ -21,6 +22,20 @@ export const navEntries: NavEntry[] = [
   { to: '/system', label: '系统维护', ability: 'system.admin' },
 ];
 
+/** The home's name: 我的联户 for a member (their home is their own links), 工作台 for everyone else. */
+export function homeTitle(me: Me): string {
+  return me.roles.every((r) => r.role === 'member') ? '我的联户' : '工作台';
+}
+
+/** The entry of the current page: home only at `/`, any other entry for its own path and the pages below it. */
+export function currentNav(entries: NavEntry[], pathname: string): string | undefined {
+  if (pathname === '/') return '/';
+  return entries.filter((e) => e.to !== '/' && (pathname === e.to || pathname.startsWith(`${e.to}/`)))
+    .sort((a, b) => b.to.length - a.to.length)[0]?.to;
+}
+
 export function visibleNav(me: Me): NavEntry[] {
-  return navEntries.filter((e) => !e.ability || me.abilities.includes(e.ability));
+  return navEntries
+    .filter((e) => !e.ability || me.abilities.includes(e.ability))
+    .map((e) => (e.to === '/' ? { ...e, label: homeTitle(me) } : e));
 }

@@ -27,13 +27,6 @@ async function signedIn({ request }: LoaderFunctionArgs): Promise<Me> {
   }
 }
 
-/** Home is the top of the user's own tree: a secretary lands on their village, a town on its town. */
-async function home(args: LoaderFunctionArgs) {
-  const me = await requireMe(args);
-  const root = me.scopeRoots[0];
-  return redirect(root && me.scopeRoots.length === 1 ? `/orgs/${encodeURIComponent(root.code)}` : '/orgs');
-}
-
 /**
  * What the first paint shows while the first route's code and loader run. Every route is lazy and the shell has a
  * loader, so a data router has nothing to render until they finish: one pathless root route holds this fallback for
@@ -69,8 +62,8 @@ export const router = createBrowserRouter([{ HydrateFallback: BootFallback, chil
       return { Component: m.AppShell, ErrorBoundary: m.ShellError };
     },
     children: [
-      // Renders only while the redirect is on its way (a leaf route without a component makes react-router warn).
-      { index: true, loader: home, Component: BootFallback },
+      // 工作台: each role's own work (features/home registry).
+      { index: true, lazy: async () => ({ Component: (await import('../routes/home-page.tsx')).HomePage }) },
       { path: 'orgs', lazy: async () => ({ Component: (await import('../routes/orgs-tree-page.tsx')).OrgsTreePage }) },
       { path: 'orgs/:code', lazy: async () => ({ Component: (await import('../routes/org-page.tsx')).OrgPage }) },
       {

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type pg from 'pg';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -285,4 +285,40 @@ export async function failInterruptedJobs(db: Pick<Db, 'execute'>): Promise<numb
     await db.execute(sql`UPDATE import_jobs SET error_count = error_count + 1 WHERE id = ${r.id}`);
   }
   return rows.length;
+}
+
+/**
+ * Jobs that want attention (the home page): waiting ones (queued, validating, merging) and failed ones of the last
+ * `days` days that their uploader has not redone since (no later finished job of the same kind). Kept small by
+ * retention, so a scan of import_jobs is cheap.
+ */
+const attentionJobs = (days: number) => sql`
+  SELECT j.* FROM import_jobs j
+  WHERE j.status IN ('queued', 'validating', 'merging')
+     OR (j.status = 'failed' AND j.created_at > now() - make_interval(days => ${days})
+         AND NOT EXISTS (SELECT 1 FROM import_jobs r WHERE r.created_by = j.created_by AND r.kind = j.kind
+                         AND r.status = 'done' AND r.created_at > j.created_at))`;
+
+/** A job is in an org when its upload scope is that org or lies below it. */
+const scopeUnder = (path: SQL) => sql`EXISTS (SELECT 1 FROM unnest(a.org_scope) s WHERE s = ${path} OR starts_with(s, ${path} || '/'))`;
+
+/** Waiting and failed counts per org path (every path given gets a row). */
+export async function attentionCounts(db: Db, paths: string[], days: number): Promise<Map<string, { waiting: number; failed: number }>> {
+  const out = new Map(paths.map((p) => [p, { waiting: 0, failed: 0 }]));
+  if (!paths.length) return out;
+  const { rows } = await db.execute<{ path: string; waiting: number; failed: number }>(sql`
+    SELECT p.path, count(*) FILTER (WHERE a.status <> 'failed')::int AS waiting, count(*) FILTER (WHERE a.status = 'failed')::int AS failed
+    FROM unnest(${sql.param(paths)}::text[]) AS p(path)
+    JOIN (${attentionJobs(days)}) a ON ${scopeUnder(sql`p.path`)}
+    GROUP BY p.path`);
+  for (const r of rows) out.set(r.path, { waiting: r.waiting, failed: r.failed });
+  return out;
+}
+
+/** The jobs wanting attention in one org, newest first. */
+export async function attentionJobsIn(db: Db, path: string, days: number, limit: number): Promise<JobRow[]> {
+  const { rows } = await db.execute<JobRow>(sql`
+    SELECT ${jobColumns} FROM (${attentionJobs(days)}) a WHERE ${scopeUnder(sql`${path}::text`)}
+    ORDER BY a.created_at DESC LIMIT ${limit}`);
+  return rows;
 }

@@ -139,3 +139,23 @@ export async function jobErrors(ctx: Ctx, id: string): Promise<{ stream: PassThr
   const stream = errorWorkbook(ctx.db, ctx.ring, id, masked, (e) => ctx.req.log.error({ err: e }, 'import error list failed'));
   return { stream, filename: `导入错误-${job.file_name.replace(/\.xlsx$/i, '')}.xlsx` };
 }
+
+/** How far back a failed import still asks for attention on the home page (retention keeps them 30 days). */
+const ATTENTION_DAYS = 14;
+
+/** Waiting and failed-not-redone imports per org (the home page's rows per village or town); counts only. */
+export function importAttentionCounts(db: Db, orgPaths: string[]): Promise<Map<string, { waiting: number; failed: number }>> {
+  return repo.attentionCounts(db, orgPaths, ATTENTION_DAYS);
+}
+
+/**
+ * The imports of one org that want attention (the secretary's 工作台): the counts, and the jobs the caller may open
+ * (their own; any, for the project office), newest first.
+ */
+export async function importAttention(db: Db, req: FastifyRequest, orgPath: string, limit: number): Promise<{ waiting: number; failed: number; jobs: { job: ImportJob; orgCode: string | null }[] }> {
+  const counts = (await repo.attentionCounts(db, [orgPath], ATTENTION_DAYS)).get(orgPath)!;
+  const rows = await repo.attentionJobsIn(db, orgPath, ATTENTION_DAYS, 50);
+  const visible = rows.filter((j) => canSeeJob(j, req.auth!.account.id, req.auth!.grants)).slice(0, limit);
+  // The org the job was uploaded for (its import page lives there): the last code of its first scope path.
+  return { ...counts, jobs: visible.map((j) => ({ job: presentJob(j), orgCode: j.org_scope[0]?.split('/').pop() ?? null })) };
+}
