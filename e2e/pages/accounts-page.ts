@@ -17,17 +17,63 @@ export class AccountsPage {
 
   readonly createDialog = () => this.page.getByRole('dialog', { name: '开通账号' });
   readonly passwordDialog = () => this.page.getByRole('dialog', { name: '一次性密码' });
+  /** The person picker (a combobox: the 工作人员 radio's label also contains 人员). */
+  readonly personField = () => this.createDialog().getByRole('combobox', { name: /人员/ });
   readonly oneTimePassword = () => this.passwordDialog().getByTestId('one-time-password');
 
   /** 开通账号 for a person of the roster, found by name in the picker; resolves with the one-time password shown. */
   async createForPerson(name: string, username: string): Promise<string> {
     await this.createButton().click();
     const d = this.createDialog();
-    await d.getByLabel('人员').waitFor();
+    await this.personField().waitFor();
     await this.page.waitForFunction(() => !document.querySelector('.ant-modal.ant-zoom'));
-    await d.getByLabel('人员').fill(name);
+    await this.personField().fill(name);
     await this.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: name }).click();
     await d.getByLabel('用户名').fill(username);
+    await d.getByRole('button', { name: /^开\s*通$/ }).click();
+    await this.oneTimePassword().waitFor();
+    return (await this.oneTimePassword().textContent())!.trim();
+  }
+
+  /**
+   * 开通账号 for staff (no person): 工作人员, display name, username, one role bound to an org found by typing part of
+   * its name (the org list can hold every village of the zone). Resolves with the one-time password shown.
+   */
+  async createStaff(a: { displayName: string; username: string; role: string; org?: string }): Promise<string> {
+    await this.createButton().click();
+    const d = this.createDialog();
+    await d.getByRole('radio', { name: '工作人员' }).check();
+    await d.getByLabel('显示名称').fill(a.displayName);
+    await d.getByLabel('用户名').fill(a.username);
+    await this.chooseRole(a.role, a.org);
+    await d.getByRole('button', { name: /^开\s*通$/ }).click();
+    await this.oneTimePassword().waitFor();
+    return (await this.oneTimePassword().textContent())!.trim();
+  }
+
+  /** In the create/edit dialog: the first role becomes `role`, bound to the org whose name contains `org`. */
+  async chooseRole(role: string, org?: string) {
+    const d = this.page.getByRole('dialog').filter({ has: this.page.getByLabel('第 1 个角色') });
+    await d.getByLabel('第 1 个角色', { exact: true }).click();
+    await this.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').getByTitle(role, { exact: true }).click();
+    if (org) {
+      const orgSelect = d.getByLabel('第 1 个角色所在组织');
+      await orgSelect.click();
+      await orgSelect.fill(org);
+      await this.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: org }).first().click();
+    }
+  }
+
+  /** 开通账号 for a person of the roster with a role other than 党员 (e.g. 支部书记 of their village). */
+  async createForPersonAs(name: string, username: string, role: string, org: string): Promise<string> {
+    await this.createButton().click();
+    const d = this.createDialog();
+    await this.personField().waitFor();
+    await this.page.waitForFunction(() => !document.querySelector('.ant-modal.ant-zoom'));
+    await this.personField().fill(name);
+    await this.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: name }).click();
+    await d.getByLabel('用户名').fill(username);
+    await this.chooseRole(role, org);
     await d.getByRole('button', { name: /^开\s*通$/ }).click();
     await this.oneTimePassword().waitFor();
     return (await this.oneTimePassword().textContent())!.trim();

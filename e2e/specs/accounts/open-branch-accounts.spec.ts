@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { KEJING_VILLAGES } from '../../src/accounts.ts';
 import type { BrowserSession } from '../../src/browser.ts';
 import { readDownload } from '../../src/download.ts';
+import { pdfText } from '../../src/pdf-text.ts';
 import { expectPhoneFriendly } from '../../src/phone.ts';
 import { PHONE, openLoggedIn } from '../../src/session.ts';
 import { AccountsPage } from '../../pages/accounts-page.ts';
@@ -36,17 +36,6 @@ async function importMembers(page: Page, village: string, people: string[]): Pro
     await page.waitForTimeout(500);
   }
   throw new Error('members import did not finish');
-}
-
-async function pdfText(bytes: Buffer): Promise<string> {
-  const doc = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
-  const parts: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const tc = await (await doc.getPage(i)).getTextContent();
-    parts.push(tc.items.map((x) => ('str' in x ? x.str : '')).join(''));
-  }
-  await doc.destroy();
-  return parts.join('\n');
 }
 
 describe('a village secretary opens accounts for the branch’s members and prints the slips (phone)', () => {

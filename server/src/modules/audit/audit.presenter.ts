@@ -42,6 +42,42 @@ export const ACTION_LABELS: Record<string, string> = {
   'org.rename': '组织更名',
   'org.move': '组织调整隶属',
   'org.merge': '组织合并',
+  'account.create_admin': '创建或重置管理员（命令行）',
+  'account.enable': '启用账号',
+  'account.update': '修改账号',
+  'account.unlock': '解除登录限制',
+  'account.reset_password': '重置密码',
+  'account.reset_print': '重置密码并打印通知单',
+  'account.end_sessions': '结束账号全部会话',
+  'account.bulk_open': '批量开通党员账号',
+  'account.change_password': '修改本人密码',
+  'account.totp_setup': '设置动态验证码',
+  'account.totp_enable': '启用动态验证码',
+  'account.totp_disable': '关闭动态验证码',
+  'auth.logout_others': '退出其他设备',
+  'auth.password_check_failed': '密码核验失败',
+  'auth.recovery_code_used': '使用恢复码登录',
+  'person.create': '新增党员（志愿者）',
+  'person.update': '修改党员（志愿者）',
+  'person.transfer': '党员转出到其他支部',
+  'person.leave': '党员去世、迁出或除名',
+  'person.reveal': '查看党员手机号',
+  'person.export': '导出党员名册',
+  'link.end_all': '结束全部联户',
+  'grid.create': '新建网格',
+  'grid.leader': '设置网格长',
+  'grid.merge': '合并网格',
+  'grid.retire': '撤销网格',
+  'grid.assign': '划入网格',
+  'tag.create': '新增标签',
+  'tag.update': '修改标签',
+  'tag.retire': '停用标签',
+  'tag.delete': '删除标签',
+  'settings.update': '修改设置',
+  'settings.target_load': '修改目标联户数',
+  'settings.import_retention': '修改导入保留期',
+  'system.backup_requested': '发起备份',
+  'system.backup_written': '备份完成',
 };
 
 export const GROUP_LABELS: Record<AuditGroup, string> = {
@@ -74,7 +110,7 @@ export const TYPE_LABELS: Record<string, string> = {
  * Objects whose before/after an admin must not read: registry and people records carry personal data, and the admin
  * (configuration) sees none (scope.ts). An allow list, so a new kind of object stays hidden until someone decides.
  */
-const ADMIN_READABLE_TYPES: ReadonlySet<string> = new Set(['account', 'org', 'audit', 'settings', 'setting', 'backup', 'job']);
+const ADMIN_READABLE_TYPES: ReadonlySet<string> = new Set(['account', 'account_batch', 'org', 'audit', 'setting', 'tag', 'backup', 'backup_job']);
 
 export function bodiesHiddenFor(entityType: string | null, registryBodiesHidden: boolean): boolean {
   return registryBodiesHidden && !(entityType && ADMIN_READABLE_TYPES.has(entityType));
