@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { BackupFile, ScheduledJob } from '@lianxin/contracts';
-import { Alert, Button, Card, Progress, Skeleton, Table } from 'antd';
+import { Alert, Button, Card, Empty, Grid, Progress, Skeleton, Table } from 'antd';
 import { queryClient } from '../auth/auth-queries.ts';
 import { PageTitle, SectionTitle } from '../app/page-title.tsx';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
@@ -17,6 +17,9 @@ export function SystemPage() {
   const jobs = useQuery(scheduledJobsQuery);
   const backups = useQuery(backupOverviewQuery);
   const submit = useSubmit('备份任务未能提交，请稍后再试');
+  // A table scrolled sideways on a phone is a scroll region that needs keyboard access (axe); on a phone the columns
+  // wrap instead.
+  const wide = Grid.useBreakpoint().md === true;
 
   if (jobs.isPending || backups.isPending) return <Skeleton active />;
   if (jobs.isError) return <UnavailableResult error={jobs.error} title="无法查看系统维护" text="系统维护只对系统管理员开放。" />;
@@ -48,8 +51,9 @@ export function SystemPage() {
           rowKey="name"
           size="small"
           pagination={false}
-          scroll={{ x: 720 }}
+          scroll={wide ? { x: 720 } : undefined}
           dataSource={jobs.data.jobs}
+          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="没有定时任务" /> }}
           columns={[
             { title: '名称', key: 'label', render: (_, j) => <>{j.label}<br /><small>{j.schedule}</small></> },
             { title: '上次运行', key: 'last', render: (_, j) => (j.lastRun ? shanghaiTime(j.lastRun.startedAt) : '尚未运行') },
@@ -102,8 +106,8 @@ export function SystemPage() {
           rowKey="name"
           size="small"
           pagination={false}
-          scroll={{ x: 640 }}
-          locale={{ emptyText: '还没有备份' }}
+          scroll={wide ? { x: 640 } : undefined}
+          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有备份" /> }}
           dataSource={b.backups}
           columns={[
             { title: '时间', key: 'createdAt', render: (_, x) => shanghaiTime(x.createdAt) },
