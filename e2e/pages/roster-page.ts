@@ -64,6 +64,11 @@ export class RosterPage {
     const d = this.leaveDialog(name, reason);
     await d.getByLabel(`${reason}日期`).fill(on);
     await d.getByRole('button', { name: `确认${reason}` }).click();
-    await d.waitFor({ state: 'hidden' });
+    // Closes on success; an error stays in the dialog — fail with its words rather than a bare timeout. The write
+    // recomputes the village's coverage, so it may wait for another spec's import into the same village to commit.
+    const refused = d.locator('.ant-alert-error');
+    await d.waitFor({ state: 'hidden', timeout: 60_000 }).catch(async (e: unknown) => {
+      throw (await refused.count()) ? new Error(`${reason} refused: ${await refused.textContent()}`) : e;
+    });
   }
 }

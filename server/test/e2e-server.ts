@@ -45,7 +45,9 @@ export async function startTestServer(): Promise<{ url: string; xssOrgCode: stri
     LIANXIN_BACKUP_DIR: path.join(backupRoot, 'backups'),
   });
   const jobs = await startJobs(database, config, () => {});
-  const app = await buildApp({ config, database });
+  // Errors (a 500, a response that broke its schema) go to stderr, which the browser tests' output shows: a failing
+  // step then says what the server did, not only that a dialog stayed open. Redacted like production logs.
+  const app = await buildApp({ config, database, logger: { level: 'error', stream: process.stderr } });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: address,
