@@ -4,17 +4,13 @@
  * requests per common search, and GET /healthz in the same run as the baseline. Through app.inject, like the tests.
  * Writes bench/results/audit-latest.json/.md (write-results.ts; timestamped history beside them, git-ignored).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
+import { loadavg } from 'node:os';
 import { buildApp } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
-import { openPool } from '../server/src/db/client.ts';
-import { startEmbedded } from '../server/src/db/embedded.ts';
 import { runMigrations } from '../server/src/db/migrate.ts';
 import { todayInShanghai } from '../server/src/lib/dates.ts';
 import { seedBase } from '../server/src/seed/index.ts';
+import { scratchDatabase, stats } from './scratch-database.ts';
 import { writeResults } from './write-results.ts';
 
 const password = 'lianxin-demo-2026';
@@ -23,22 +19,10 @@ const N = 50;
 const EVENTS = Number(process.env.AUDIT_BENCH_EVENTS ?? 1_000_000);
 const BATCH = 200_000;
 
-function stats(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-  return { p50: +q(0.5).toFixed(2), p99: +q(0.99).toFixed(2) };
-}
 
-const dir = process.env.DATABASE_URL ? null : mkdtempSync(path.join(tmpdir(), 'lianxin-bench-audit-'));
-const embedded = dir ? await startEmbedded({ dir: path.join(dir, 'postgres'), ephemeral: true, log: () => {} }) : null;
-const adminUrl = process.env.DATABASE_URL ?? embedded!.url;
-const name = `lx_bench_audit_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const u = new URL(adminUrl);
-u.pathname = '/' + name;
-const database = openPool(u.toString(), embedded ? 'embedded' : 'url', 10);
+const scratch = await scratchDatabase('audit');
+const { database } = scratch;
+const embedded = scratch.embedded;
 try {
   await runMigrations(database);
   await seedBase(database.pool, { demoPassword: password });
@@ -136,9 +120,5 @@ try {
   console.log(md);
   await app.close();
 } finally {
-  await database.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
-  await embedded?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await scratch.drop();
 }

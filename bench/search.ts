@@ -4,15 +4,10 @@
  * kind of text, and GET /healthz in the same run as the baseline. Through app.inject (no sockets), like the tests.
  * Writes bench/results/search-<engine>-latest.json/.md (write-results.ts; timestamped history beside them, git-ignored).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { buildApp } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
-import { openPool } from '../server/src/db/client.ts';
-import { startEmbedded } from '../server/src/db/embedded.ts';
 import { runMigrations } from '../server/src/db/migrate.ts';
+import { scratchDatabase, stats } from './scratch-database.ts';
 import { writeResults } from './write-results.ts';
 import { generateDemo } from '../server/src/seed/demo/generate.ts';
 import { seedBase } from '../server/src/seed/index.ts';
@@ -21,22 +16,10 @@ const password = 'lianxin-demo-2026';
 const ring = { current: 'b1', keys: { b1: Buffer.alloc(32, 5).toString('base64') } };
 const N = 50;
 
-function stats(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-  return { p50: +q(0.5).toFixed(2), p99: +q(0.99).toFixed(2) };
-}
 
-const dir = process.env.DATABASE_URL ? null : mkdtempSync(path.join(tmpdir(), 'lianxin-bench-search-'));
-const embedded = dir ? await startEmbedded({ dir: path.join(dir, 'postgres'), ephemeral: true, log: () => {} }) : null;
-const adminUrl = process.env.DATABASE_URL ?? embedded!.url;
-const name = `lx_bench_search_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const u = new URL(adminUrl);
-u.pathname = '/' + name;
-const database = openPool(u.toString(), embedded ? 'embedded' : 'url', 10);
+const scratch = await scratchDatabase('search');
+const { database } = scratch;
+const embedded = scratch.embedded;
 try {
   await runMigrations(database);
   await seedBase(database.pool, { demoPassword: password });
@@ -100,9 +83,5 @@ try {
   console.log(md);
   await app.close();
 } finally {
-  await database.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
-  await embedded?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await scratch.drop();
 }

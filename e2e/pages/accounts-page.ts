@@ -21,20 +21,6 @@ export class AccountsPage {
   readonly personField = () => this.createDialog().getByRole('combobox', { name: /人员/ });
   readonly oneTimePassword = () => this.passwordDialog().getByTestId('one-time-password');
 
-  /** 开通账号 for a person of the roster, found by name in the picker; resolves with the one-time password shown. */
-  async createForPerson(name: string, username: string): Promise<string> {
-    await this.createButton().click();
-    const d = this.createDialog();
-    await this.personField().waitFor();
-    await this.page.waitForFunction(() => !document.querySelector('.ant-modal.ant-zoom'));
-    await this.personField().fill(name);
-    await this.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: name }).click();
-    await d.getByLabel('用户名').fill(username);
-    await d.getByRole('button', { name: /^开\s*通$/ }).click();
-    await this.oneTimePassword().waitFor();
-    return (await this.oneTimePassword().textContent())!.trim();
-  }
-
   /**
    * 开通账号 for staff (no person): 工作人员, display name, username, one role bound to an org found by typing part of
    * its name (the org list can hold every village of the zone). Resolves with the one-time password shown.
@@ -64,8 +50,11 @@ export class AccountsPage {
     }
   }
 
-  /** 开通账号 for a person of the roster with a role other than 党员 (e.g. 支部书记 of their village). */
-  async createForPersonAs(name: string, username: string, role: string, org: string): Promise<string> {
+  /**
+   * 开通账号 for a person of the roster, found by name in the picker; as 党员 of their branch unless `as` names another
+   * role and its org (e.g. 支部书记 of their village). Resolves with the one-time password shown.
+   */
+  async createForPerson(name: string, username: string, as?: { role: string; org: string }): Promise<string> {
     await this.createButton().click();
     const d = this.createDialog();
     await this.personField().waitFor();
@@ -73,7 +62,7 @@ export class AccountsPage {
     await this.personField().fill(name);
     await this.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: name }).click();
     await d.getByLabel('用户名').fill(username);
-    await this.chooseRole(role, org);
+    if (as) await this.chooseRole(as.role, as.org);
     await d.getByRole('button', { name: /^开\s*通$/ }).click();
     await this.oneTimePassword().waitFor();
     return (await this.oneTimePassword().textContent())!.trim();

@@ -123,7 +123,7 @@ describe('going live: from create-admin to a member on a phone', () => {
       await roster.row('王建设').first().waitFor();
       const accounts = new AccountsPage(office.page);
       await accounts.open();
-      secretaryOneTime = await accounts.createForPersonAs('王建设', SECRETARY, '支部书记', '克井村');
+      secretaryOneTime = await accounts.createForPerson('王建设', SECRETARY, { role: '支部书记', org: '克井村' });
       await accounts.passwordDialog().getByRole('button', { name: '我已记下' }).click();
     } finally {
       await office.close();
