@@ -25,6 +25,8 @@ export const accounts = pgTable(
     /** TOTP second factor: the secret encrypted like other personal data (lib/crypto.ts); enabled once confirmed. */
     totpSecretEnc: text('totp_secret_enc'),
     totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /** The time step (30 s) of the last code accepted: a code is never accepted twice (RFC 6238 §5.2). */
+    totpLastStep: integer('totp_last_step'),
     /** SHA-256 of each unused recovery code; a used code is removed. */
     recoveryCodeHashes: text('recovery_code_hashes').array(),
     createdBy: uuid('created_by'),

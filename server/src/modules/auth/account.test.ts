@@ -227,6 +227,14 @@ async function withTotp(): Promise<{ username: string; s: Session; secret: strin
   return { username: a.username, s, secret, codes: enabled.json().data.recoveryCodes };
 }
 
+/**
+ * The app's next code (the following 30 s step, accepted within the ±30 s tolerance): the code that enabled the
+ * factor cannot be used again, so a login right after enabling uses the next one, as a user would wait for it.
+ */
+function nextCode(secret: string): Promise<string> {
+  return generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+}
+
 function loginWith(username: string, password: string, totpCode?: string) {
   return t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password, ...(totpCode ? { totpCode } : {}) } });
 }
@@ -260,7 +268,7 @@ describe('TOTP second factor', () => {
     expect(missing.cookies).toHaveLength(0);
     const { rows: before } = await t.database.db.execute(sql`SELECT 1 FROM login_throttles WHERE username = ${username}`);
     expect(before).toHaveLength(0);
-    const right = await generate({ secret });
+    const right = await nextCode(secret);
     const wrong = await loginWith(username, STRONG, right === '123456' ? '654321' : '123456');
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error.id).toBe('totp_required');
@@ -269,6 +277,17 @@ describe('TOTP second factor', () => {
     expect((await loginWith(username, STRONG, right)).statusCode).toBe(200);
     // The wrong password with a right code is still a plain 401 unauthenticated.
     expect((await loginWith(username, 'wrong-password-x', right)).json().error.id).toBe('unauthenticated');
+  });
+
+  it('returns 401 totp_required for a code already used (replayed) or older than the last one accepted', async () => {
+    const { username, secret } = await withTotp();
+    const next = await nextCode(secret);
+    expect((await loginWith(username, STRONG, next)).statusCode).toBe(200);
+    const replayed = await loginWith(username, STRONG, next);
+    expect(replayed.statusCode).toBe(401);
+    expect(replayed.json().error.id).toBe('totp_required');
+    // The current step's code (the one that enabled it, or any earlier) is behind the last accepted step.
+    expect((await loginWith(username, STRONG, await generate({ secret }))).statusCode).toBe(401);
   });
 
   it('accepts a recovery code once (any case, with or without dashes), then refuses it', async () => {
@@ -285,7 +304,7 @@ describe('TOTP second factor', () => {
     const { username, s, secret } = await withTotp();
     const bad = await call(t.app, s, 'POST', '/api/v1/auth/totp/disable', { password: 'wrong-password-x', code: await generate({ secret }) });
     expect(bad.statusCode).toBe(400);
-    const ok = await call(t.app, s, 'POST', '/api/v1/auth/totp/disable', { password: STRONG, code: await generate({ secret }) });
+    const ok = await call(t.app, s, 'POST', '/api/v1/auth/totp/disable', { password: STRONG, code: await nextCode(secret) });
     expect(ok.statusCode).toBe(200);
     expect((await loginWith(username, STRONG)).statusCode).toBe(200);
     const { rows } = await t.database.db.execute<{ totp_secret_enc: string | null; recovery_code_hashes: string[] | null }>(sql`

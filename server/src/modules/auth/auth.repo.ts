@@ -46,6 +46,17 @@ export async function setPassword(db: Db, id: string, passwordHash: string, must
 }
 
 /** Removes one recovery code if the account still has it; true when it did (a code works once, even under races). */
+/**
+ * Records the time step of an accepted code, only when it is later than the last one: false when the code (or an
+ * earlier one) was already used — a code seen over someone's shoulder cannot be replayed within its window.
+ */
+export async function advanceTotpStep(db: Db, id: string, step: number): Promise<boolean> {
+  const r = await db.execute(sql`
+    UPDATE accounts SET totp_last_step = ${step}, updated_at = now()
+    WHERE id = ${id} AND (totp_last_step IS NULL OR totp_last_step < ${step})`);
+  return (r.rowCount ?? 0) > 0;
+}
+
 export async function consumeRecoveryCode(db: Db, id: string, codeHash: string): Promise<boolean> {
   const r = await db.execute(sql`
     UPDATE accounts SET recovery_code_hashes = array_remove(recovery_code_hashes, ${codeHash}), updated_at = now()

@@ -205,16 +205,25 @@ function recoveryHash(code: string): string {
   return sha256(`recovery:${code.toLowerCase().replace(/[^a-z0-9]/g, '')}`);
 }
 
-async function totpMatches(secret: string, code: string): Promise<boolean> {
-  if (!/^\d{6}$/.test(code)) return false;
+/** The time step the code belongs to when it is valid now (±30 s), else null. */
+async function totpStep(secret: string, code: string): Promise<number | null> {
+  if (!/^\d{6}$/.test(code)) return null;
   // ±30 s: one step either way for a phone whose clock drifts, as the RFC suggests.
-  return verifyTotp({ secret, token: code, epochTolerance: 30 }).then((r) => r.valid, () => false);
+  // otplib's verify types the HOTP and TOTP results together; a TOTP match carries its RFC 6238 time step.
+  return verifyTotp({ secret, token: code, epochTolerance: 30 })
+    .then((r) => (r.valid && 'timeStep' in r && typeof r.timeStep === 'number' ? r.timeStep : null), () => null);
+}
+
+/** A valid code not used before: its step is recorded, so the same code (or an older one) is refused afterwards. */
+async function totpMatches(db: Db, accountId: string, secret: string, code: string): Promise<boolean> {
+  const step = await totpStep(secret, code);
+  return step !== null && repo.advanceTotpStep(db, accountId, step);
 }
 
 /** A 6-digit code from the app, or else a recovery code (consumed). Returns which worked, or null. */
 async function checkSecondFactor(db: Db, config: Config, a: repo.AccountRow, code: string): Promise<'totp' | 'recovery' | null> {
   const trimmed = code.trim();
-  if (/^\d{6}$/.test(trimmed)) return a.totp_secret_enc && (await totpMatches(decrypt(config.keyring, a.totp_secret_enc), trimmed)) ? 'totp' : null;
+  if (/^\d{6}$/.test(trimmed)) return a.totp_secret_enc && (await totpMatches(db, a.id, decrypt(config.keyring, a.totp_secret_enc), trimmed)) ? 'totp' : null;
   return (await repo.consumeRecoveryCode(db, a.id, recoveryHash(trimmed))) ? 'recovery' : null;
 }
 
@@ -240,7 +249,7 @@ export async function enableTotp(db: Db, config: Config, req: FastifyRequest, co
     const a = await repo.lockAccount(tx, auth.account.id);
     if (a.totp_enabled_at) throw errors.conflict('动态验证码已启用');
     if (!a.totp_secret_enc) throw errors.conflict('请先生成二维码并用验证器应用扫描');
-    if (!(await totpMatches(decrypt(config.keyring, a.totp_secret_enc), code))) throw errors.validation('动态验证码不正确，请确认手机时间准确后重试', { field: 'code' });
+    if (!(await totpMatches(tx, a.id, decrypt(config.keyring, a.totp_secret_enc), code))) throw errors.validation('动态验证码不正确，请确认手机时间准确后重试', { field: 'code' });
     const codes = Array.from({ length: RECOVERY_CODES }, generateOneTimePassword);
     await repo.setTotp(tx, a.id, { secretEnc: a.totp_secret_enc, enabled: true, recoveryCodeHashes: codes.map(recoveryHash) });
     await appendAudit(tx, req, { action: 'account.totp_enable', entityType: 'account', entityId: a.id, before: { totp: false }, after: { totp: true } });
