@@ -1,10 +1,17 @@
 import type { ManagedAccount, OrgLevel } from '@lianxin/contracts';
+import { maskPhone } from '../../lib/id-number.ts';
 import type { AccountRow } from './accounts.repo.ts';
 
-export function presentAccount(row: AccountRow): ManagedAccount {
+const MOBILE = /^1[3-9]\d{9}$/;
+
+/**
+ * `maskPhones`: for a caller who may reveal no personal data (the admin manages accounts but reads none), a username
+ * that is a mobile number — a member's natural default — is shown masked like any phone.
+ */
+export function presentAccount(row: AccountRow, maskPhones = false): ManagedAccount {
   return {
     id: row.id,
-    username: row.username,
+    username: maskPhones && MOBILE.test(row.username) ? maskPhone(row.username) : row.username,
     displayName: row.display_name,
     person: row.person_id
       ? { id: row.person_id, name: row.person_name!, kind: row.person_kind!, orgCode: row.person_org_code!, orgName: row.person_org_name! }

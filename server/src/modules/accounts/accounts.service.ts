@@ -72,7 +72,13 @@ export async function list(ctx: Ctx, q: AccountListQuery): Promise<AccountList> 
   const more = page.length > q.limit;
   const rows = page.slice(0, q.limit);
   const last = rows[rows.length - 1];
-  return { data: rows.map(presentAccount), nextCursor: more && last ? encodeCursor([last.username.toLowerCase(), last.id]) : null };
+  const mask = masksPhones(ctx.grants);
+  return { data: rows.map((r) => presentAccount(r, mask)), nextCursor: more && last ? encodeCursor([last.username.toLowerCase(), last.id]) : null };
+}
+
+/** Whether the caller may reveal no personal data anywhere (the admin): phone-number usernames are then masked. */
+function masksPhones(grants: Grant[]): boolean {
+  return registryRoots(grants, 'reveal').length === 0;
 }
 
 /** The account if the caller may manage it; 404 otherwise (out of scope reads as absent). Their own: 403. */
@@ -87,7 +93,7 @@ export async function get(ctx: Ctx, id: string): Promise<ManagedAccount> {
   const reaches = assertManager(ctx.grants);
   const row = await repo.findAccount(ctx.db, id);
   if (!row || row.id === callerId(ctx) || !canManage(reaches, scopeOf(row))) throw errors.notFound('账号不存在或不在您的管理范围内');
-  return presentAccount(row);
+  return presentAccount(row, masksPhones(ctx.grants));
 }
 
 /** The roles asked for, each checked against the caller's reach (403 with the reason); orgs that do not exist: 400. */
@@ -136,7 +142,7 @@ export async function create(ctx: Ctx, body: AccountCreate): Promise<AccountWith
     await appendAudit(tx, ctx.req, { action: 'account.create', entityType: 'account', entityId: accountId, after: auditSnapshot(row) });
     return accountId;
   }));
-  return { account: presentAccount((await repo.findAccount(ctx.db, id))!), oneTimePassword: password };
+  return { account: presentAccount((await repo.findAccount(ctx.db, id))!, masksPhones(ctx.grants)), oneTimePassword: password };
 }
 
 /** Runs a change on a manageable account in one transaction, audited before → after. */
@@ -154,7 +160,7 @@ async function change(
     const after = (await repo.findAccount(tx, id))!;
     await appendAudit(tx, ctx.req, { action, entityType: 'account', entityId: id, before: auditSnapshot(before), after: { ...auditSnapshot(after), ...extra } });
   });
-  return { account: presentAccount((await repo.findAccount(ctx.db, id))!), extra };
+  return { account: presentAccount((await repo.findAccount(ctx.db, id))!, masksPhones(ctx.grants)), extra };
 }
 
 export async function update(ctx: Ctx, id: string, body: AccountUpdate): Promise<ManagedAccount> {

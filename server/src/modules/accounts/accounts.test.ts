@@ -12,7 +12,8 @@ const KEJING_TOWN = '419001100000';
 const OFFICE_ORG = '419001000000-O01';
 
 beforeAll(async () => {
-  t = await setupTestApp({ publicUrl: 'https://lianxin.example.cn' }, { logger: { level: 'error' } });
+  // Many logins in a minute (each role, then the accounts made here): the per-address login rate limit is auth's test.
+  t = await setupTestApp({ publicUrl: 'https://lianxin.example.cn', loginRatePerMinute: 1000 }, { logger: { level: 'error' } });
   for (const r of DEMO_ROLES) s[r] = await login(t.app, r);
   ({ own, neighbour, otherTown } = await scopeVillages(t));
 });
@@ -45,6 +46,31 @@ async function audits(entityId: string): Promise<{ action: string; before: unkno
   const { rows } = await t.database.pool.query(`SELECT action, before, after FROM audit_events WHERE entity_id = $1 ORDER BY at, id`, [entityId]);
   return rows;
 }
+
+describe('phone numbers as usernames', () => {
+  it('shows the admin a mobile-number username masked (list, one account, its own audit actor) while the office sees it whole', async () => {
+    const mobile = `139${String(process.pid % 100000).padStart(5, '0')}${String(++seq % 1000).padStart(3, '0')}`;
+    const pid = await person(own, { name: '手机号用户' });
+    const created = await req('secretary', 'POST', '/api/v1/accounts', { username: mobile, personId: pid, roles: [{ role: 'member', orgCode: own }] });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().data.account.id as string;
+    const masked = `${mobile.slice(0, 3)}****${mobile.slice(-4)}`;
+    const adminList = await req('admin', 'GET', `/api/v1/accounts?q=${mobile}`);
+    expect(adminList.json().data.map((a: { username: string }) => a.username)).toEqual([masked]);
+    expect((await req('admin', 'GET', `/api/v1/accounts/${id}`)).json().data.username).toBe(masked);
+    expect(adminList.body).not.toContain(mobile);
+    const officeList = await req('office', 'GET', `/api/v1/accounts?q=${mobile}`);
+    expect(officeList.json().data.map((a: { username: string }) => a.username)).toEqual([mobile]);
+    // The member logs in: the audit's actor is their username, masked for the admin only.
+    await login(t.app, mobile, created.json().data.oneTimePassword);
+    const adminAudit = await req('admin', 'GET', `/api/v1/audit?group=login&entityType=account&entityId=${id}`);
+    expect(adminAudit.statusCode, adminAudit.body).toBe(200);
+    expect(adminAudit.body).not.toContain(mobile);
+    expect(adminAudit.json().data.map((e: { actor: { username: string } }) => e.actor.username)).toContain(masked);
+    const officeAudit = await req('office', 'GET', `/api/v1/audit?group=login&entityType=account&entityId=${id}`);
+    expect(officeAudit.json().data.map((e: { actor: { username: string } }) => e.actor.username)).toContain(mobile);
+  });
+});
 
 describe('who may administer accounts', () => {
   it.each(['member', 'leader', 'department'])('returns 403 to %s for the list, the grantable roles and a create', async (role) => {

@@ -156,13 +156,14 @@ export function presentEvent(r: EventRow, names: Record<string, Map<string, Obje
     at: r.at,
     action: r.action,
     actionLabel: actionLabel(r.action),
-    actor: r.actor_username ? { id: r.actor_account_id, username: r.actor_username } : null,
+    // A member's username is often their mobile number: masked for the admin, who reads no personal data.
+    actor: r.actor_username ? { id: r.actor_account_id, username: registryBodiesHidden ? (maskPersonal(r.actor_username) as string) : r.actor_username } : null,
     ip: r.ip,
     object: r.entity_type ? {
       type: r.entity_type,
       typeLabel: TYPE_LABELS[r.entity_type] ?? r.entity_type,
       id: r.entity_id,
-      label: nameVisible ? (name?.label ?? null) : null,
+      label: nameVisible ? (registryBodiesHidden ? (maskPersonal(name?.label ?? null) as string | null) : (name?.label ?? null)) : null,
       link: nameVisible && r.entity_id ? objectLink(r.entity_type, r.entity_id, name) : null,
     } : null,
     reason,
