@@ -5,6 +5,7 @@ import { todayInShanghai } from '../../lib/dates.ts';
 import { maskPhone } from '../../lib/id-number.ts';
 import { cellText, EXPORT_BATCH, xlsxStream } from '../../lib/xlsx-export.ts';
 import { appendAudit } from '../../plugins/audit.ts';
+import { loadStatus, loadTargets } from '../links/links.service.ts';
 import { ageFrom } from './people.presenter.ts';
 import * as repo from './people.repo.ts';
 import { listOptions, type Ctx } from './people.service.ts';
@@ -38,9 +39,11 @@ export async function exportPeople(ctx: Ctx, q: PersonExportQuery): Promise<{ st
       for (;;) {
         const batch = await repo.listPeople(ctx.db, { ...opts, after, limit: EXPORT_BATCH });
         const page = batch.slice(0, EXPORT_BATCH);
+        // Each row's status against its own village's target (目标联户数 may differ per village).
+        const targets = await loadTargets(ctx.db, [...new Set(page.map((p) => p.org_code))]);
         for (const p of page) {
           rows++;
-          const status = p.load < opts.target.min ? 'under' : p.load > opts.target.max ? 'over' : 'within';
+          const status = loadStatus(p.load, targets.get(p.org_code) ?? opts.target);
           ws.addRow({
             org: cellText(p.org_name), name: cellText(p.name), sex: p.sex === 'M' ? '男' : '女', age: ageFrom(p.birth_year, today) ?? '',
             since: member ? (p.member_since ?? '') : cellText(p.helper_kind), phone: p.phone_enc ? maskPhone(decrypt(ctx.ring, p.phone_enc)) : '',
