@@ -77,7 +77,7 @@ export async function rename(ctx: Ctx, code: string, name: string): Promise<Grid
   const g = await managedGrid(ctx, code);
   if (name !== g.short_name) {
     if (await repo.sameName(ctx.db, g.village_id, name, g.id)) throw duplicateName(name);
-    await renameOrg(ctx.db, ctx.req.auth!.account, code, name, name, todayInShanghai());
+    await renameOrg(ctx.db, ctx.req.auth!.account, code, name, name, todayInShanghai(), ctx.req);
   }
   return gridOut(ctx, g.village_id, code);
 }

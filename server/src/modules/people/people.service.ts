@@ -242,6 +242,7 @@ export async function transfer(ctx: Ctx, id: string, b: PersonTransferBody): Pro
 export async function leave(ctx: Ctx, id: string, b: PersonLeaveBody): Promise<Person & { linksEnded: number; accountsDisabled: number }> {
   const row = await loadForWrite(ctx, id);
   if (b.on > todayInShanghai()) throw errors.validation('日期不能晚于今天', [{ path: 'on', message: '日期不能晚于今天' }]);
+  if (row.member_since && b.on < row.member_since) throw errors.validation(`日期不能早于入党日期（${row.member_since}）`, [{ path: 'on', message: `不能早于 ${row.member_since}` }]);
   const result = await ctx.db.transaction(async (tx) => {
     if (!(await repo.markLeft(tx, id, b.on, b.reason))) throw errors.conflict('此人已不在名册中');
     const linksEnded = await handOverLinks(tx, ctx.req, id, null, LINK_END_REASON[b.reason], b.on);

@@ -280,6 +280,17 @@ describe('POST /api/v1/people/:id/leave', () => {
   });
 });
 
+describe('POST /api/v1/people/:id/leave — dates', () => {
+  it('returns 400 and changes nothing for a date before 入党日期 or after today', async () => {
+    const p = await create('secretary', own, { name: '日期党员', memberSince: '2015-07-01' });
+    for (const on of ['2015-06-30', '2999-01-01']) {
+      const res = await req('secretary', 'POST', `/api/v1/people/${p.id}/leave`, { on, reason: 'transferred_out' });
+      expect(res.statusCode, res.body).toBe(400);
+    }
+    expect((await req('secretary', 'GET', `/api/v1/people/${p.id}`)).json().data).toMatchObject({ leftOn: null, leftReason: null });
+  });
+});
+
 describe('POST /api/v1/people/:id/leave — the links\' end reason follows the way of leaving', () => {
   it('ends links with died for 去世 and other for 除名, and a helper leaves without touching the member count', async () => {
     for (const [reason, endReason, kind] of [['died', 'died', 'member'], ['removed', 'other', 'helper']] as const) {
