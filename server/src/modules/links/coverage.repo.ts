@@ -17,6 +17,15 @@ function overrideOf(path: SQL): SQL {
     WHERE a.code = ANY (string_to_array(${path}, '/')) ORDER BY a.depth DESC LIMIT 1) ov ON true`;
 }
 
+/**
+ * The effective target (min, max) of each org matching `where` (on `orgs o`), as a parenthesized derived table
+ * (org_id, min, max): a list joins it once (hashed by org) instead of looking the target up per row.
+ */
+export function targetsOfOrgs(where: SQL): SQL {
+  return sql`(SELECT o.id AS org_id, coalesce(ov.min, (z.v->>'min')::int) AS min, coalesce(ov.max, (z.v->>'max')::int) AS max
+    FROM orgs o CROSS JOIN (SELECT ${zoneValue} AS v) z ${overrideOf(sql`o.path`)} WHERE ${where})`;
+}
+
 export type EffectiveTargetRow = {
   code: string; name: string; level: string; path: string; min: number; max: number;
   source_code: string; source_name: string; source_level: string;
@@ -98,10 +107,7 @@ export async function recomputeCoverage(db: Pick<Db, 'execute'>, orgIds: string[
       SELECT p.id, p.org_id, count(l.id) AS n
       FROM people p LEFT JOIN links l ON l.person_id = p.id AND l.role = 'primary' AND l.ends_on IS NULL AND l.household_id IS NOT NULL
       WHERE p.kind = 'member' AND p.left_on IS NULL AND ${inScope(sql`p.org_id`)} GROUP BY p.id, p.org_id),
-    tg AS (
-      SELECT o.id AS org_id, coalesce(ov.min, (z.v->>'min')::int) AS min, coalesce(ov.max, (z.v->>'max')::int) AS max
-      FROM orgs o CROSS JOIN (SELECT ${zoneValue} AS v) z ${overrideOf(sql`o.path`)}
-      WHERE o.id IN (SELECT DISTINCT org_id FROM per)),
+    tg AS ${targetsOfOrgs(sql`o.id IN (SELECT DISTINCT org_id FROM per)`)},
     mm AS (
       SELECT per.org_id, count(*) AS total,
              count(*) FILTER (WHERE n < tg.min) AS under,

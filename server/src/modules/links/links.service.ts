@@ -178,6 +178,11 @@ export async function loadTarget(db: Pick<Db, 'execute'>, orgCode: string): Prom
   return { min: r.min, max: r.max };
 }
 export const loadTargets = targetsByCode;
+/**
+ * The effective target of each org matching `where` (on `orgs o`) as an SQL derived table (org_id, min, max), for a
+ * list that filters by load status in SQL, each person against their own village's target.
+ */
+export const loadTargetsOfOrgs = coverageRepo.targetsOfOrgs;
 
 /** Accept suggestions (all or some): all-or-nothing; any constituent linked meanwhile makes the whole batch 409. */
 export async function batch(ctx: Ctx, b: z.infer<typeof linkBatch>): Promise<number> {

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { likePrefix, underAny } from '../../lib/paths.ts';
-import { loadOfPerson } from '../links/links.service.ts';
+import { loadOfPerson, loadTargetsOfOrgs } from '../links/links.service.ts';
 
 type Exec = Pick<Db, 'execute'>;
 
@@ -55,6 +55,7 @@ export interface ListFilter {
   gridCode?: string | 'none';
   account?: string;
   load?: 'under' | 'within' | 'over';
+  /** The listed org's effective target: only for a person whose org has none of its own (one no longer current). */
   target: { min: number; max: number };
   left: boolean;
   sort: keyof typeof SORT_KEY;
@@ -75,8 +76,9 @@ function personMatch(q: string): SQL {
 }
 
 export async function listPeople(db: Exec, f: ListFilter): Promise<PersonRow[]> {
-  const where: SQL[] = [sql`(${underAny(sql`o.path`, f.roots)})`, sql`p.kind = ${f.kind}`, f.left ? sql`p.left_on IS NOT NULL` : sql`p.left_on IS NULL`];
-  if (f.orgPath) where.push(sql`(o.path = ${f.orgPath} OR o.path LIKE ${likePrefix(f.orgPath)})`);
+  const orgWhere: SQL[] = [sql`(${underAny(sql`o.path`, f.roots)})`];
+  if (f.orgPath) orgWhere.push(sql`(o.path = ${f.orgPath} OR o.path LIKE ${likePrefix(f.orgPath)})`);
+  const where: SQL[] = [...orgWhere, sql`p.kind = ${f.kind}`, f.left ? sql`p.left_on IS NOT NULL` : sql`p.left_on IS NULL`];
   if (f.helperKind) where.push(sql`p.helper_kind = ${f.helperKind}`);
   if (f.q) where.push(personMatch(f.q));
   if (f.mobile !== undefined) where.push(sql`p.mobile = ${f.mobile}`);
@@ -85,19 +87,28 @@ export async function listPeople(db: Exec, f: ListFilter): Promise<PersonRow[]> 
   else if (f.gridCode) where.push(sql`g.code = ${f.gridCode}`);
   const outer: SQL[] = [sql`true`];
   if (f.account) outer.push(sql`y.account_status = ${f.account}`);
-  if (f.load === 'under') outer.push(sql`y.load < ${f.target.min}`);
-  if (f.load === 'within') outer.push(sql`y.load BETWEEN ${f.target.min} AND ${f.target.max}`);
-  if (f.load === 'over') outer.push(sql`y.load > ${f.target.max}`);
+  // Each person against their own village's effective target (目标联户数 may be set per town and per village), as the
+  // rows show it: the targets of the orgs in the list's scope are computed once and joined by org (grids hold nobody).
+  const min = sql`coalesce(tg.min, ${f.target.min})`;
+  const max = sql`coalesce(tg.max, ${f.target.max})`;
+  if (f.load === 'under') outer.push(sql`y.load < ${min}`);
+  if (f.load === 'within') outer.push(sql`y.load BETWEEN ${min} AND ${max}`);
+  if (f.load === 'over') outer.push(sql`y.load > ${max}`);
+  const withTargets = f.load
+    ? sql`WITH tg AS MATERIALIZED ${loadTargetsOfOrgs(sql`o.valid_to IS NULL AND o.level <> 'grid' AND ${sql.join(orgWhere, sql` AND `)}`)}`
+    : sql``;
+  const targets = f.load ? sql`LEFT JOIN tg ON tg.org_id = y.org_id` : sql``;
   const dir = f.desc ? sql`DESC` : sql`ASC`;
   if (f.after) {
     const cmp = f.desc ? sql`<` : sql`>`;
     outer.push(sql`(y.k1, y.k2, y.id) ${cmp} (${f.after[0]} COLLATE "C", ${f.after[1]} COLLATE "C", ${f.after[2]}::uuid)`);
   }
   const { rows } = await db.execute<PersonRow>(sql`
-    SELECT * FROM (
+    ${withTargets}
+    SELECT y.* FROM (
       SELECT x.*, (${SORT_KEY[f.sort]}) COLLATE "C" AS k1, (coalesce(x.name_initials, '') || ' ' || x.name) COLLATE "C" AS k2
       FROM (${selectPerson} WHERE ${sql.join(where, sql` AND `)}) x
-    ) y
+    ) y ${targets}
     WHERE ${sql.join(outer, sql` AND `)}
     ORDER BY y.k1 ${dir}, y.k2 ${dir}, y.id ${dir}
     LIMIT ${f.limit + 1}`);

@@ -43,8 +43,9 @@ export async function listOptions(ctx: Ctx, q: Omit<PersonListQuery, 'limit' | '
   const bool = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
   return {
     roots, orgPath, kind: q.kind, helperKind: q.helperKind, q: q.q, mobile: bool(q.mobile), dual: bool(q.dual),
-    gridCode: q.grid, account: q.account, load: q.load, // The load filter compares with the listed org's effective target (a town's list: the town's value; a village
-    // with its own override differs there — rows still show their own village's status).
+    gridCode: q.grid, account: q.account, load: q.load,
+    // The load filter compares each person with their own village's target (in SQL); the listed org's value is only
+    // the fallback for a person whose org has none (no longer current).
     target: await loadTarget(ctx.db, org?.code ?? ZONE_CODE), left: q.left === 'true',
     sort: q.sort,
     // Age ascending (youngest first) is birth year descending.
