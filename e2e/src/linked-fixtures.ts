@@ -7,9 +7,11 @@ export const DEMO_MEMBER_NAME = '李秀英';
 
 /**
  * As the secretary (through the API, as the app would): registers a household and a shop in the secretary's village
- * and links both to the demo member — so the registry pages, and the member's own households, have a record to open.
+ * and links both to the demo member — so the registry pages, and the member's own households, have a record to open —
+ * and a grid of this run's own, which no other spec merges or retires (the grids spec ends its own grids while others
+ * run: a crawl that had picked one of those would find it gone).
  */
-export async function registerLinkedToMember(): Promise<{ householdId: string; businessId: string }> {
+export async function registerLinkedToMember(): Promise<{ householdId: string; businessId: string; gridCode: string }> {
   const run = Math.floor(Math.random() * 1e6);
   const birth = randomBirthDate();
   const head = { name: `巡检${'甲乙丙丁戊己庚辛'[run % 8]}${'春夏秋冬'[run % 4]}`, birth, phone: `137${String(run).padStart(8, '0')}`, idNumber: syntheticIdNumber(birth, 'M', 1 + (run % 499) * 2) };
@@ -34,7 +36,9 @@ export async function registerLinkedToMember(): Promise<{ householdId: string; b
       if (!person) throw new Error(`member ${member} not found`);
       await post('/api/v1/links', { personId: person.id, householdId });
       await post('/api/v1/links', { personId: person.id, businessId });
-      return { householdId, businessId };
+      const grid = await fetch('/api/v1/grids', { method: 'POST', headers, body: JSON.stringify({ villageCode: village, name: `巡检网格${run}` }) });
+      if (grid.status !== 201) throw new Error(`/api/v1/grids: ${grid.status} ${await grid.text()}`);
+      return { householdId, businessId, gridCode: (await grid.json()).data.code as string };
     }, { village: KEJING_VILLAGES[0]!, member: DEMO_MEMBER_NAME, head, run });
   } finally {
     await sec.close();
