@@ -27,6 +27,6 @@ export class AuditPage {
 
   /** Opens an event's before → after. */
   async expand(text: string) {
-    await this.event(text).getByRole('button', { name: '变更详情' }).click();
+    await this.event(text).getByRole('button', { name: '查看详情' }).click();
   }
 }
