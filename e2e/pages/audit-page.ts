@@ -11,7 +11,7 @@ export class AuditPage {
   readonly actor = () => this.page.getByLabel('人员（用户名）');
   readonly searchButton = () => this.page.getByRole('button', { name: /^查\s*询$/ });
   readonly revealsLink = () => this.page.getByRole('button', { name: '敏感信息查看记录' });
-  readonly fullExportsLink = () => this.page.getByRole('button', { name: '本月全部全量导出' });
+  readonly fullExportsLink = () => this.page.getByRole('button', { name: '本月的全量导出记录' });
   readonly exportButton = () => this.page.getByRole('button', { name: /导出 Excel/ });
   readonly adminNotice = () => this.page.getByText('系统管理员不查看个人信息');
 
@@ -27,6 +27,6 @@ export class AuditPage {
 
   /** Opens an event's before → after. */
   async expand(text: string) {
-    await this.event(text).getByRole('button', { name: '变更详情' }).click();
+    await this.event(text).getByRole('button', { name: '查看详情' }).click();
   }
 }

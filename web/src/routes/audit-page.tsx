@@ -70,7 +70,7 @@ export function AuditPage() {
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, margin: '8px 0 12px' }}>
         <PageTitle id="audit-title" style={{ margin: 0 }}>审计查询</PageTitle>
         <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
-          <Button onClick={() => apply({ group: 'full_export', from: month.from, to: month.to })}>本月全部全量导出</Button>
+          <Button onClick={() => apply({ group: 'full_export', from: month.from, to: month.to })}>本月的全量导出记录</Button>
           <Button onClick={() => apply({ group: 'reveal' })}>敏感信息查看记录</Button>
         </div>
       </div>

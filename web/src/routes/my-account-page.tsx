@@ -9,7 +9,7 @@ import { roleLabels } from '../features/orgs/org-labels.ts';
 import { PasswordForm } from '../features/account/password-form.tsx';
 import { disableTotp, enableTotp, myAccountQuery, revokeOtherSessions, sessionsQuery, setupTotp } from '../features/account/account-queries.ts';
 
-const dateTime = (iso: string) => new Date(iso).toLocaleString('zh-CN', { dateStyle: 'medium', timeStyle: 'short', hour12: false });
+const dateTime = (iso: string) => new Date(iso).toLocaleString('zh-CN', { dateStyle: 'medium', timeStyle: 'short', hour12: false, timeZone: 'Asia/Shanghai' });
 
 /** 我的账户: who I am, my password, where I am signed in, and the second factor (动态验证码). */
 export function MyAccountPage() {
@@ -29,7 +29,7 @@ export function MyAccountPage() {
           style={{ marginBottom: 16 }}
         />
       )}
-      <Descriptions column={1} bordered size="small" style={{ marginBottom: 24 }}>
+      <Descriptions column={1} bordered size="small" styles={{ label: { whiteSpace: 'nowrap' } }} style={{ marginBottom: 24 }}>
         <Descriptions.Item label="用户名">{me.account.username}</Descriptions.Item>
         <Descriptions.Item label="姓名">{me.account.displayName}</Descriptions.Item>
         <Descriptions.Item label="角色">

@@ -5,6 +5,16 @@ const FIELD_LABELS: Record<string, string> = {
   field: '字段', reason: '原因', idNumber: '身份证号', phone: '电话', name: '姓名', address: '地址', tags: '标签', full: '完整号码',
   org: '组织', orgCode: '组织', gridCode: '网格', relation: '关系', sex: '性别', birthDate: '出生日期', on: '日期', disabled: '停用',
   households: '户数', residents: '人数', rows: '行数', username: '用户名', asLinkedMember: '联户党员查看',
+  code: '编码', role: '角色', roles: '角色', displayName: '显示名称', mustChangePassword: '须修改初始密码',
+  revokedSessions: '退出的登录', failures: '连续失败次数', pausedUntil: '暂停登录至', leftReason: '离开原因', leftOn: '离开日期',
+  shortName: '简称', aliases: '别名', vulnerable: '困难群体', min: '下限', max: '上限', days: '天数', note: '备注',
+  count: '数量', links: '联户关系', to: '转给', written: '写入条数', villages: '村（社区）数', village: '村（社区）', demo: '演示数据',
+};
+
+/** Codes the server records as values (why a login failed), in the words the office reads elsewhere. */
+const VALUE_LABELS: Record<string, string> = {
+  idNumber: '身份证号', phone: '电话', bad_password: '密码错误', unknown_or_disabled: '用户名不存在或账号已停用',
+  bad_totp: '动态验证码错误', paused: '登录已暂停',
 };
 
 function text(v: unknown): string {
@@ -12,7 +22,7 @@ function text(v: unknown): string {
   if (v === null) return '空';
   if (v === true) return '是';
   if (v === false) return '否';
-  if (typeof v === 'string') return v === 'idNumber' ? '身份证号' : v === 'phone' ? '电话' : v;
+  if (typeof v === 'string') return VALUE_LABELS[v] ?? v;
   return JSON.stringify(v);
 }
 

@@ -29,7 +29,7 @@ function EventItem({ e, showObject }: { e: AuditEvent; showObject: boolean }) {
       )}
       {e.reason && <div style={{ marginTop: 4 }}>原因：{e.reason}</div>}
       <Button type="link" style={{ padding: 0, height: 'auto', marginTop: 4 }} aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen(!open)}>
-        {open ? '收起详情' : '变更详情'}
+        {open ? '收起详情' : '查看详情'}
       </Button>
       {open && (
         <div id={detailsId} style={{ marginTop: 4, padding: 8, background: '#fafafa', borderRadius: 4 }}>
