@@ -2,9 +2,10 @@
  * `npm run bench:golive` — what going live (issue 9) added, measured: the role homes' cards (GET /api/v1/home/*), the
  * roster (GET /api/v1/people), the accounts list and the audit review's first page, each as the role that opens it,
  * at the `demo` scale (26k households in 克井镇, 19k members in the whole zone) or with BENCH_SCALE=full (250k
- * households), on the embedded PostgreSQL (default) or DATABASE_URL: p50/p99 over 50 requests each, GET /healthz
- * before and after as the baseline, and the naive per-town count of unlinked households over the raw tables beside
- * the breakdown (which reads the coverage rollups). Through app.inject with real sessions, like the tests.
+ * households), with accounts for two in three members, on the embedded PostgreSQL (default) or DATABASE_URL: p50/p99
+ * over 50 requests each, GET /healthz before and after as the baseline, and the naive per-town count of unlinked
+ * households over the raw tables beside the breakdown (which reads the coverage rollups). Through app.inject with real
+ * sessions, like the tests.
  * Writes bench/results/golive-<engine>-<scale>-latest.json/.md (write-results.ts; timestamped history beside them).
  */
 import { loadavg } from 'node:os';
@@ -47,6 +48,18 @@ try {
   const t0 = performance.now();
   await generateDemo(database.pool, { scale, keyring: ring, log: () => {} });
   const generateSeconds = +((performance.now() - t0) / 1000).toFixed(1);
+  // Live, most members have an account (开通账号): two in three here, most logged in, some never, a few disabled — so
+  // the account lists, counts and each roster row's account status read a realistic accounts table (the demo has 7).
+  await database.pool.query(`
+    WITH m AS (
+      SELECT p.id, p.name, p.org_id, row_number() OVER (ORDER BY p.id) AS n
+      FROM people p WHERE p.kind = 'member' AND p.left_on IS NULL AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id)),
+    a AS (
+      INSERT INTO accounts (username, display_name, password_hash, person_id, disabled, last_login_at)
+      SELECT 'bench' || m.n, m.name, 'not-a-hash', m.id, m.n % 50 = 0, CASE WHEN m.n % 5 < 4 THEN now() - m.n * interval '1 minute' END
+      FROM m WHERE m.n % 3 <> 0
+      RETURNING id, person_id)
+    INSERT INTO account_roles (account_id, role, org_id) SELECT a.id, 'member', p.org_id FROM a JOIN people p ON p.id = a.person_id`);
   await database.pool.query('ANALYZE');
   const sample = (await database.pool.query<{ initials: string }>(`
     SELECT p.name_initials AS initials FROM people p JOIN orgs o ON o.id = p.org_id
