@@ -63,8 +63,11 @@ describe('generateDemo', () => {
     }
     // Members and helpers carry a personal mobile like residents (encrypted, keyed hash, tail), each number once; some
     // members are 双报到.
-    const people = await pool.query<{ phone_enc: string; phone_hash: string; phone_tail: string }>(
-      'SELECT phone_enc, phone_hash, phone_tail FROM people WHERE synthetic ORDER BY id LIMIT 200');
+    // The demo accounts' two people come from the seed, not the generator (their phone only with a keyring at seeding):
+    // left out here as below, or a random sample of 200 by uuid would sometimes hold one.
+    const people = await pool.query<{ phone_enc: string; phone_hash: string; phone_tail: string }>(`
+      SELECT phone_enc, phone_hash, phone_tail FROM people
+      WHERE synthetic AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = people.id) ORDER BY id LIMIT 200`);
     for (const p of people.rows) {
       const phone = decrypt(keyring, p.phone_enc);
       expect(phone).toMatch(/^1[3-9]\d{9}$/);
