@@ -5,16 +5,10 @@
  * Writes bench/results/audit-latest.json/.md (write-results.ts; timestamped history beside them, git-ignored).
  */
 import { loadavg } from 'node:os';
-import { buildApp } from '../server/src/app.ts';
-import { loadConfig } from '../server/src/config.ts';
-import { runMigrations } from '../server/src/db/migrate.ts';
 import { todayInShanghai } from '../server/src/lib/dates.ts';
-import { seedBase } from '../server/src/seed/index.ts';
-import { scratchDatabase, stats } from './scratch-database.ts';
+import { benchApp, benchLogin, scratchDatabase, stats } from './scratch-database.ts';
 import { writeResults } from './write-results.ts';
 
-const password = 'lianxin-demo-2026';
-const ring = { current: 'b1', keys: { b1: Buffer.alloc(32, 5).toString('base64') } };
 const N = 50;
 const EVENTS = Number(process.env.AUDIT_BENCH_EVENTS ?? 1_000_000);
 const BATCH = 200_000;
@@ -24,8 +18,6 @@ const scratch = await scratchDatabase('audit');
 const { database } = scratch;
 const embedded = scratch.embedded;
 try {
-  await runMigrations(database);
-  await seedBase(database.pool, { demoPassword: password });
   const secretary = (await database.pool.query<{ id: string }>(`SELECT id FROM accounts WHERE username = 'secretary'`)).rows[0]!.id;
   // A year of events, newest now: logins most, registry writes and links next, reveals 5%, exports 1% (a third full).
   // 2,000 actors (the secretary one of them), 100,000 households and 300,000 residents as objects.
@@ -60,13 +52,8 @@ try {
   const size = (await database.pool.query<{ n: number; mb: number }>(`
     SELECT (SELECT count(*) FROM audit_events)::int AS n, round(pg_total_relation_size('audit_events') / 1048576.0)::int AS mb`)).rows[0]!;
 
-  const config = loadConfig({
-    NODE_ENV: 'test', DATA_DIR: '/nonexistent-lianxin-bench', SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
-    LIANXIN_KEYRING: JSON.stringify(ring), LIANXIN_DEMO_PASSWORD: password, LIANXIN_LOGIN_RATE_PER_MINUTE: '1000',
-  });
-  const app = await buildApp({ config, database });
-  const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'office', password } });
-  const cookie = `lx_session=${login.cookies.find((c) => c.name === 'lx_session')!.value}`;
+  const app = await benchApp(database);
+  const cookie = await benchLogin(app, 'office');
   const run = async (url: string, headers: Record<string, string>) => {
     const ms: number[] = [];
     let count = 0;

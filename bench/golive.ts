@@ -9,16 +9,10 @@
  * Writes bench/results/golive-<engine>-<scale>-latest.json/.md (write-results.ts; timestamped history beside them).
  */
 import { loadavg } from 'node:os';
-import { buildApp } from '../server/src/app.ts';
-import { loadConfig } from '../server/src/config.ts';
-import { runMigrations } from '../server/src/db/migrate.ts';
 import { generateDemo } from '../server/src/seed/demo/generate.ts';
-import { seedBase } from '../server/src/seed/index.ts';
-import { scratchDatabase, stats } from './scratch-database.ts';
+import { BENCH_KEYRING, benchApp, benchLogin, scratchDatabase, stats } from './scratch-database.ts';
 import { writeResults } from './write-results.ts';
 
-const password = 'lianxin-demo-2026';
-const ring = { current: 'b1', keys: { b1: Buffer.alloc(32, 5).toString('base64') } };
 const N = 50;
 const ZONE = '419001000000';
 const TOWN = '419001100000'; // 克井镇: the town account's, and the only town with households at the demo scale
@@ -43,10 +37,8 @@ const { database } = scratch;
 const embedded = scratch.embedded;
 const engine = embedded ? 'embedded' : 'pg-url';
 try {
-  await runMigrations(database);
-  await seedBase(database.pool, { demoPassword: password });
   const t0 = performance.now();
-  await generateDemo(database.pool, { scale, keyring: ring, log: () => {} });
+  await generateDemo(database.pool, { scale, keyring: BENCH_KEYRING, log: () => {} });
   const generateSeconds = +((performance.now() - t0) / 1000).toFixed(1);
   // Live, most members have an account (开通账号): two in three here, most logged in, some never, a few disabled — so
   // the account lists, counts and each roster row's account status read a realistic accounts table (the demo has 7).
@@ -66,16 +58,10 @@ try {
     WHERE p.kind = 'member' AND p.left_on IS NULL AND o.path LIKE '%/' || $1 || '/%' AND p.name_initials <> ''
     ORDER BY p.id LIMIT 1`, [TOWN])).rows[0]!;
 
-  const config = loadConfig({
-    NODE_ENV: 'test', DATA_DIR: '/nonexistent-lianxin-bench', SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
-    LIANXIN_KEYRING: JSON.stringify(ring), LIANXIN_DEMO_PASSWORD: password, LIANXIN_LOGIN_RATE_PER_MINUTE: '1000',
-  });
-  const app = await buildApp({ config, database });
+  const app = await benchApp(database);
   const sessions = new Map<string, Record<string, string>>();
   for (const username of ['secretary', 'town', 'office', 'admin']) {
-    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
-    if (login.statusCode !== 200) throw new Error(`login ${username}: ${login.statusCode} ${login.body}`);
-    sessions.set(username, { cookie: `lx_session=${login.cookies.find((c) => c.name === 'lx_session')!.value}` });
+    sessions.set(username, { cookie: await benchLogin(app, username) });
   }
   const run = async (url: string, headers: Record<string, string>) => {
     const ms: number[] = [];

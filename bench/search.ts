@@ -4,16 +4,10 @@
  * kind of text, and GET /healthz in the same run as the baseline. Through app.inject (no sockets), like the tests.
  * Writes bench/results/search-<engine>-latest.json/.md (write-results.ts; timestamped history beside them, git-ignored).
  */
-import { buildApp } from '../server/src/app.ts';
-import { loadConfig } from '../server/src/config.ts';
-import { runMigrations } from '../server/src/db/migrate.ts';
-import { scratchDatabase, stats } from './scratch-database.ts';
+import { BENCH_KEYRING, benchApp, benchLogin, scratchDatabase, stats } from './scratch-database.ts';
 import { writeResults } from './write-results.ts';
 import { generateDemo } from '../server/src/seed/demo/generate.ts';
-import { seedBase } from '../server/src/seed/index.ts';
 
-const password = 'lianxin-demo-2026';
-const ring = { current: 'b1', keys: { b1: Buffer.alloc(32, 5).toString('base64') } };
 const N = 50;
 
 
@@ -21,21 +15,14 @@ const scratch = await scratchDatabase('search');
 const { database } = scratch;
 const embedded = scratch.embedded;
 try {
-  await runMigrations(database);
-  await seedBase(database.pool, { demoPassword: password });
-  await generateDemo(database.pool, { scale: 'demo', keyring: ring, log: () => {} });
+  await generateDemo(database.pool, { scale: 'demo', keyring: BENCH_KEYRING, log: () => {} });
   await database.pool.query('ANALYZE');
   const sample = (await database.pool.query<{ head_name: string; head_initials: string; address: string; tail: string }>(`
     SELECT h.head_name, h.head_initials, h.address, r.phone_tail AS tail
     FROM households h JOIN residents r ON r.household_id = h.id AND r.phone_tail <> ''
     ORDER BY h.id LIMIT 1`)).rows[0]!;
-  const config = loadConfig({
-    NODE_ENV: 'test', DATA_DIR: '/nonexistent-lianxin-bench', SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
-    LIANXIN_KEYRING: JSON.stringify(ring), LIANXIN_DEMO_PASSWORD: password, LIANXIN_LOGIN_RATE_PER_MINUTE: '1000',
-  });
-  const app = await buildApp({ config, database });
-  const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'office', password } });
-  const cookie = `lx_session=${login.cookies.find((c) => c.name === 'lx_session')!.value}`;
+  const app = await benchApp(database);
+  const cookie = await benchLogin(app, 'office');
   const texts: [string, string][] = [
     ['pinyin initials', sample.head_initials],
     ['a name', sample.head_name],
