@@ -113,6 +113,19 @@ function devSecret(dataDir: string, file: string, make: () => string): string {
   return value;
 }
 
+/**
+ * For the commands (server, backup, restore, create-admin): the configuration, or null after printing every problem
+ * to stderr — the caller exits with status 2.
+ */
+export function loadConfigOrReport(prefix = ''): Config | null {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) { process.stderr.write(prefix + e.message + '\n'); return null; }
+    throw e;
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const production = env.NODE_ENV === 'production';

@@ -1,5 +1,5 @@
 import { buildApp } from './app.ts';
-import { ConfigError, DEMO_PASSWORD_DEFAULT, loadConfig } from './config.ts';
+import { DEMO_PASSWORD_DEFAULT, loadConfigOrReport } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { runMigrations } from './db/migrate.ts';
 import { seedBase } from './seed/index.ts';
@@ -12,16 +12,8 @@ import { startJobs, type JobsRunner } from './modules/jobs/jobs.service.ts';
 
 /** config → database (embedded or URL) → migrate → first-start seed → buildApp → listen; stops cleanly on signals. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(e.message + '\n');
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = loadConfigOrReport();
+  if (!config) process.exit(2);
   const log = (m: string) => process.stdout.write(`[lianxin] ${m}\n`);
   const t0 = Date.now();
   const database = await openDatabase(config, log);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfigOrReport } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { takeBackup } from '../modules/backups/backups.service.ts';
 
@@ -8,13 +8,8 @@ import { takeBackup } from '../modules/backups/backups.service.ts';
  */
 async function main(): Promise<number> {
   const log = (m: string) => process.stderr.write(`[lianxin backup] ${m}\n`);
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) { process.stderr.write(e.message + '\n'); return 2; }
-    throw e;
-  }
+  const config = loadConfigOrReport();
+  if (!config) return 2;
   if (!config.backupDir) {
     log('LIANXIN_BACKUP_DIR is required with DATABASE_URL (where to write the backup); a managed server is better backed up with its own tools: see README "上线"');
     return 2;

@@ -4,7 +4,7 @@
  * with a one-time password that must be changed at first login, printed alone on the last line (scripts read it there).
  * Works with either engine and with NODE_ENV=production; migrates and loads the org tree first when the database is new.
  */
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfigOrReport } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { runMigrations } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
@@ -21,13 +21,8 @@ async function main(): Promise<void> {
   if (args.length !== 1) fail('用法 / usage: npm run create-admin -- <用户名>');
   const username = args[0]!.trim();
   if (!USERNAME_PATTERN.test(username)) fail(`用户名 "${username}" 无效：须为 3–64 个字母、数字或 . _ - @（或 11 位手机号）`);
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) fail(e.message, 2);
-    throw e;
-  }
+  const config = loadConfigOrReport('create-admin: ');
+  if (!config) process.exit(2);
   const log = (m: string) => process.stdout.write(`[create-admin] ${m}\n`);
   const database = await openDatabase(config, log);
   try {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfigOrReport } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { BackupFileError, restoreBackup, RestoreRefused } from '../modules/backups/backups.service.ts';
 
@@ -14,13 +14,8 @@ async function main(): Promise<number> {
     log('usage: npm run restore -- <backup file>');
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) { process.stderr.write(e.message + '\n'); return 2; }
-    throw e;
-  }
+  const config = loadConfigOrReport();
+  if (!config) return 2;
   const database = await openDatabase(config, log);
   try {
     const t0 = Date.now();
