@@ -67,7 +67,7 @@ export class RosterPage {
     // Closes on success; an error stays in the dialog — fail with its words rather than a bare timeout. The write
     // recomputes the village's coverage, so it may wait for another spec's import into the same village to commit.
     const refused = d.locator('.ant-alert-error');
-    await d.waitFor({ state: 'hidden', timeout: 60_000 }).catch(async (e: unknown) => {
+    await d.waitFor({ state: 'hidden', timeout: 100_000 }).catch(async (e: unknown) => {
       throw (await refused.count()) ? new Error(`${reason} refused: ${await refused.textContent()}`) : e;
     });
   }
