@@ -37,6 +37,11 @@ export const abilities = [
   'orgs.restructure', // 组织调整: rename, move, merge
   'audit.read', // 审计查询
   'system.admin', // 系统: scheduled jobs, backups
+  'visits.record', // 走访: record one's own visits (members, helpers with accounts)
+  'visits.proxy', // 代录: record visits on behalf of the branch's members
+  'visits.rules', // 走访规则: edit the visit rules of the caller's scope
+  'campaigns.read', // 集中走访: progress
+  'campaigns.manage', // 集中走访: create and close campaigns in the caller's scope
 ] as const;
 export const ability = z.enum(abilities);
 export type Ability = z.infer<typeof ability>;

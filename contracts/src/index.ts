@@ -17,3 +17,4 @@ export * from './accounts.ts';
 export * from './settings.ts';
 export * from './system.ts';
 export * from './home.ts';
+export * from './visits.ts';

@@ -8,3 +8,4 @@ export * from './imports.ts';
 export * from './cards.ts';
 export * from './grids.ts';
 export * from './jobs.ts';
+export * from './visits.ts';

@@ -86,6 +86,11 @@ const ABILITY_ROLES: Record<Ability, ReadonlySet<Role>> = {
   'orgs.restructure': ORG_ADMIN_ROLES,
   'audit.read': new Set(['admin', 'office']),
   'system.admin': new Set(['admin']),
+  'visits.record': new Set(['member', 'secretary']),
+  'visits.proxy': new Set(['secretary']),
+  'visits.rules': new Set(['office', 'town']),
+  'campaigns.read': new Set(['office', 'town', 'secretary', 'leader']),
+  'campaigns.manage': new Set(['office', 'town']),
 };
 
 export function abilitiesOf(grants: Grant[]): Ability[] {
