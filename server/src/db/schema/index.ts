@@ -9,3 +9,4 @@ export * from './cards.ts';
 export * from './grids.ts';
 export * from './jobs.ts';
 export * from './visits.ts';
+export * from './notifications.ts';
