@@ -89,7 +89,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
   await app.register(swagger, swaggerOptions);
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  await app.register(authPlugin, { db: database.db, config });
+  await app.register(authPlugin, { db: database.db, config, pool: database.pool });
 
   await app.register(healthRoutes, { database });
   await app.register(authRoutes, { prefix: '/api/v1/auth', db: database.db, config });

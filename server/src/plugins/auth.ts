@@ -7,6 +7,8 @@ import type { Db } from '../db/client.ts';
 import { errors } from '../errors.ts';
 import { sha256 } from '../lib/crypto.ts';
 import type { Grant } from '../modules/auth/scope.ts';
+import { SessionCache } from './session-cache.ts';
+import type pg from 'pg';
 
 export const SESSION_COOKIE = 'lx_session';
 
@@ -46,6 +48,11 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * Writes under these prefixes may change what a resolved session holds (sessions, accounts, roles, the login policy,
+ * people leaving the roster, org names and paths): they drop this process's session cache before answering.
+ */
+const AUTH_CHANGING_PREFIXES = ['/api/v1/auth/', '/api/v1/accounts', '/api/v1/settings', '/api/v1/people', '/api/v1/orgs', '/api/v1/grids', '/api/v1/system'];
 // Refresh the idle deadline at most this often, so reads don't each cost a write.
 const TOUCH_EVERY_MS = 60_000;
 
@@ -111,16 +118,34 @@ export async function resolveSession(db: Db, config: Config, token: string): Pro
  * Loads the caller from the session cookie on every request. Writes made with the cookie must carry the session's
  * CSRF token in `x-csrf-token` (a cross-site form or fetch cannot read it), checked here before any route runs.
  */
-export const authPlugin = fp(async (app: FastifyInstance, opts: { db: Db; config: Config }) => {
+export const authPlugin = fp(async (app: FastifyInstance, opts: { db: Db; config: Config; pool?: pg.Pool }) => {
   const { db, config } = opts;
   app.decorateRequest('auth', null);
+  // Resolved sessions for a few seconds, keyed by the session id (the token's hash); see session-cache.ts for how
+  // changes reach it. Without a pool to listen on (none today) the cache stays off rather than risk staleness.
+  const cache = opts.pool ? new SessionCache<AuthContext>() : null;
+  if (cache && opts.pool) {
+    await cache.listen(opts.pool.options);
+    app.addHook('onClose', async () => cache.close());
+  }
+
+  async function authenticate(token: string): Promise<AuthContext | null> {
+    if (!cache) return resolveSession(db, config, token);
+    const id = sha256(token);
+    const hit = cache.get(id);
+    const now = Date.now();
+    if (hit && hit.session.expiresAt.getTime() > now && hit.session.idleExpiresAt.getTime() > now) return hit;
+    const auth = await resolveSession(db, config, token);
+    if (auth) cache.set(id, auth);
+    return auth;
+  }
 
   app.addHook('onRequest', async (req) => {
     const raw = req.cookies[SESSION_COOKIE];
     if (!raw) return;
     const unsigned = req.unsignCookie(raw);
     if (!unsigned.valid || !unsigned.value) return;
-    req.auth = await resolveSession(db, config, unsigned.value);
+    req.auth = await authenticate(unsigned.value);
     // One place for every route, so a new route cannot forget it. Public routes (schema `security: []`: login, health,
     // the contact card) answer anyone; 404s and the web's files are not the API's concern.
     const a = req.auth?.account;
@@ -140,6 +165,12 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { db: Db; config
       throw errors.forbidden('缺少或错误的 CSRF 令牌，请刷新页面后重试');
     }
   });
+
+  if (cache) {
+    app.addHook('onSend', async (req) => {
+      if (!SAFE_METHODS.has(req.method) && AUTH_CHANGING_PREFIXES.some((p) => req.url.startsWith(p))) cache.clear();
+    });
+  }
 
   app.decorate('requireAuth', async (req: FastifyRequest) => {
     if (!req.auth) throw errors.unauthenticated();

@@ -27,10 +27,10 @@ describe('POST /api/v1/auth/login', () => {
     expect(JSON.stringify(body)).not.toContain('password');
   });
 
-  it('returns each role\'s abilities: a secretary manages accounts and the roster, only admin the system, only office/admin read the audit', async () => {
+  it('returns each role\'s abilities: a secretary manages accounts and the roster and records 代录, a member only visits, only admin the system, only office/admin read the audit', async () => {
     const abilities = async (u: string) => (await login(t.app, u)).res.json().data.abilities as string[];
-    expect(await abilities('secretary')).toEqual(['accounts.manage', 'roster.read', 'roster.write', 'grids.manage']);
-    expect(await abilities('member')).toEqual([]);
+    expect(await abilities('secretary')).toEqual(['accounts.manage', 'roster.read', 'roster.write', 'grids.manage', 'visits.record', 'visits.proxy', 'campaigns.read']);
+    expect(await abilities('member')).toEqual(['visits.record']);
     expect(await abilities('admin')).toEqual(['accounts.manage', 'settings.manage', 'orgs.restructure', 'audit.read', 'system.admin']);
     expect(await abilities('office')).toContain('audit.read');
     expect(await abilities('town')).not.toContain('audit.read');
