@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 
 type Exec = Pick<Db, 'execute'>;
 
-export interface PeriodSpec { kind: 'week' | 'month'; start: string; end: string }
+export type PeriodSpec = { kind: 'week' | 'month'; start: string; end: string }
 
 /** Vulnerable tag codes (the tag dictionary says which), as an SQL array. */
 const VULNERABLE_CODES = sql`(SELECT coalesce(array_agg(code), '{}'::text[]) FROM tag_definitions WHERE vulnerable AND active)`;
@@ -114,9 +114,9 @@ export async function memberCompletion(db: Exec, villageId: string, periods: Per
 }
 
 /** The current and previous periods of both kinds, as the due list compares them. */
-export interface DuePeriods { week: PeriodSpec; month: PeriodSpec; prevWeek: PeriodSpec; prevMonth: PeriodSpec }
+export type DuePeriods = { week: PeriodSpec; month: PeriodSpec; prevWeek: PeriodSpec; prevMonth: PeriodSpec }
 
-export interface DueRow {
+export type DueRow = {
   person_id: string;
   household_id: string | null;
   business_id: string | null;
@@ -180,7 +180,7 @@ export async function dueRows(db: Exec, personWhere: SQL, p: DuePeriods, detail:
   return rows;
 }
 
-export interface AwayRow {
+export type AwayRow = {
   person_id: string;
   household_id: string;
   id: string;
@@ -226,7 +226,7 @@ export async function awayRows(db: Exec, personWhere: SQL, p: DuePeriods, detail
   return rows;
 }
 
-export interface OpenItemRow {
+export type OpenItemRow = {
   id: string; household_id: string | null; business_id: string | null; category: string; category_name: string;
   description: string; urgency: 'normal' | 'urgent'; created_at: Date;
 }
@@ -243,7 +243,7 @@ export async function openItems(db: Exec, householdIds: string[], businessIds: s
   return rows;
 }
 
-export interface PersonRow { id: string; name: string; kind: string; left_on: string | null; org_id: string; org_code: string; org_name: string; org_path: string }
+export type PersonRow = { id: string; name: string; kind: string; left_on: string | null; org_id: string; org_code: string; org_name: string; org_path: string }
 
 export async function person(db: Exec, id: string): Promise<PersonRow | null> {
   const { rows } = await db.execute<PersonRow>(sql`
@@ -252,7 +252,7 @@ export async function person(db: Exec, id: string): Promise<PersonRow | null> {
   return rows[0] ?? null;
 }
 
-export interface OrgRow { id: string; code: string; name: string; level: string; path: string; depth: number }
+export type OrgRow = { id: string; code: string; name: string; level: string; path: string; depth: number }
 
 export async function orgByCode(db: Exec, code: string): Promise<OrgRow | null> {
   const { rows } = await db.execute<OrgRow>(sql`
@@ -275,7 +275,7 @@ export async function zone(db: Exec): Promise<OrgRow | null> {
   return rows[0] ?? null;
 }
 
-export interface RuleRow {
+export type RuleRow = {
   id: string; org_id: string; kind: string; tag: string; period: 'week' | 'month'; min_visits: number; channels: string[] | null;
   updated_at: Date; org_code: string; org_name: string; org_level: string; org_depth: number;
 }
@@ -396,7 +396,7 @@ export async function membersOf(db: Exec, villageId: string): Promise<{ id: stri
 }
 
 /** Constituent facts the visit listener needs: village, tags, and (for an away resident) its household. */
-export interface ConstituentRow { cid: string; ckind: string; household_id: string | null; business_id: string | null; org_id: string; org_path: string; tags: string[]; vulnerable: boolean; period: 'week' | 'month' | null; min_visits: number | null; channels: string[] | null }
+export type ConstituentRow = { cid: string; ckind: string; household_id: string | null; business_id: string | null; org_id: string; org_path: string; tags: string[]; vulnerable: boolean; period: 'week' | 'month' | null; min_visits: number | null; channels: string[] | null }
 
 /**
  * Locks these constituents for the rest of the transaction (in id order: no deadlock between two visits) and returns
