@@ -10,12 +10,12 @@ const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: er
 
 /**
  * 走访规则 (/visit-rules), the member's 今天 (/today) and rule completion per level (/visit-completion). Registers the
- * visits listener that keeps completion right in each visit's transaction, and seeds the zone's default rules at start.
+ * visits listener that keeps completion right in each visit's transaction. The listener set is the visits module's and
+ * holds this one function once, however many apps a process builds (tests): registering per app would count twice.
  */
 export async function rulesRoutes(app: FastifyInstance, opts: { db: Db }) {
   const off = onVisitChange(service.onVisit);
   app.addHook('onClose', async () => { off(); });
-  app.addHook('onReady', async () => { await service.ensureDefaultRules(opts.db); });
 
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.addHook('preHandler', app.requireAuth);

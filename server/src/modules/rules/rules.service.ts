@@ -28,9 +28,21 @@ export const DEFAULT_RULES: { kind: RuleKind; tag: string; period: 'week' | 'mon
   { kind: 'away_resident', tag: '', period: 'month', minVisits: 1, channels: [...remoteChannels] },
 ];
 
-/** Seeds the zone's default rules when it has none (idempotent: at every start; a zone's edited rules are kept). */
+/** Seeds the zone's default rules when it has none (idempotent: a zone's edited rules are kept). */
 export async function ensureDefaultRules(db: Pick<Db, 'execute'>): Promise<number> {
   return repo.seedDefaults(db, DEFAULT_RULES);
+}
+
+/**
+ * Seeding happens on first use rather than at start: the zone may not exist yet at start (create-admin or the seed
+ * makes it), and an app built without a database (the OpenAPI dump) must not touch one. Once the zone exists and has
+ * its rules, this process stops asking (a process serves one database; each test file runs in its own).
+ */
+let seeded = false;
+async function defaultsOnce(db: Pick<Db, 'execute'>): Promise<void> {
+  if (seeded) return;
+  await ensureDefaultRules(db);
+  seeded = (await repo.zone(db)) !== null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -113,6 +125,7 @@ async function ancestorsOf(db: Db, org: repo.OrgRow, roots: string[]) {
 
 export async function rulesView(ctx: Ctx, code: string | undefined): Promise<VisitRulesView> {
   const roots = readRoots(ctx.grants, '走访规则');
+  await defaultsOnce(ctx.db);
   const org = await ruleOrg(ctx, code, roots);
   return {
     org: { code: org.code, name: org.name, level: org.level as VisitRulesView['org']['level'] },
@@ -139,6 +152,7 @@ const ruleAudit = (r: RuleRow | null) => (r ? { period: r.period, minVisits: r.m
 export async function putRule(ctx: Ctx, body: VisitRulePut): Promise<VisitRule> {
   const roots = editableOrg(ctx);
   const org = await ruleOrg(ctx, body.org, roots);
+  await defaultsOnce(ctx.db);
   const issues: { path: string; message: string }[] = [];
   if (body.tag !== '' && body.kind !== 'household') issues.push({ path: 'tag', message: '只有住户规则可以按标签设置' });
   else if (body.tag !== '' && body.tag !== ANY_VULNERABLE_TAG && !(await repo.tagName(ctx.db, body.tag))) issues.push({ path: 'tag', message: '没有这个标签' });
@@ -191,6 +205,7 @@ export async function today(ctx: Ctx, personParam: string | undefined): Promise<
   if (!personId) throw errors.notFound('当前账号没有对应的党员，无法查看今天的走访');
   const p = await repo.person(ctx.db, personId);
   if (!p || (personId !== own && !mayReadTodayOf(ctx.grants, p.org_path))) throw errors.notFound();
+  await defaultsOnce(ctx.db);
   const day = todayInShanghai();
   const periods = duePeriods(day);
   const where = sql`l.person_id = ${personId}`;
@@ -314,6 +329,7 @@ function channelCounts(c: repo.ConstituentRow, channel: string): boolean {
  * correction, un-cross it). A period's first visit in a village computes that village's row in full (its `due` too).
  */
 export async function onVisit(tx: Db, change: VisitChange): Promise<void> {
+  await defaultsOnce(tx);
   const sides = [change.before, change.after].filter((f): f is VisitFacts => f !== null);
   const hh = [...new Set(sides.flatMap((f) => (f.householdId ? [f.householdId] : [])))];
   const bb = [...new Set(sides.flatMap((f) => (f.businessId ? [f.businessId] : [])))];
@@ -340,7 +356,7 @@ export async function onVisit(tx: Db, change: VisitChange): Promise<void> {
 
 /** The hourly recompute: this month so far (and, in a month's first week, the last month: its last week ends now). */
 export async function recomputeAll(db: Db, day = todayInShanghai()): Promise<{ periods: number }> {
-  await ensureDefaultRules(db);
+  await defaultsOnce(db);
   const periods = monthPeriods(monthStart(day), day);
   if (day < addDays(monthStart(day), 7)) periods.push(...monthPeriods(previousMonthStart(day), day));
   await db.transaction(async (tx) => repo.recomputeCompletion(tx, null, periods));
@@ -350,6 +366,7 @@ export async function recomputeAll(db: Db, day = todayInShanghai()): Promise<{ p
 interface PersonDue { overdue: number; due: number; names: string[] }
 
 async function dueByPerson(db: Db, personWhere: SQL, day: string): Promise<Map<string, PersonDue>> {
+  await defaultsOnce(db);
   const periods = duePeriods(day);
   const prevStart = (period: 'week' | 'month') => (period === 'week' ? periods.prevWeek.start : periods.prevMonth.start);
   const [rows, away] = await Promise.all([repo.dueRows(db, personWhere, periods, false), repo.awayRows(db, personWhere, periods, false)]);
