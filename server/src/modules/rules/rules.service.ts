@@ -141,10 +141,17 @@ function editableOrg(ctx: Ctx): string[] {
   return roots;
 }
 
-/** Recomputes the completion of the villages under an org for this month so far (in the rule change's transaction). */
-async function recomputeUnder(tx: Db, path: string): Promise<void> {
+/**
+ * Recomputes the completion (due and met) of these villages for this month so far, in the caller's transaction: after a
+ * rule change here; a links or registry write may call it for the villages it touched (else the hourly job catches up).
+ */
+export async function refreshCompletion(tx: Pick<Db, 'execute'>, villageIds: string[]): Promise<void> {
   const today = todayInShanghai();
-  await repo.recomputeCompletion(tx, await repo.villagesUnder(tx, path), monthPeriods(monthStart(today), today));
+  await repo.recomputeCompletion(tx, villageIds, monthPeriods(monthStart(today), today));
+}
+
+async function recomputeUnder(tx: Db, path: string): Promise<void> {
+  await refreshCompletion(tx, await repo.villagesUnder(tx, path));
 }
 
 const ruleAudit = (r: RuleRow | null) => (r ? { period: r.period, minVisits: r.min_visits, channels: r.channels } : null);

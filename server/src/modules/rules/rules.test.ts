@@ -6,7 +6,7 @@ import type { Db } from '../../db/client.ts';
 import { addDays, periodOf, previousPeriod, shanghaiDay, startOfShanghaiDay, todayInShanghai } from '../../lib/dates.ts';
 import { emitVisitChange, type VisitFacts } from '../visits/visits.service.ts';
 import { recomputeCompletion } from './rules.repo.ts';
-import { monthPeriods, runDigest, runReminders } from './rules.service.ts';
+import { monthPeriods, recomputeAll, refreshCompletion, runDigest, runReminders } from './rules.service.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};
@@ -293,6 +293,20 @@ describe('rule completion per level', () => {
     expect(incremental.met).toBe(before.met + 1);
     await db().transaction(async (tx) => recomputeCompletion(tx, [f.village], monthPeriods(month.start, day)));
     expect((await completion('town', VILLAGE)).self.current).toEqual(incremental);
+    await recomputeAll(db(), day);
+    expect((await completion('town', VILLAGE)).self.current).toEqual(incremental);
+  });
+
+  it('counts a constituent once when its two reaching visits commit concurrently', async () => {
+    const start = (await completion('town', VILLAGE)).self.current;
+    const h6 = await household('己六');
+    await link(f.member, { householdId: h6 }, addDays(prevMonth.start, -60));
+    await db().transaction(async (tx) => refreshCompletion(tx, [f.village]));
+    const before = (await completion('town', VILLAGE)).self.current;
+    expect(before).toMatchObject({ due: start.due + 1, met: start.met });
+    const base = { orgId: f.village, personId: f.member, householdId: h6, channel: 'in_person' };
+    await Promise.all([visit({ ...base, at: at(month.start, 300) }), visit({ ...base, at: at(month.start, 360) })]);
+    expect((await completion('town', VILLAGE)).self.current).toEqual({ ...before, met: before.met + 1, percent: Math.round(((before.met + 1) / before.due) * 1000) / 10 });
   });
 
   it('returns 404 out of scope and 403 to a member; 400 for a bad month', async () => {
