@@ -121,7 +121,7 @@ async function runHousekeeping(database: Database, config: Config, log: (m: stri
   return { importJobsDeleted: deleted, retentionDays: days };
 }
 
-/** Starts pg-boss on the app's pool, its queues, schedules and workers; housekeeping also runs once now (as at boot). */
+/** Starts pg-boss on the app's pool, its queues, schedules and workers; housekeeping and rule completion also run once now (as at boot). */
 export async function startJobs(database: Database, config: Config, log: (m: string) => void): Promise<JobsRunner> {
   const boss = new PgBoss({
     db: { executeSql: (text, values) => database.pool.query(text, values) },
@@ -145,6 +145,8 @@ export async function startJobs(database: Database, config: Config, log: (m: str
       RUNNERS[name](database, config, j!.id, log)));
   }
   await boss.send(JOBS.housekeeping.queue, {});
+  // Rule completion too, so a fresh or restored database shows figures within seconds rather than at the next hour.
+  await boss.send(JOBS.visit_completion.queue, {});
   const self: Running = { boss, config, database };
   running = self;
   return {
