@@ -27,6 +27,7 @@ import { importRoutes, retentionRoutes } from './modules/imports/imports.routes.
 import { coverageRoutes, linkRoutes, targetLoadRoutes } from './modules/links/links.routes.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
 import { systemRoutes } from './modules/jobs/jobs.routes.ts';
+import { rulesRoutes } from './modules/rules/rules.routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler.ts';
 import { rejectIllFormedText } from './plugins/well-formed.ts';
@@ -110,6 +111,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(gridRoutes, { prefix: '/api/v1/grids', db: database.db });
   await app.register(auditRoutes, { prefix: '/api/v1/audit', db: database.db, config });
   await app.register(publicCardRoutes, { prefix: '/api/v1/public', db: database.db, config });
+  await app.register(rulesRoutes, { prefix: '/api/v1', db: database.db });
   await app.register(accountRoutes, { prefix: '/api/v1/accounts', db: database.db, config });
   await app.register(systemRoutes, { prefix: '/api/v1/system', db: database.db, config });
 

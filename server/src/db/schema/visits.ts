@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, customType, date, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, customType, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.ts';
 import { businesses, households, residents } from './households.ts';
 import { links } from './links.ts';
@@ -135,7 +135,7 @@ export const visitRules = pgTable(
   },
   (t) => [
     check('visit_rules_min', sql`${t.minVisits} >= 0 AND ${t.minVisits} <= 31`),
-    index('visit_rules_org_idx').on(t.orgId),
+    uniqueIndex('visit_rules_scope_key').on(t.orgId, t.kind, t.tag),
   ],
 );
 

@@ -76,6 +76,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'settings.update': '修改设置',
   'settings.target_load': '修改目标联户数',
   'settings.import_retention': '修改导入保留期',
+  'visit_rule.set': '设置走访规则',
+  'visit_rule.delete': '删除走访规则',
   'system.backup_requested': '发起备份',
   'system.backup_written': '备份完成',
 };
@@ -103,14 +105,14 @@ export function groupFilter(g: AuditGroup): { actions?: string[]; actionPrefixes
 
 export const TYPE_LABELS: Record<string, string> = {
   household: '住户', resident: '居民', business: '企业商户', account: '账号', org: '组织', link: '联户', person: '人员',
-  import_job: '导入任务', audit: '审计记录',
+  import_job: '导入任务', audit: '审计记录', visit_rule: '走访规则',
 };
 
 /**
  * Objects whose before/after an admin must not read: registry and people records carry personal data, and the admin
  * (configuration) sees none (scope.ts). An allow list, so a new kind of object stays hidden until someone decides.
  */
-const ADMIN_READABLE_TYPES: ReadonlySet<string> = new Set(['account', 'account_batch', 'org', 'audit', 'setting', 'tag', 'backup', 'backup_job']);
+const ADMIN_READABLE_TYPES: ReadonlySet<string> = new Set(['account', 'account_batch', 'org', 'audit', 'setting', 'tag', 'backup', 'backup_job', 'visit_rule']);
 
 export function bodiesHiddenFor(entityType: string | null, registryBodiesHidden: boolean): boolean {
   return registryBodiesHidden && !(entityType && ADMIN_READABLE_TYPES.has(entityType));

@@ -10,6 +10,7 @@ import { appendAudit } from '../../plugins/audit.ts';
 import { purgeStaleThrottles } from '../auth/auth.service.ts';
 import { listBackups, pruneBackups, takeBackup } from '../backups/backups.service.ts';
 import { purgeFinishedJobs } from '../imports/imports.service.ts';
+import { recomputeAll, runDigest, runReminders } from '../rules/rules.service.ts';
 import * as repo from './jobs.repo.ts';
 
 /**
@@ -34,6 +35,36 @@ const JOBS: Record<JobName, { queue: string; cron: string; label: string; schedu
     schedule: '每 6 小时（0、6、12、18 点）',
     queueOptions: { policy: 'stately', retryLimit: 3, retryDelay: 300, expireInSeconds: 3600 },
   },
+  visit_completion: {
+    queue: 'lianxin-visit-completion',
+    cron: '5 * * * *',
+    label: '走访规则完成率重算（联户变动、规则调整后的应走访数）',
+    schedule: '每小时第 5 分钟',
+    queueOptions: { policy: 'stately', retryLimit: 3, retryDelay: 120, expireInSeconds: 3600 },
+  },
+  visit_reminders: {
+    queue: 'lianxin-visit-reminders',
+    cron: '0 8 * * *',
+    label: '走访提醒（提醒党员今天待走访、已逾期的对象）',
+    schedule: '每天 08:00（北京时间）',
+    queueOptions: { policy: 'stately', retryLimit: 3, retryDelay: 300, expireInSeconds: 3600 },
+  },
+  visit_digest: {
+    queue: 'lianxin-visit-digest',
+    cron: '0 8 * * 1',
+    label: '走访周报（告诉党支部书记本支部哪些党员有逾期未走访）',
+    schedule: '每周一 08:00（北京时间）',
+    queueOptions: { policy: 'stately', retryLimit: 3, retryDelay: 300, expireInSeconds: 3600 },
+  },
+};
+
+/** What each job does when its turn comes. */
+const RUNNERS: Record<JobName, (database: Database, config: Config, jobId: string, log: (m: string) => void) => Promise<unknown>> = {
+  backup: (database, config, jobId, log) => runBackup(database, config, jobId, log),
+  housekeeping: (database, config, _jobId, log) => runHousekeeping(database, config, log),
+  visit_completion: (database) => recomputeAll(database.db),
+  visit_reminders: (database) => runReminders(database.db),
+  visit_digest: (database) => runDigest(database.db),
 };
 
 export interface JobsRunner {
@@ -90,7 +121,7 @@ async function runHousekeeping(database: Database, config: Config, log: (m: stri
   return { importJobsDeleted: deleted, retentionDays: days };
 }
 
-/** Starts pg-boss on the app's pool, its queues, schedules and workers; housekeeping also runs once now (as at boot). */
+/** Starts pg-boss on the app's pool, its queues, schedules and workers; housekeeping and rule completion also run once now (as at boot). */
 export async function startJobs(database: Database, config: Config, log: (m: string) => void): Promise<JobsRunner> {
   const boss = new PgBoss({
     db: { executeSql: (text, values) => database.pool.query(text, values) },
@@ -111,9 +142,11 @@ export async function startJobs(database: Database, config: Config, log: (m: str
     if (name === 'backup' && backupDisabledReason(config)) await boss.unschedule(job.queue);
     else await boss.schedule(job.queue, job.cron, {}, { tz: TZ });
     await boss.work(job.queue, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([j]) => recorded(database.db, name, j!.id, () =>
-      name === 'backup' ? runBackup(database, config, j!.id, log) : runHousekeeping(database, config, log)));
+      RUNNERS[name](database, config, j!.id, log)));
   }
   await boss.send(JOBS.housekeeping.queue, {});
+  // Rule completion too, so a fresh or restored database shows figures within seconds rather than at the next hour.
+  await boss.send(JOBS.visit_completion.queue, {});
   const self: Running = { boss, config, database };
   running = self;
   return {
