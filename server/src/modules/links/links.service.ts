@@ -9,6 +9,7 @@ import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
 import { coverageRoots, within } from '../auth/scope.ts';
 import { todayInShanghai } from '../../lib/dates.ts';
+import { refreshCompletion } from '../rules/rules.service.ts';
 import * as coverageRepo from './coverage.repo.ts';
 import { coverageOf, effectiveTargets, recomputeCoverage, type EffectiveTargetRow, type TargetLoad } from './coverage.repo.ts';
 import { assertWrite, readRoots, targetLoadRoots } from './links.policy.ts';
@@ -54,6 +55,9 @@ export async function list(ctx: Ctx, q: z.infer<typeof linkListQuery>): Promise<
  */
 export async function refreshCoverage(tx: Pick<Db, 'execute'>, orgIds: string[] | null): Promise<void> {
   await recomputeCoverage(tx, orgIds);
+  // Who is due a visit follows the links: the villages touched get their visit completion recomputed in the same
+  // transaction (all villages at once — the seed, a restructure — are left to the rules module's hourly job).
+  if (orgIds?.length) await refreshCompletion(tx, orgIds);
 }
 
 /** Effective target load per org code (village, else town, else zone). */
