@@ -37,7 +37,13 @@ export function assertOrgVisible(grants: Grant[], campaignPath: string, orgPath:
   if (!isWithin(orgPath, campaignPath) || !within(orgPath, readRoots(grants))) throw errors.notFound('该组织不在本次走访范围内或无权查看');
 }
 
+/** Creating over an org: 404 outside the caller's tree, 403 inside it without campaigns.manage there. */
 export function assertManage(grants: Grant[], orgPath: string): void {
   if (!within(orgPath, orgReadRoots(grants))) throw errors.notFound();
+  assertManageVisible(grants, orgPath);
+}
+
+/** Closing a campaign the caller already sees (assertVisible): 403 unless they manage its whole scope. */
+export function assertManageVisible(grants: Grant[], orgPath: string): void {
   if (!canManage(grants, orgPath)) throw errors.forbidden('当前角色无权发起或结束走访活动');
 }

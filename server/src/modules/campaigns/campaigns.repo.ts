@@ -19,7 +19,7 @@ export async function orgByCode(db: Exec, code: string): Promise<OrgRef | null> 
 export async function orgsByPaths(db: Exec, paths: string[]): Promise<OrgRef[]> {
   if (paths.length === 0) return [];
   const { rows } = await db.execute<OrgRef>(sql`
-    SELECT id, code, short_name AS name, level, path FROM orgs WHERE path = ANY(${paths}::text[]) AND valid_to IS NULL ORDER BY depth`);
+    SELECT id, code, short_name AS name, level, path FROM orgs WHERE path = ANY(${sql.param(paths)}::text[]) AND valid_to IS NULL ORDER BY depth`);
   return rows;
 }
 
@@ -31,7 +31,7 @@ export async function tagExists(db: Exec, code: string): Promise<string | null> 
 export type CampaignRow = {
   id: string; name: string; org_id: string; org_code: string; org_name: string; org_level: string; org_path: string;
   kinds: string[]; tag: string | null; tag_name: string | null; away_only: boolean; starts_on: string; ends_on: string; deadline: string;
-  closed_at: Date | null; created_at: Date; created_by: string | null;
+  closed_at: string | null; created_at: string; created_by: string | null;
 };
 
 const campaignSelect = sql`
@@ -51,17 +51,17 @@ export async function campaignById(db: Exec, id: string, lock = false): Promise<
 export async function campaignsFor(db: Exec, roots: string[], status: 'open' | 'closed' | 'all'): Promise<CampaignRow[]> {
   if (roots.length === 0) return [];
   const { rows } = await db.execute<CampaignRow>(sql`${campaignSelect}
-    WHERE EXISTS (SELECT 1 FROM unnest(${roots}::text[]) r(p) WHERE ${under(sql`o.path`, sql`r.p`)} OR ${under(sql`r.p`, sql`o.path`)})
+    WHERE EXISTS (SELECT 1 FROM unnest(${sql.param(roots)}::text[]) r(p) WHERE ${under(sql`o.path`, sql`r.p`)} OR ${under(sql`r.p`, sql`o.path`)})
     ${status === 'open' ? sql`AND c.closed_at IS NULL` : status === 'closed' ? sql`AND c.closed_at IS NOT NULL` : sql``}
     ORDER BY c.starts_on DESC, c.created_at DESC LIMIT 200`);
   return rows;
 }
 
 /** The campaign of the same scope that started before this one (the latest such): the comparison's baseline. */
-export async function previousOf(db: Exec, c: { id: string; org_id: string; starts_on: string; created_at: Date }): Promise<{ id: string; name: string } | null> {
+export async function previousOf(db: Exec, c: { id: string; org_id: string; starts_on: string; created_at: string }): Promise<{ id: string; name: string } | null> {
   const { rows } = await db.execute<{ id: string; name: string }>(sql`
     SELECT id, name FROM campaigns
-    WHERE org_id = ${c.org_id} AND id <> ${c.id} AND (starts_on, created_at) < (${c.starts_on}::date, ${c.created_at.toISOString()}::timestamptz)
+    WHERE org_id = ${c.org_id} AND id <> ${c.id} AND (starts_on, created_at) < (${c.starts_on}::date, ${c.created_at}::timestamptz)
     ORDER BY starts_on DESC, created_at DESC LIMIT 1`);
   return rows[0] ?? null;
 }
@@ -79,7 +79,7 @@ export interface NewCampaign {
 export async function insertCampaign(tx: Exec, c: NewCampaign): Promise<string> {
   const { rows } = await tx.execute<{ id: string }>(sql`
     INSERT INTO campaigns (name, org_id, kinds, tag, away_only, starts_on, ends_on, deadline, created_by)
-    VALUES (${c.name}, ${c.orgId}, ${c.kinds}::text[], ${c.tag}, ${c.awayOnly}, ${c.startsOn}, ${c.endsOn}, ${c.deadline}, ${c.createdBy})
+    VALUES (${c.name}, ${c.orgId}, ${sql.param(c.kinds)}::text[], ${c.tag}, ${c.awayOnly}, ${c.startsOn}, ${c.endsOn}, ${c.deadline}, ${c.createdBy})
     RETURNING id`);
   const id = rows[0]!.id;
   const activeLink = (col: SQL) => sql`(SELECT l.person_id FROM links l WHERE ${col} AND l.role = 'primary'
@@ -92,13 +92,13 @@ export async function insertCampaign(tx: Exec, c: NewCampaign): Promise<string> 
       SELECT 'household'::text AS kind, h.id AS target_id, NULL::uuid AS household_id, h.org_id, ${activeLink(sql`l.household_id = h.id`)} AS person_id,
              v.sort_key AS v_sort, v.code AS v_code, 0 AS k_sort, h.address_norm AS a_sort, h.head_name AS n_sort
       FROM households h JOIN villages v ON v.id = h.org_id
-      WHERE 'household' = ANY(${c.kinds}::text[]) AND h.removed_at IS NULL
+      WHERE 'household' = ANY(${sql.param(c.kinds)}::text[]) AND h.removed_at IS NULL
         ${c.tag ? sql`AND ${c.tag} = ANY(h.tags)` : sql``} ${c.awayOnly ? sql`AND ${hasAway}` : sql``}
       UNION ALL
       SELECT b.kind, b.id, NULL::uuid, b.org_id, ${activeLink(sql`l.business_id = b.id`)},
              v.sort_key, v.code, CASE b.kind WHEN 'enterprise' THEN 2 ELSE 3 END, b.address_norm, b.name
       FROM businesses b JOIN villages v ON v.id = b.org_id
-      WHERE b.kind = ANY(${c.kinds}::text[]) AND b.kind IN ('enterprise', 'shop') AND b.removed_at IS NULL
+      WHERE b.kind = ANY(${sql.param(c.kinds)}::text[]) AND b.kind IN ('enterprise', 'shop') AND b.removed_at IS NULL
         AND ${c.tag === null && !c.awayOnly}::boolean
     ), everyone AS (
       SELECT * FROM chosen
@@ -204,7 +204,7 @@ export async function totalsUnder(db: Exec, campaignIds: string[], orgPath: stri
   if (campaignIds.length === 0) return new Map();
   const { rows } = await db.execute<Sums & { campaign_id: string }>(sql`
     SELECT p.campaign_id, ${sumCols} FROM campaign_village_progress p JOIN orgs v ON v.id = p.org_id
-    WHERE p.campaign_id = ANY(${campaignIds}::uuid[]) AND ${under(sql`v.path`, sql`${orgPath}`)}
+    WHERE p.campaign_id = ANY(${sql.param(campaignIds)}::uuid[]) AND ${under(sql`v.path`, sql`${orgPath}`)}
     GROUP BY p.campaign_id`);
   return new Map(rows.map((r) => [r.campaign_id, r]));
 }
@@ -220,7 +220,7 @@ export async function childrenTotals(db: Exec, campaignIds: string[], orgId: str
     )
     SELECT p.campaign_id, k.code, k.short_name AS name, k.level, k.sort_key, ${sumCols}
     FROM kids k JOIN orgs v ON ${under(sql`v.path`, sql`k.path`)}
-    JOIN campaign_village_progress p ON p.org_id = v.id AND p.campaign_id = ANY(${campaignIds}::uuid[])
+    JOIN campaign_village_progress p ON p.org_id = v.id AND p.campaign_id = ANY(${sql.param(campaignIds)}::uuid[])
     GROUP BY p.campaign_id, k.code, k.short_name, k.level, k.sort_key
     ORDER BY k.sort_key, k.code`);
   return rows;
@@ -233,7 +233,7 @@ export async function membersOf(db: Exec, campaignIds: string[], villageId: stri
   const { rows } = await db.execute<MemberRow>(sql`
     SELECT p.campaign_id, p.person_id, pe.name, ${sumCols}
     FROM campaign_member_progress p JOIN people pe ON pe.id = p.person_id
-    WHERE p.campaign_id = ANY(${campaignIds}::uuid[]) AND p.org_id = ${villageId}
+    WHERE p.campaign_id = ANY(${sql.param(campaignIds)}::uuid[]) AND p.org_id = ${villageId}
     GROUP BY p.campaign_id, p.person_id, pe.name
     ORDER BY pe.name, p.person_id`);
   return rows;

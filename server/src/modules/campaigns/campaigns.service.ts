@@ -13,7 +13,7 @@ import { addDays, daysBetween, todayInShanghai } from '../../lib/dates.ts';
 import type { Grant } from '../auth/scope.ts';
 import { notify } from '../notifications/notifications.service.ts';
 import type { VisitChange, VisitFacts } from '../visits/visits.service.ts';
-import { assertManage, assertOrgVisible, assertVisible, canManage, manageRoots, readRoots } from './campaigns.policy.ts';
+import { assertManage, assertManageVisible, assertOrgVisible, assertVisible, canManage, manageRoots, readRoots } from './campaigns.policy.ts';
 import * as repo from './campaigns.repo.ts';
 
 export interface Ctx { db: Db; grants: Grant[]; req: FastifyRequest }
@@ -36,8 +36,8 @@ async function present(ctx: Ctx, c: repo.CampaignRow, viewPath: string): Promise
     org: { code: c.org_code, name: c.org_name, level: c.org_level },
     filter: { kinds: c.kinds as Campaign['filter']['kinds'], tag: c.tag, tagName: c.tag_name, awayOnly: c.away_only },
     startsOn: c.starts_on, endsOn: c.ends_on, deadline: c.deadline,
-    status: c.closed_at ? 'closed' : 'open', closedAt: c.closed_at?.toISOString() ?? null,
-    createdAt: c.created_at.toISOString(), createdBy: c.created_by,
+    status: c.closed_at ? 'closed' : 'open', closedAt: c.closed_at ? new Date(c.closed_at).toISOString() : null,
+    createdAt: new Date(c.created_at).toISOString(), createdBy: c.created_by,
     figures: figures(totals.get(c.id)), previous,
     abilities: { manage: canManage(ctx.grants, c.org_path) },
   };
@@ -68,7 +68,7 @@ const field = (path: string, message: string) => errors.validation(message, [{ p
 
 /**
  * 发起集中走访: validates the window, snapshots the targets and counts the visits already in the window (a round may
- * start before the day it is entered). When the window has begun, the transaction first takes visits in SHARE mode:
+ * start before the day it is entered). The transaction first takes visits in SHARE mode:
  * in-flight visit writes finish before the count, and later ones wait until the targets are committed, so each visit
  * is counted exactly once — either here or by the listener. Audited with the filter and the number of targets.
  */
@@ -87,12 +87,12 @@ export async function create(ctx: Ctx, input: z.output<typeof campaignCreate>): 
   const tag = input.filter.tag;
   if (tag && !(await repo.tagExists(ctx.db, tag))) throw field('body/filter/tag', '标签不存在');
   const id = await ctx.db.transaction(async (tx) => {
-    if (input.startsOn <= today) await tx.execute(sql`LOCK TABLE visits IN SHARE MODE`);
+    await tx.execute(sql`LOCK TABLE visits IN SHARE MODE`);
     const id = await repo.insertCampaign(tx, {
       name: input.name, orgId: org.id, orgPath: org.path, kinds, tag, awayOnly: input.filter.awayOnly,
       startsOn: input.startsOn, endsOn: input.endsOn, deadline, createdBy: ctx.req.auth!.account.id, today,
     });
-    if (input.startsOn <= today) await repo.countExistingVisits(tx, id, input.startsOn, input.endsOn);
+    await repo.countExistingVisits(tx, id, input.startsOn, input.endsOn);
     await repo.buildRollups(tx, id);
     const totals = (await repo.totalsUnder(tx, [id], org.path)).get(id);
     await appendAudit(tx, ctx.req, {
@@ -108,7 +108,7 @@ export async function create(ctx: Ctx, input: z.output<typeof campaignCreate>): 
 /** 结束: freezes the progress (later visits no longer move it); audited. Closing twice is a 409. */
 export async function close(ctx: Ctx, id: string): Promise<Campaign> {
   const { c } = await visibleCampaign(ctx, id);
-  assertManage(ctx.grants, c.org_path);
+  assertManageVisible(ctx.grants, c.org_path);
   await ctx.db.transaction(async (tx) => {
     const locked = (await repo.campaignById(tx, id, true))!;
     if (locked.closed_at) throw errors.conflict('该走访活动已结束');
