@@ -161,7 +161,10 @@ export interface Qualifier { targetId: string; on: string; delta: 1 | -1; away: 
 /**
  * Applies a visit's change to every open campaign whose window holds the day: the targets' qualifying visit counts
  * move, and a target whose count crosses zero moves its village's and member's rollups by one — all in one statement,
- * inside the visit's transaction. Concurrent visits to the same target serialize on its row.
+ * inside the visit's transaction. Concurrent visits to the same target serialize on its row; the rows are fed to each
+ * UPDATE sorted by key, so two visits touching the same campaigns take their row locks in the same order (the planner
+ * does not promise to keep that order, so a deadlock between two visits in one village under two overlapping open
+ * campaigns stays possible in principle; PostgreSQL then fails one of them and the phone's sync retries it).
  */
 export async function applyVisit(tx: Exec, qs: Qualifier[]): Promise<void> {
   if (qs.length === 0) return;
@@ -173,6 +176,7 @@ export async function applyVisit(tx: Exec, qs: Qualifier[]): Promise<void> {
       FROM q JOIN campaign_targets t ON t.target_id = q.target_id AND (t.kind = 'away_resident') = q.away
       JOIN campaigns c ON c.id = t.campaign_id AND c.closed_at IS NULL AND q.on_day BETWEEN c.starts_on AND c.ends_on
       GROUP BY t.campaign_id, t.target_id HAVING sum(q.delta) <> 0
+      ORDER BY t.campaign_id, t.target_id
     ), u AS (
       UPDATE campaign_targets t SET visits = greatest(t.visits + d.delta, 0) FROM d
       WHERE t.campaign_id = d.campaign_id AND t.target_id = d.target_id
@@ -185,11 +189,12 @@ export async function applyVisit(tx: Exec, qs: Qualifier[]): Promise<void> {
       FROM u WHERE flip <> 0 GROUP BY campaign_id, org_id, person_id
     ), village AS (
       UPDATE campaign_village_progress p SET visited = p.visited + s.v, away_reached = p.away_reached + s.r, updated_at = now()
-      FROM (SELECT campaign_id, org_id, sum(v)::int AS v, sum(r)::int AS r FROM f GROUP BY campaign_id, org_id) s
+      FROM (SELECT campaign_id, org_id, sum(v)::int AS v, sum(r)::int AS r FROM f GROUP BY campaign_id, org_id ORDER BY campaign_id, org_id) s
       WHERE p.campaign_id = s.campaign_id AND p.org_id = s.org_id RETURNING 1
     ), member AS (
       UPDATE campaign_member_progress p SET visited = p.visited + f.v, away_reached = p.away_reached + f.r, updated_at = now()
-      FROM f WHERE f.person_id IS NOT NULL AND p.campaign_id = f.campaign_id AND p.person_id = f.person_id AND p.org_id = f.org_id
+      FROM (SELECT * FROM f WHERE person_id IS NOT NULL ORDER BY campaign_id, person_id, org_id) f
+      WHERE p.campaign_id = f.campaign_id AND p.person_id = f.person_id AND p.org_id = f.org_id
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM village) + (SELECT count(*) FROM member) AS n`);

@@ -9,6 +9,7 @@ import { errors } from '../../errors.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import { purgeStaleThrottles } from '../auth/auth.service.ts';
 import { listBackups, pruneBackups, takeBackup } from '../backups/backups.service.ts';
+import { sendDeadlineReminders } from '../campaigns/campaigns.service.ts';
 import { purgeFinishedJobs } from '../imports/imports.service.ts';
 import * as repo from './jobs.repo.ts';
 
@@ -32,6 +33,13 @@ const JOBS: Record<JobName, { queue: string; cron: string; label: string; schedu
     cron: '0 */6 * * *',
     label: '例行清理（过期的导入记录及其错误行、失效的登录失败计数）',
     schedule: '每 6 小时（0、6、12、18 点）',
+    queueOptions: { policy: 'stately', retryLimit: 3, retryDelay: 300, expireInSeconds: 3600 },
+  },
+  campaignReminders: {
+    queue: 'lianxin-campaign-reminders',
+    cron: '0 8 * * *',
+    label: '集中走访截止提醒（截止前 3 天提醒仍有对象未走访的党员）',
+    schedule: '每天 08:00（北京时间）',
     queueOptions: { policy: 'stately', retryLimit: 3, retryDelay: 300, expireInSeconds: 3600 },
   },
 };
@@ -111,7 +119,8 @@ export async function startJobs(database: Database, config: Config, log: (m: str
     if (name === 'backup' && backupDisabledReason(config)) await boss.unschedule(job.queue);
     else await boss.schedule(job.queue, job.cron, {}, { tz: TZ });
     await boss.work(job.queue, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([j]) => recorded(database.db, name, j!.id, () =>
-      name === 'backup' ? runBackup(database, config, j!.id, log) : runHousekeeping(database, config, log)));
+      name === 'backup' ? runBackup(database, config, j!.id, log)
+        : name === 'campaignReminders' ? sendDeadlineReminders(database.db) : runHousekeeping(database, config, log)));
   }
   await boss.send(JOBS.housekeeping.queue, {});
   const self: Running = { boss, config, database };
