@@ -19,3 +19,4 @@ export * from './system.ts';
 export * from './home.ts';
 export * from './visits.ts';
 export * from './visit-rules.ts';
+export * from './campaigns.ts';

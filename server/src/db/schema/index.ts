@@ -11,3 +11,4 @@ export * from './jobs.ts';
 export * from './visits.ts';
 export * from './notifications.ts';
 export * from './rules.ts';
+export * from './campaigns.ts';

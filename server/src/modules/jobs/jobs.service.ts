@@ -9,6 +9,7 @@ import { errors } from '../../errors.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import { purgeStaleThrottles } from '../auth/auth.service.ts';
 import { listBackups, pruneBackups, takeBackup } from '../backups/backups.service.ts';
+import { sendDeadlineReminders } from '../campaigns/campaigns.service.ts';
 import { purgeFinishedJobs } from '../imports/imports.service.ts';
 import { recomputeAll, runDigest, runReminders } from '../rules/rules.service.ts';
 import * as repo from './jobs.repo.ts';
@@ -56,6 +57,13 @@ const JOBS: Record<JobName, { queue: string; cron: string; label: string; schedu
     schedule: '每周一 08:00（北京时间）',
     queueOptions: { policy: 'stately', retryLimit: 3, retryDelay: 300, expireInSeconds: 3600 },
   },
+  campaign_reminders: {
+    queue: 'lianxin-campaign-reminders',
+    cron: '0 8 * * *',
+    label: '集中走访截止提醒（截止前 3 天提醒仍有对象未走访的党员）',
+    schedule: '每天 08:00（北京时间）',
+    queueOptions: { policy: 'stately', retryLimit: 3, retryDelay: 300, expireInSeconds: 3600 },
+  },
 };
 
 /** What each job does when its turn comes. */
@@ -65,6 +73,7 @@ const RUNNERS: Record<JobName, (database: Database, config: Config, jobId: strin
   visit_completion: (database) => recomputeAll(database.db),
   visit_reminders: (database) => runReminders(database.db),
   visit_digest: (database) => runDigest(database.db),
+  campaign_reminders: (database) => sendDeadlineReminders(database.db),
 };
 
 export interface JobsRunner {

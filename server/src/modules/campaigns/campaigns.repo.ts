@@ -1,0 +1,308 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+
+type Exec = Pick<Db, 'execute'>;
+
+/** Channels that reach an away resident themselves (contracts `remoteChannels`; repeated here as SQL text). */
+const REMOTE = sql`ARRAY['phone', 'wechat', 'video']::text[]`;
+/** Subtree test with the prefix a column (ARCHITECTURE "Paths": one index range instead of LIKE with a computed pattern). */
+const under = (path: SQL, prefix: SQL) => sql`(${path} = ${prefix} OR (${path} ~>=~ (${prefix} || '/') AND ${path} ~<~ (${prefix} || '0')))`;
+
+export type OrgRef = { id: string; code: string; name: string; level: string; path: string };
+
+export async function orgByCode(db: Exec, code: string): Promise<OrgRef | null> {
+  const { rows } = await db.execute<OrgRef>(sql`
+    SELECT id, code, short_name AS name, level, path FROM orgs WHERE code = ${code} AND valid_to IS NULL`);
+  return rows[0] ?? null;
+}
+
+export async function orgsByPaths(db: Exec, paths: string[]): Promise<OrgRef[]> {
+  if (paths.length === 0) return [];
+  const { rows } = await db.execute<OrgRef>(sql`
+    SELECT id, code, short_name AS name, level, path FROM orgs WHERE path = ANY(${sql.param(paths)}::text[]) AND valid_to IS NULL ORDER BY depth`);
+  return rows;
+}
+
+export async function tagExists(db: Exec, code: string): Promise<string | null> {
+  const { rows } = await db.execute<{ name: string }>(sql`SELECT name FROM tag_definitions WHERE code = ${code}`);
+  return rows[0]?.name ?? null;
+}
+
+export type CampaignRow = {
+  id: string; name: string; org_id: string; org_code: string; org_name: string; org_level: string; org_path: string;
+  kinds: string[]; tag: string | null; tag_name: string | null; away_only: boolean; starts_on: string; ends_on: string; deadline: string;
+  closed_at: string | null; created_at: string; created_by: string | null;
+};
+
+const campaignSelect = sql`
+  SELECT c.id, c.name, c.org_id, o.code AS org_code, o.short_name AS org_name, o.level AS org_level, o.path AS org_path,
+         c.kinds, c.tag, td.name AS tag_name, c.away_only, c.starts_on, c.ends_on, c.deadline, c.closed_at, c.created_at,
+         a.username AS created_by
+  FROM campaigns c JOIN orgs o ON o.id = c.org_id
+  LEFT JOIN tag_definitions td ON td.code = c.tag
+  LEFT JOIN accounts a ON a.id = c.created_by`;
+
+export async function campaignById(db: Exec, id: string, lock = false): Promise<CampaignRow | null> {
+  const { rows } = await db.execute<CampaignRow>(sql`${campaignSelect} WHERE c.id = ${id} ${lock ? sql`FOR UPDATE OF c` : sql``}`);
+  return rows[0] ?? null;
+}
+
+/** Campaigns whose scope is inside one of `roots` or contains one of them (a village secretary sees the zone's round). */
+export async function campaignsFor(db: Exec, roots: string[], status: 'open' | 'closed' | 'all'): Promise<CampaignRow[]> {
+  if (roots.length === 0) return [];
+  const { rows } = await db.execute<CampaignRow>(sql`${campaignSelect}
+    WHERE EXISTS (SELECT 1 FROM unnest(${sql.param(roots)}::text[]) r(p) WHERE ${under(sql`o.path`, sql`r.p`)} OR ${under(sql`r.p`, sql`o.path`)})
+    ${status === 'open' ? sql`AND c.closed_at IS NULL` : status === 'closed' ? sql`AND c.closed_at IS NOT NULL` : sql``}
+    ORDER BY c.starts_on DESC, c.created_at DESC LIMIT 200`);
+  return rows;
+}
+
+/** The campaign of the same scope that started before this one (the latest such): the comparison's baseline. */
+export async function previousOf(db: Exec, c: { id: string; org_id: string; starts_on: string; created_at: string }): Promise<{ id: string; name: string } | null> {
+  const { rows } = await db.execute<{ id: string; name: string }>(sql`
+    SELECT id, name FROM campaigns
+    WHERE org_id = ${c.org_id} AND id <> ${c.id} AND (starts_on, created_at) < (${c.starts_on}::date, ${c.created_at}::timestamptz)
+    ORDER BY starts_on DESC, created_at DESC LIMIT 1`);
+  return rows[0] ?? null;
+}
+
+export interface NewCampaign {
+  name: string; orgId: string; orgPath: string; kinds: string[]; tag: string | null; awayOnly: boolean;
+  startsOn: string; endsOn: string; deadline: string; createdBy: string; today: string;
+}
+
+/**
+ * Creates the campaign and snapshots its targets in one statement set: households (live, in the scope's villages,
+ * matching tag / away-only) and enterprises/shops, each with the primary member holding it today, then the away
+ * residents of the targeted households (living, away_scope set) as reach targets with their household's member.
+ */
+export async function insertCampaign(tx: Exec, c: NewCampaign): Promise<string> {
+  const { rows } = await tx.execute<{ id: string }>(sql`
+    INSERT INTO campaigns (name, org_id, kinds, tag, away_only, starts_on, ends_on, deadline, created_by)
+    VALUES (${c.name}, ${c.orgId}, ${sql.param(c.kinds)}::text[], ${c.tag}, ${c.awayOnly}, ${c.startsOn}, ${c.endsOn}, ${c.deadline}, ${c.createdBy})
+    RETURNING id`);
+  const id = rows[0]!.id;
+  const activeLink = (col: SQL) => sql`(SELECT l.person_id FROM links l WHERE ${col} AND l.role = 'primary'
+      AND l.starts_on <= ${c.today}::date AND (l.ends_on IS NULL OR l.ends_on > ${c.today}::date) ORDER BY l.starts_on DESC LIMIT 1)`;
+  const hasAway = sql`EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.away_scope IS NOT NULL AND r.left_on IS NULL)`;
+  await tx.execute(sql`
+    WITH villages AS (
+      SELECT id, path, sort_key, code FROM orgs WHERE level = 'village' AND ${under(sql`path`, sql`${c.orgPath}`)}
+    ), chosen AS (
+      SELECT 'household'::text AS kind, h.id AS target_id, NULL::uuid AS household_id, h.org_id, ${activeLink(sql`l.household_id = h.id`)} AS person_id,
+             v.sort_key AS v_sort, v.code AS v_code, 0 AS k_sort, h.address_norm AS a_sort, h.head_name AS n_sort
+      FROM households h JOIN villages v ON v.id = h.org_id
+      WHERE 'household' = ANY(${sql.param(c.kinds)}::text[]) AND h.removed_at IS NULL
+        ${c.tag ? sql`AND ${c.tag} = ANY(h.tags)` : sql``} ${c.awayOnly ? sql`AND ${hasAway}` : sql``}
+      UNION ALL
+      SELECT b.kind, b.id, NULL::uuid, b.org_id, ${activeLink(sql`l.business_id = b.id`)},
+             v.sort_key, v.code, CASE b.kind WHEN 'enterprise' THEN 2 ELSE 3 END, b.address_norm, b.name
+      FROM businesses b JOIN villages v ON v.id = b.org_id
+      WHERE b.kind = ANY(${sql.param(c.kinds)}::text[]) AND b.kind IN ('enterprise', 'shop') AND b.removed_at IS NULL
+        AND ${c.tag === null && !c.awayOnly}::boolean
+    ), everyone AS (
+      SELECT * FROM chosen
+      UNION ALL
+      SELECT 'away_resident', r.id, h.target_id, h.org_id, h.person_id, h.v_sort, h.v_code, 1, h.a_sort, r.name
+      FROM chosen h JOIN residents r ON r.household_id = h.target_id AND r.away_scope IS NOT NULL AND r.left_on IS NULL
+      WHERE h.kind = 'household'
+    )
+    INSERT INTO campaign_targets (campaign_id, target_id, kind, household_id, org_id, person_id, seq)
+    SELECT ${id}, target_id, kind, household_id, org_id, person_id,
+           row_number() OVER (ORDER BY v_sort, v_code, a_sort COLLATE lx_natural, coalesce(household_id, target_id), k_sort, n_sort, target_id)
+    FROM everyone`);
+  return id;
+}
+
+/**
+ * Visits already recorded in the window (a campaign may start before it is created): counted once here, under the
+ * lock the service takes on visits, so nothing is counted twice or missed with the listener that counts later ones.
+ * Reads the visits tables directly: the visits module (lane 1) offers no such count yet.
+ */
+export async function countExistingVisits(tx: Exec, id: string, from: string, to: string): Promise<void> {
+  await tx.execute(sql`
+    WITH n AS (
+      SELECT t.target_id, count(*)::int AS n FROM campaign_targets t
+      JOIN visits v ON v.household_id = t.target_id AND v.visited_on BETWEEN ${from}::date AND ${to}::date
+      WHERE t.campaign_id = ${id} AND t.kind = 'household' GROUP BY t.target_id
+      UNION ALL
+      SELECT t.target_id, count(*)::int FROM campaign_targets t
+      JOIN visits v ON v.business_id = t.target_id AND v.visited_on BETWEEN ${from}::date AND ${to}::date
+      WHERE t.campaign_id = ${id} AND t.kind IN ('enterprise', 'shop') GROUP BY t.target_id
+      UNION ALL
+      SELECT t.target_id, count(*)::int FROM campaign_targets t
+      JOIN visit_residents vr ON vr.resident_id = t.target_id
+      JOIN visits v ON v.id = vr.visit_id AND v.visited_on BETWEEN ${from}::date AND ${to}::date AND v.channel = ANY(${REMOTE})
+      WHERE t.campaign_id = ${id} AND t.kind = 'away_resident' GROUP BY t.target_id
+    )
+    UPDATE campaign_targets t SET visits = n.n FROM n WHERE t.campaign_id = ${id} AND t.target_id = n.target_id`);
+}
+
+/** Builds the campaign's village and member rollups from its targets (once, at creation). */
+export async function buildRollups(tx: Exec, id: string): Promise<void> {
+  const sums = sql`count(*) FILTER (WHERE kind <> 'away_resident'), count(*) FILTER (WHERE kind <> 'away_resident' AND visits > 0),
+    count(*) FILTER (WHERE kind = 'away_resident'), count(*) FILTER (WHERE kind = 'away_resident' AND visits > 0)`;
+  await tx.execute(sql`
+    INSERT INTO campaign_village_progress (campaign_id, org_id, total, visited, away_total, away_reached)
+    SELECT campaign_id, org_id, ${sums} FROM campaign_targets WHERE campaign_id = ${id} GROUP BY campaign_id, org_id`);
+  await tx.execute(sql`
+    INSERT INTO campaign_member_progress (campaign_id, person_id, org_id, total, visited, away_total, away_reached)
+    SELECT campaign_id, person_id, org_id, ${sums} FROM campaign_targets
+    WHERE campaign_id = ${id} AND person_id IS NOT NULL GROUP BY campaign_id, person_id, org_id`);
+}
+
+export async function closeCampaign(tx: Exec, id: string, accountId: string): Promise<void> {
+  await tx.execute(sql`UPDATE campaigns SET closed_at = now(), closed_by = ${accountId} WHERE id = ${id}`);
+}
+
+/** One qualifier of a visit: it counts +1 (after) or −1 (before, a correction) for this constituent or resident on that day. */
+export interface Qualifier { targetId: string; on: string; delta: 1 | -1; away: boolean }
+
+/**
+ * Applies a visit's change to every open campaign whose window holds the day: the targets' qualifying visit counts
+ * move, and a target whose count crosses zero moves its village's and member's rollups by one — all in one statement,
+ * inside the visit's transaction. Concurrent visits to the same target serialize on its row; the rows are fed to each
+ * UPDATE sorted by key, so two visits touching the same campaigns take their row locks in the same order (the planner
+ * does not promise to keep that order, so a deadlock between two visits in one village under two overlapping open
+ * campaigns stays possible in principle; PostgreSQL then fails one of them and the phone's sync retries it).
+ */
+export async function applyVisit(tx: Exec, qs: Qualifier[]): Promise<void> {
+  if (qs.length === 0) return;
+  const values = sql.join(qs.map((q) => sql`(${q.targetId}::uuid, ${q.on}::date, ${q.delta}::int, ${q.away}::boolean)`), sql`, `);
+  await tx.execute(sql`
+    WITH q(target_id, on_day, delta, away) AS (VALUES ${values}),
+    d AS (
+      SELECT t.campaign_id, t.target_id, sum(q.delta)::int AS delta
+      FROM q JOIN campaign_targets t ON t.target_id = q.target_id AND (t.kind = 'away_resident') = q.away
+      JOIN campaigns c ON c.id = t.campaign_id AND c.closed_at IS NULL AND q.on_day BETWEEN c.starts_on AND c.ends_on
+      GROUP BY t.campaign_id, t.target_id HAVING sum(q.delta) <> 0
+      ORDER BY t.campaign_id, t.target_id
+    ), u AS (
+      UPDATE campaign_targets t SET visits = greatest(t.visits + d.delta, 0) FROM d
+      WHERE t.campaign_id = d.campaign_id AND t.target_id = d.target_id
+      RETURNING t.campaign_id, t.org_id, t.person_id, t.kind,
+                (t.visits > 0)::int - (t.visits - d.delta > 0)::int AS flip
+    ), f AS (
+      SELECT campaign_id, org_id, person_id,
+             coalesce(sum(flip) FILTER (WHERE kind <> 'away_resident'), 0)::int AS v,
+             coalesce(sum(flip) FILTER (WHERE kind = 'away_resident'), 0)::int AS r
+      FROM u WHERE flip <> 0 GROUP BY campaign_id, org_id, person_id
+    ), village AS (
+      UPDATE campaign_village_progress p SET visited = p.visited + s.v, away_reached = p.away_reached + s.r, updated_at = now()
+      FROM (SELECT campaign_id, org_id, sum(v)::int AS v, sum(r)::int AS r FROM f GROUP BY campaign_id, org_id ORDER BY campaign_id, org_id) s
+      WHERE p.campaign_id = s.campaign_id AND p.org_id = s.org_id RETURNING 1
+    ), member AS (
+      UPDATE campaign_member_progress p SET visited = p.visited + f.v, away_reached = p.away_reached + f.r, updated_at = now()
+      FROM (SELECT * FROM f WHERE person_id IS NOT NULL ORDER BY campaign_id, person_id, org_id) f
+      WHERE p.campaign_id = f.campaign_id AND p.person_id = f.person_id AND p.org_id = f.org_id
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM village) + (SELECT count(*) FROM member) AS n`);
+}
+
+export type Sums = { total: number; visited: number; away_total: number; away_reached: number };
+const sumCols = sql`coalesce(sum(p.total), 0)::int AS total, coalesce(sum(p.visited), 0)::int AS visited,
+  coalesce(sum(p.away_total), 0)::int AS away_total, coalesce(sum(p.away_reached), 0)::int AS away_reached`;
+
+/** The figures of `orgPath`'s subtree for each campaign (≤ villages-in-subtree rows each). */
+export async function totalsUnder(db: Exec, campaignIds: string[], orgPath: string): Promise<Map<string, Sums>> {
+  if (campaignIds.length === 0) return new Map();
+  const { rows } = await db.execute<Sums & { campaign_id: string }>(sql`
+    SELECT p.campaign_id, ${sumCols} FROM campaign_village_progress p JOIN orgs v ON v.id = p.org_id
+    WHERE p.campaign_id = ANY(${sql.param(campaignIds)}::uuid[]) AND ${under(sql`v.path`, sql`${orgPath}`)}
+    GROUP BY p.campaign_id`);
+  return new Map(rows.map((r) => [r.campaign_id, r]));
+}
+
+export type ChildRow = Sums & { campaign_id: string; code: string; name: string; level: string; sort_key: number };
+
+/** The child orgs (towns of the zone, villages of a town) of `orgId` with their figures per campaign. */
+export async function childrenTotals(db: Exec, campaignIds: string[], orgId: string): Promise<ChildRow[]> {
+  const { rows } = await db.execute<ChildRow>(sql`
+    WITH kids AS (
+      SELECT id, code, short_name, level, path, sort_key FROM orgs
+      WHERE parent_id = ${orgId} AND valid_to IS NULL AND level IN ('town', 'village')
+    )
+    SELECT p.campaign_id, k.code, k.short_name AS name, k.level, k.sort_key, ${sumCols}
+    FROM kids k JOIN orgs v ON ${under(sql`v.path`, sql`k.path`)}
+    JOIN campaign_village_progress p ON p.org_id = v.id AND p.campaign_id = ANY(${sql.param(campaignIds)}::uuid[])
+    GROUP BY p.campaign_id, k.code, k.short_name, k.level, k.sort_key
+    ORDER BY k.sort_key, k.code`);
+  return rows;
+}
+
+export type MemberRow = Sums & { campaign_id: string; person_id: string; name: string };
+
+/** The members of a village's targets (as held at each campaign's creation) with their figures per campaign. */
+export async function membersOf(db: Exec, campaignIds: string[], villageId: string): Promise<MemberRow[]> {
+  const { rows } = await db.execute<MemberRow>(sql`
+    SELECT p.campaign_id, p.person_id, pe.name, ${sumCols}
+    FROM campaign_member_progress p JOIN people pe ON pe.id = p.person_id
+    WHERE p.campaign_id = ANY(${sql.param(campaignIds)}::uuid[]) AND p.org_id = ${villageId}
+    GROUP BY p.campaign_id, p.person_id, pe.name
+    ORDER BY pe.name, p.person_id`);
+  return rows;
+}
+
+/** The member's village in the campaign (their targets' village), for the scope check of ?person=. */
+export async function memberVillages(db: Exec, campaignId: string, personId: string): Promise<{ path: string; name: string }[]> {
+  const { rows } = await db.execute<{ path: string; name: string }>(sql`
+    SELECT v.path, pe.name FROM campaign_member_progress p JOIN orgs v ON v.id = p.org_id JOIN people pe ON pe.id = p.person_id
+    WHERE p.campaign_id = ${campaignId} AND p.person_id = ${personId}`);
+  return rows;
+}
+
+export type PendingRow = {
+  seq: number; target_id: string; kind: string; household_id: string | null; name: string; address: string;
+  away_scope: string | null; away_place: string | null; village_code: string; village_name: string;
+  person_id: string | null; person_name: string | null;
+};
+
+export interface PendingFilter { campaignId: string; orgPath: string | null; personId: string | null }
+
+const pendingWhere = (f: PendingFilter) => sql`t.campaign_id = ${f.campaignId} AND t.visits = 0
+  ${f.orgPath ? sql`AND ${under(sql`v.path`, sql`${f.orgPath}`)}` : sql``}
+  ${f.personId ? sql`AND t.person_id = ${f.personId}` : sql``}`;
+
+/** Targets not yet visited (reached), in seq order after `afterSeq`; names and addresses read live from the registry. */
+export async function pending(db: Exec, f: PendingFilter, afterSeq: number, limit: number): Promise<PendingRow[]> {
+  const { rows } = await db.execute<PendingRow>(sql`
+    SELECT t.seq, t.target_id, t.kind, t.household_id,
+           coalesce(r.name, h.head_name, b.name) AS name, coalesce(h.address, rh.address, b.address) AS address,
+           r.away_scope, r.away_place, v.code AS village_code, v.short_name AS village_name,
+           t.person_id, pe.name AS person_name
+    FROM campaign_targets t JOIN orgs v ON v.id = t.org_id
+    LEFT JOIN households h ON t.kind = 'household' AND h.id = t.target_id
+    LEFT JOIN businesses b ON t.kind IN ('enterprise', 'shop') AND b.id = t.target_id
+    LEFT JOIN residents r ON t.kind = 'away_resident' AND r.id = t.target_id
+    LEFT JOIN households rh ON rh.id = t.household_id
+    LEFT JOIN people pe ON pe.id = t.person_id
+    WHERE ${pendingWhere(f)} AND t.seq > ${afterSeq}
+    ORDER BY t.seq LIMIT ${limit}`);
+  return rows;
+}
+
+export async function pendingCount(db: Exec, f: PendingFilter): Promise<number> {
+  const { rows } = await db.execute<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM campaign_targets t JOIN orgs v ON v.id = t.org_id WHERE ${pendingWhere(f)}`);
+  return rows[0]!.n;
+}
+
+export type ReminderRow = { campaign_id: string; campaign_name: string; deadline: string; account_id: string; person_id: string; pending: number };
+
+/**
+ * Open campaigns whose deadline is `deadline`: each member (with an active account) holding unvisited targets, and how
+ * many. Reads the member's account from `accounts` (the person's own login).
+ */
+export async function remindersDue(db: Exec, deadline: string): Promise<ReminderRow[]> {
+  const { rows } = await db.execute<ReminderRow>(sql`
+    SELECT c.id AS campaign_id, c.name AS campaign_name, c.deadline, a.id AS account_id, p.person_id,
+           sum(p.total - p.visited + p.away_total - p.away_reached)::int AS pending
+    FROM campaigns c
+    JOIN campaign_member_progress p ON p.campaign_id = c.id
+    JOIN accounts a ON a.person_id = p.person_id AND NOT a.disabled
+    WHERE c.closed_at IS NULL AND c.deadline = ${deadline}::date
+    GROUP BY c.id, c.name, c.deadline, a.id, p.person_id
+    HAVING sum(p.total - p.visited + p.away_total - p.away_reached) > 0`);
+  return rows;
+}
