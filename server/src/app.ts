@@ -27,6 +27,7 @@ import { importRoutes, retentionRoutes } from './modules/imports/imports.routes.
 import { coverageRoutes, linkRoutes, targetLoadRoutes } from './modules/links/links.routes.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
 import { systemRoutes } from './modules/jobs/jobs.routes.ts';
+import { itemCategoryRoutes, raisedItemRoutes, visitRoutes } from './modules/visits/visits.routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler.ts';
 import { rejectIllFormedText } from './plugins/well-formed.ts';
@@ -112,6 +113,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(publicCardRoutes, { prefix: '/api/v1/public', db: database.db, config });
   await app.register(accountRoutes, { prefix: '/api/v1/accounts', db: database.db, config });
   await app.register(systemRoutes, { prefix: '/api/v1/system', db: database.db, config });
+  await app.register(visitRoutes, { prefix: '/api/v1/visits', db: database.db });
+  await app.register(raisedItemRoutes, { prefix: '/api/v1/raised-items', db: database.db });
+  await app.register(itemCategoryRoutes, { prefix: '/api/v1/item-categories', db: database.db });
 
   const webDist = config.webDist ?? defaultWebDist;
   const hasWeb = existsSync(path.join(webDist, 'index.html'));
