@@ -72,6 +72,9 @@ export async function visitRoutes(app: FastifyInstance, opts: { db: Db }) {
     },
   }, async (req, reply) => {
     await service.visitForPhoto(ctx(req), req.params.id, true);
+    // Fastify parses text and JSON itself: anything that did not come through the image parser is not a photo.
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!(PHOTO_TYPES as readonly string[]).includes(type)) throw errors.unsupportedMediaType('请上传 JPEG、PNG、WebP 或 HEIC 图片');
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw errors.validation('请上传图片');
     const photo = await reencodePhoto(req.body);
     const out = await service.addPhoto(ctx(req), req.params.id, req.params.seq, photo);
