@@ -59,7 +59,9 @@ export async function resolve(db: Db, a: {
 
 export interface NewVisit {
   id: string; personId: string; linkId: string | null; basis: 'link' | 'helper'; constituent: ConstituentRef; orgId: string;
-  visitedAt: Date; day: string; weekStart: string; monthStart: string; nextMonthStart: string; channel: string; notes: string;
+  visitedAt: Date; day: string; weekStart: string; monthStart: string; channel: string; notes: string;
+  /** The Shanghai month as instants [monthFrom, monthTo): the visits indexes lead with visited_at. */
+  monthFrom: Date; monthTo: Date;
   proxy: boolean; enteredBy: string; contentHash: string; residentIds: string[];
   /** Constituent ids whose periods count this visit: the household or business, plus away residents reached remotely. */
   periodIds: string[];
@@ -116,8 +118,9 @@ export async function insertVisit(db: Db, v: NewVisit): Promise<Inserted> {
       INSERT INTO visit_member_months AS t (person_id, month, visits, constituents_visited)
       SELECT ${v.personId}, ${v.monthStart}::date, 1,
              -- The statement's snapshot does not see the row ins wrote: any visit found is an earlier one this month.
-             CASE WHEN EXISTS (SELECT 1 FROM visits o WHERE o.person_id = ${v.personId} AND ${hh ? sql`o.household_id = ${hh}` : sql`o.business_id = ${bz}`}
-                                 AND o.visited_on >= ${v.monthStart}::date AND o.visited_on < ${v.nextMonthStart}::date) THEN 0 ELSE 1 END
+             -- Through the constituent's (household_id | business_id, visited_at) index: a constituent has few visits, a member many.
+             CASE WHEN EXISTS (SELECT 1 FROM visits o WHERE ${hh ? sql`o.household_id = ${hh}` : sql`o.business_id = ${bz}`} AND o.person_id = ${v.personId}
+                                 AND o.visited_at >= ${v.monthFrom.toISOString()}::timestamptz AND o.visited_at < ${v.monthTo.toISOString()}::timestamptz) THEN 0 ELSE 1 END
       FROM ins
       ON CONFLICT (person_id, month) DO UPDATE SET visits = t.visits + 1,
         constituents_visited = t.constituents_visited + excluded.constituents_visited, updated_at = now()

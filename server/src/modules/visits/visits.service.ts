@@ -8,7 +8,7 @@ import type { Db } from '../../db/client.ts';
 import { AppError, errors } from '../../errors.ts';
 import { sha256 } from '../../lib/crypto.ts';
 import { cursorPart, decodeCursor, encodeCursor } from '../../lib/cursor.ts';
-import { monthStart, nextMonthStart, periodOf, shanghaiDay, weekStart } from '../../lib/dates.ts';
+import { monthStart, nextMonthStart, periodOf, shanghaiDay, startOfShanghaiDay, weekStart } from '../../lib/dates.ts';
 import type { AuthContext } from '../../plugins/auth.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import * as policy from './visits.policy.ts';
@@ -117,7 +117,8 @@ export async function record(ctx: Ctx, input: VisitInput): Promise<Outcome> {
   const periodIds = [c.id, ...(REMOTE.has(input.channel) ? (r.away_ids ?? []) : [])];
   const row: repo.NewVisit = {
     id: input.id, personId, linkId: r.link?.id ?? null, basis, constituent, orgId: c.org_id, visitedAt: at, day,
-    weekStart: weekStart(day), monthStart: monthStart(day), nextMonthStart: nextMonthStart(day), channel: input.channel,
+    weekStart: weekStart(day), monthStart: monthStart(day), monthFrom: startOfShanghaiDay(monthStart(day)),
+    monthTo: startOfShanghaiDay(nextMonthStart(day)), channel: input.channel,
     notes: input.notes, proxy, enteredBy: account.id, contentHash: hash, residentIds: input.residentIds, periodIds, items: input.items,
     audit: {
       action: proxy ? 'visit.proxy_create' : 'visit.create',
