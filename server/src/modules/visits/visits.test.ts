@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, scopeVillages, setupTestApp, TEST_DEMO_PASSWORD, type Session, type TestApp } from '../../../test/app.ts';
 import { householdBody } from '../../../test/factories.ts';
-import { lastReachedOf, lastVisitsOf, memberMonths, openItemsOf, villageMonths, visitsOfPerson } from './visits.service.ts';
+import { lastReachedOf, lastVisitsOf, memberMonths, onVisitChange, openItemsOf, villageMonths, visitsOfPerson, type VisitChange } from './visits.service.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};
@@ -420,5 +420,34 @@ describe('item categories', () => {
     await link(memberId, h.id);
     const res = await req('member', 'POST', '/api/v1/visits', visit(h.id, { items: [{ category: 'housing', description: '房屋' }] }));
     expect(res.statusCode).toBe(400);
+  });
+});
+
+describe('onVisitChange listeners', () => {
+  it('hands new visits and corrections to listeners inside the write, and a failing listener leaves nothing written', async () => {
+    const h = await household();
+    await link(memberId, h.id);
+    const seen: VisitChange[] = [];
+    const failFor = randomUUID();
+    const off = onVisitChange(async (_tx, change) => {
+      if (change.after.id === failFor) throw new Error('listener failed');
+      seen.push(change);
+    });
+    try {
+      const body = visit(h.id, { channel: 'video', residentIds: [h.away] });
+      expect((await req('member', 'POST', '/api/v1/visits', body)).statusCode).toBe(201);
+      expect(seen).toEqual([{ before: null, after: expect.objectContaining({ id: body.id, personId: memberId, householdId: h.id, visitedOn: '2026-10-15', channel: 'video', residentIds: [h.away] }) }]);
+      expect((await req('member', 'PATCH', `/api/v1/visits/${body.id}`, { channel: 'phone' })).statusCode).toBe(200);
+      expect(seen[1]).toMatchObject({ before: { channel: 'video' }, after: { channel: 'phone' } });
+
+      const periods = await count('visit_constituent_periods', 'constituent_id = $1', [h.id]);
+      const sync = await req('member', 'POST', '/api/v1/visits/sync', { visits: [visit(h.id, { id: failFor, visitedAt: '2026-11-20T10:00:00+08:00' })] });
+      expect(sync.json().data[0]).toMatchObject({ status: 'refused', error: { error: 'internal_error' } });
+      expect(await count('visits', 'id = $1', [failFor])).toBe(0);
+      expect(await count('audit_events', 'entity_id = $1', [failFor])).toBe(0);
+      expect(await count('visit_constituent_periods', 'constituent_id = $1', [h.id])).toBe(periods);
+    } finally {
+      off();
+    }
   });
 });
