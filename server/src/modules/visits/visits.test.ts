@@ -176,6 +176,23 @@ describe('POST /api/v1/visits', () => {
   });
 });
 
+describe('businesses', () => {
+  it('returns 201 for a visit to a linked shop, counted as a business visited, and 400 when residents are named', async () => {
+    const shop = (await q<{ id: string }>(`
+      INSERT INTO businesses (kind, org_id, name, address, created_at) VALUES ('shop', $1, '走访测试小卖部', '村口', '2025-12-01') RETURNING id`, [ownOrgId]))[0]!.id;
+    await q(`INSERT INTO links (person_id, business_id, role, org_id, starts_on) VALUES ($1, $2, 'primary', $3, '2026-01-01')`, [memberId, shop, ownOrgId]);
+    const h = await household();
+    const res = await req('member', 'POST', '/api/v1/visits', { id: randomUUID(), businessId: shop, visitedAt: '2026-04-10T15:00:00+08:00', channel: 'in_person' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().data).toMatchObject({ businessId: shop, householdId: null, constituentName: '走访测试小卖部', basis: 'link' });
+    const [vm] = await q(`SELECT households_visited, businesses_visited FROM visit_village_months WHERE org_id = $1 AND month = '2026-04-01'`, [ownOrgId]);
+    expect(vm).toEqual({ households_visited: 0, businesses_visited: 1 });
+    const withResident = await req('member', 'POST', '/api/v1/visits', { id: randomUUID(), businessId: shop, visitedAt: '2026-04-11T15:00:00+08:00', channel: 'in_person', residentIds: [h.residents[0]] });
+    expect(withResident.statusCode).toBe(400);
+    expect((await req('member', 'GET', `/api/v1/visits?business=${shop}`)).json().data).toHaveLength(1);
+  });
+});
+
 describe('代录 and helpers', () => {
   it('lets the secretary record for a member of the branch: 201, marked 代录 with who entered it, counted for the member, audited', async () => {
     const h = await household();
