@@ -51,13 +51,32 @@ try {
   };
   const member = await login('member');
   const office = await login('office');
-  // The member's current households: the visits the benchmark records go to them, dated within the last hour.
-  const { rows: linked } = await pool.query<{ household_id: string }>(`
-    SELECT l.household_id FROM links l JOIN accounts a ON a.person_id = l.person_id
-    WHERE a.username = 'member' AND l.ends_on IS NULL AND l.household_id IS NOT NULL AND l.starts_on <= current_date - 1`);
-  if (linked.length === 0) throw new Error('the demo member holds no household links');
-  const visitBody = () => JSON.stringify({
-    id: randomUUID(), householdId: linked[Math.floor(Math.random() * linked.length)]!.household_id,
+  // Ten phones: ten members with accounts, each in another village (a zone records from hundreds of villages at once;
+  // one member in one village would measure only the lock on their own rollup rows), recording visits to their own
+  // households, dated within the last hour.
+  await pool.query(`
+    WITH m AS (
+      SELECT DISTINCT ON (l.org_id) l.person_id, p.org_id, p.name FROM links l JOIN people p ON p.id = l.person_id
+      WHERE l.role = 'primary' AND l.ends_on IS NULL AND l.household_id IS NOT NULL AND p.kind = 'member'
+        AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id)
+      ORDER BY l.org_id, l.person_id LIMIT 10
+    ), n AS (SELECT *, row_number() OVER (ORDER BY org_id) AS k FROM m), a AS (
+      INSERT INTO accounts (username, display_name, password_hash, person_id)
+      SELECT 'bench' || n.k, n.name, (SELECT password_hash FROM accounts WHERE username = 'member'), n.person_id FROM n
+      RETURNING id, person_id)
+    INSERT INTO account_roles (account_id, role, org_id) SELECT a.id, 'member', p.org_id FROM a JOIN people p ON p.id = a.person_id`);
+  const phones: { headers: Record<string, string>; households: string[] }[] = [];
+  for (let k = 1; k <= 10; k++) {
+    const s = await login(`bench${k}`);
+    const { rows } = await pool.query<{ id: string }>(`
+      SELECT l.household_id AS id FROM links l JOIN accounts a ON a.person_id = l.person_id
+      WHERE a.username = $1 AND l.ends_on IS NULL AND l.household_id IS NOT NULL AND l.starts_on <= current_date - 1`, [`bench${k}`]);
+    phones.push({ headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' }, households: rows.map((r) => r.id) });
+  }
+  if (phones.some((p) => p.households.length === 0)) throw new Error('a benchmark member holds no household links');
+  let nth = 0;
+  const visitOf = (phone: { households: string[] }) => ({
+    id: randomUUID(), householdId: phone.households[Math.floor(Math.random() * phone.households.length)]!,
     visitedAt: new Date(Date.now() - Math.floor(Math.random() * 3_600_000)).toISOString(), channel: 'in_person',
   });
 
@@ -69,7 +88,7 @@ try {
   // 1. Raw single-row INSERT loop through pg, 10 at a time: the floor any write path is measured against.
   const { rows: [one] } = await pool.query<{ person_id: string; link_id: string; household_id: string; org_id: string; entered_by: string }>(`
     SELECT l.person_id, l.id AS link_id, l.household_id, l.org_id, a.id AS entered_by
-    FROM links l JOIN accounts a ON a.person_id = l.person_id WHERE a.username = 'member' AND l.household_id IS NOT NULL LIMIT 1`);
+    FROM links l JOIN accounts a ON a.person_id = l.person_id WHERE a.username = 'bench1' AND l.household_id IS NOT NULL LIMIT 1`);
   let rawCount = 0;
   const rawEnd = Date.now() + SECONDS * 1000;
   const rawLoop = async () => {
@@ -88,8 +107,10 @@ try {
   // 2. Record a visit through the API (a fresh client id each time).
   const record = await cannon({
     url: `${base}/api/v1/visits`, method: 'POST',
-    headers: { cookie: member.cookie, 'x-csrf-token': member.csrf, 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: visitBody() }) }],
+    requests: [{ setupRequest: (req) => {
+      const phone = phones[nth++ % phones.length]!;
+      return { ...req, headers: { ...req.headers, ...phone.headers }, body: JSON.stringify(visitOf(phone)) };
+    } }],
   });
 
   // 3. The member's 今天 beside /healthz.
@@ -133,10 +154,10 @@ try {
   };
 
   // 5. A phone's queue of 500 visits, synced in batches of 50; then the same 500 again, twice at once.
-  const queued = Array.from({ length: 500 }, () => JSON.parse(visitBody()) as Record<string, unknown>);
+  const queued = Array.from({ length: 500 }, () => visitOf(phones[0]!));
   const sync = async (batch: Record<string, unknown>[]) => {
     const r = await fetch(`${base}/api/v1/visits/sync`, {
-      method: 'POST', headers: { cookie: member.cookie, 'x-csrf-token': member.csrf, 'content-type': 'application/json' },
+      method: 'POST', headers: phones[0]!.headers,
       body: JSON.stringify({ visits: batch }),
     });
     if (r.status !== 200) throw new Error(`sync: ${r.status} ${await r.text()}`);

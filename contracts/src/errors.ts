@@ -14,6 +14,8 @@ export const errorIds = [
   'not_found',
   'conflict',
   'payload_too_large',
+  /** An upload of a type the route does not take (a photo that is not an image). */
+  'unsupported_media_type',
   'rate_limited',
   'internal_error',
 ] as const;

@@ -78,7 +78,7 @@ export const visit = z.object({
   residents: z.array(z.object({ id: z.string(), name: z.string() })),
   notes: z.string(),
   items: z.array(raisedItem),
-  photos: z.array(z.object({ id: z.string(), width: z.number().int(), height: z.number().int() })),
+  photos: z.array(z.object({ id: z.string(), seq: z.number().int(), width: z.number().int(), height: z.number().int() })),
   /** 代录: entered by someone else on the person's behalf. */
   proxy: z.boolean(),
   enteredByName: z.string(),
@@ -89,3 +89,73 @@ export const visit = z.object({
 });
 export type Visit = z.infer<typeof visit>;
 export const visitBody = z.object({ data: visit });
+
+/** POST /api/v1/visits/sync: an offline phone's queue, in order; each item is answered on its own. */
+export const VISIT_SYNC_MAX = 50;
+export const visitSyncBody = z.object({ visits: z.array(z.unknown()).min(1).max(VISIT_SYNC_MAX) }).strict();
+export type VisitSyncBody = { visits: VisitInput[] };
+export const visitSyncStatuses = ['created', 'duplicate', 'refused'] as const;
+export const visitSyncItem = z.object({
+  id: z.string().nullable(),
+  /** created: saved now; duplicate: already saved (same id, same content: `data` is the visit); refused: see `error`. */
+  status: z.enum(visitSyncStatuses),
+  data: visit.optional(),
+  error: z.object({ error: z.string(), message: z.string() }).optional(),
+});
+export type VisitSyncItem = z.infer<typeof visitSyncItem>;
+export const visitSyncResult = z.object({ data: z.array(visitSyncItem) });
+
+/** PATCH /api/v1/visits/:id — a correction (own visit within VISIT_CORRECTION_HOURS, later the branch's secretary). */
+export const visitPatch = z.object({
+  visitedAt: z.iso.datetime({ offset: true }).optional(),
+  channel: visitChannel.optional(),
+  residentIds: z.array(z.uuid()).max(30).optional(),
+  notes: z.string().max(2000).optional(),
+  /** Replaces the visit's raised items (refused when one has already become a matter). */
+  items: z.array(raisedItemInput).max(10).optional(),
+}).strict().refine((b) => Object.keys(b).length > 0, '请至少修改一项');
+export type VisitPatch = z.infer<typeof visitPatch>;
+
+const constituentFilter = {
+  household: z.uuid().optional(),
+  business: z.uuid().optional(),
+  person: z.uuid().optional(),
+};
+export const visitListQuery = z.object({
+  ...constituentFilter,
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+}).strict();
+export type VisitListQuery = z.infer<typeof visitListQuery>;
+export const visitList = z.object({ data: z.array(visit), nextCursor: z.string().nullable() });
+export type VisitList = z.infer<typeof visitList>;
+
+export const raisedItemListQuery = z.object({
+  ...constituentFilter,
+  status: z.enum(raisedItemStatuses).optional(),
+}).strict();
+export const raisedItemWithVisit = raisedItem.extend({
+  householdId: z.string().nullable(),
+  businessId: z.string().nullable(),
+  visitedOn: z.string(),
+  personName: z.string(),
+});
+export type RaisedItemWithVisit = z.infer<typeof raisedItemWithVisit>;
+export const raisedItemList = z.object({ data: z.array(raisedItemWithVisit) });
+
+/** 反映事项 categories: one list for the zone; a used category is retired (active false), never deleted. */
+export const itemCategory = z.object({ code: z.string(), name: z.string(), active: z.boolean() });
+export type ItemCategory = z.infer<typeof itemCategory>;
+export const itemCategoryList = z.object({ data: z.array(itemCategory) });
+export const itemCategoriesPut = z.object({
+  categories: z.array(z.object({
+    code: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, '代码为小写字母、数字或下划线'),
+    name: inputText(1, 20, '请填写类别名称'),
+    active: z.boolean().default(true),
+  }).strict()).min(1).max(50),
+}).strict();
+export type ItemCategoriesPut = z.infer<typeof itemCategoriesPut>;
+
+export const visitPhotoResult = z.object({ data: z.object({ id: z.string(), seq: z.number().int(), width: z.number().int(), height: z.number().int() }) });

@@ -29,6 +29,7 @@ import { coverageRoutes, linkRoutes, targetLoadRoutes } from './modules/links/li
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
 import { systemRoutes } from './modules/jobs/jobs.routes.ts';
 import { rulesRoutes } from './modules/rules/rules.routes.ts';
+import { itemCategoryRoutes, raisedItemRoutes, visitRoutes } from './modules/visits/visits.routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler.ts';
 import { rejectIllFormedText } from './plugins/well-formed.ts';
@@ -116,6 +117,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(rulesRoutes, { prefix: '/api/v1', db: database.db });
   await app.register(accountRoutes, { prefix: '/api/v1/accounts', db: database.db, config });
   await app.register(systemRoutes, { prefix: '/api/v1/system', db: database.db, config });
+  await app.register(visitRoutes, { prefix: '/api/v1/visits', db: database.db });
+  await app.register(raisedItemRoutes, { prefix: '/api/v1/raised-items', db: database.db });
+  await app.register(itemCategoryRoutes, { prefix: '/api/v1/item-categories', db: database.db });
 
   const webDist = config.webDist ?? defaultWebDist;
   const hasWeb = existsSync(path.join(webDist, 'index.html'));

@@ -11,6 +11,7 @@ const statusOf: Record<ErrorId, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,
 };
@@ -37,4 +38,5 @@ export const errors = {
   notFound: (message = '未找到或无权查看') => new AppError('not_found', message),
   conflict: (message: string, details?: unknown) => new AppError('conflict', message, details),
   rateLimited: (message: string, details?: unknown) => new AppError('rate_limited', message, details),
+  unsupportedMediaType: (message: string) => new AppError('unsupported_media_type', message),
 };

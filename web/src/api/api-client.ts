@@ -11,6 +11,7 @@ const fallbackMessages: Record<ErrorId | 'network_error', string> = {
   not_found: '未找到或无权查看',
   conflict: '数据已被修改，请刷新后重试',
   payload_too_large: '内容太大，无法提交',
+  unsupported_media_type: '文件类型不支持',
   rate_limited: '操作太频繁，请稍后再试',
   internal_error: '服务器出错了，请稍后再试',
   network_error: '无法连接服务器，请检查网络后重试',

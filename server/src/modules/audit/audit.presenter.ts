@@ -83,6 +83,11 @@ export const ACTION_LABELS: Record<string, string> = {
   'visit_rule.delete': '删除走访规则',
   'system.backup_requested': '发起备份',
   'system.backup_written': '备份完成',
+  'visit.create': '记录走访',
+  'visit.proxy_create': '代录走访',
+  'visit.update': '更正走访',
+  'visit.photo_add': '添加走访照片',
+  'item_category.update': '修改反映事项类别',
 };
 
 export const GROUP_LABELS: Record<AuditGroup, string> = {
@@ -108,7 +113,7 @@ export function groupFilter(g: AuditGroup): { actions?: string[]; actionPrefixes
 
 export const TYPE_LABELS: Record<string, string> = {
   household: '住户', resident: '居民', business: '企业商户', account: '账号', org: '组织', link: '联户', person: '人员',
-  import_job: '导入任务', audit: '审计记录', visit_rule: '走访规则',
+  import_job: '导入任务', audit: '审计记录', visit_rule: '走访规则', visit: '走访',
 };
 
 /**
