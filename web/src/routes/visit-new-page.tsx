@@ -125,7 +125,7 @@ export function VisitNewPage() {
           {categories.isError ? (
             <Alert type="warning" showIcon title="事项类别暂时无法加载" description={categories.error.message} />
           ) : (
-            <ItemsField items={items} categories={categories.data ?? []} onChange={setItems} disabled={busy} />
+            <ItemsField items={items} categories={(categories.data ?? []).filter((c) => c.active)} onChange={setItems} disabled={busy} />
           )}
         </Form.Item>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} role="alert" />}

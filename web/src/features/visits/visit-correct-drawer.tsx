@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Drawer, Form, Grid, Input } from 'antd';
-import type { Resident, Visit, VisitChannel } from '@lianxin/contracts';
+import type { Resident, VisitChannel } from '@lianxin/contracts';
+import type { VisitView } from './visit-types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { ChannelField, fromLocalInput, ResidentsField, TimeField, toLocalInput } from './visit-fields.tsx';
 import { NOTES_MAX, VISIT_CORRECTION_HOURS } from './visit-labels.ts';
@@ -12,7 +13,7 @@ import { correctVisit } from './visit-queries.ts';
  * checks again and keeps the before → after in the audit log.
  */
 export function VisitCorrectDrawer({ visit, residents, onClose }: {
-  visit: Visit;
+  visit: VisitView;
   residents: Pick<Resident, 'id' | 'name' | 'relation' | 'awayScope'>[];
   onClose: () => void;
 }) {

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, Flex, Skeleton, Tag, Typography } from 'antd';
 import { useNavigate } from 'react-router';
-import type { Resident, Visit } from '@lianxin/contracts';
+import type { Resident } from '@lianxin/contracts';
+import type { VisitView } from './visit-types.ts';
 import { SectionTitle } from '../../app/page-title.tsx';
 import { SavedVisitNote } from './saved-visit-note.tsx';
 import { VisitCorrectDrawer } from './visit-correct-drawer.tsx';
@@ -20,7 +21,7 @@ export function VisitHistory({ subject, residents = [], canRecord }: {
 }) {
   const visits = useInfiniteQuery(visitListQuery(subject));
   const items = useQuery(raisedItemsQuery(subject));
-  const [correcting, setCorrecting] = useState<Visit | null>(null);
+  const [correcting, setCorrecting] = useState<VisitView | null>(null);
   const navigate = useNavigate();
   const rows = visits.data?.pages.flatMap((p) => p.data) ?? [];
   const newVisit = `/visits/new?${new URLSearchParams('householdId' in subject ? { household: subject.householdId } : { business: subject.businessId })}`;
@@ -84,7 +85,7 @@ export function VisitHistory({ subject, residents = [], canRecord }: {
   );
 }
 
-function VisitCard({ v, onCorrect }: { v: Visit; onCorrect: () => void }) {
+function VisitCard({ v, onCorrect }: { v: VisitView; onCorrect: () => void }) {
   return (
     <Card size="small" role="group" aria-label={`${visitTime(v.visitedAt)} ${channelLabels[v.channel]}`}>
       <Flex wrap gap={4} align="center" justify="space-between">
@@ -96,8 +97,19 @@ function VisitCard({ v, onCorrect }: { v: Visit; onCorrect: () => void }) {
       <div>
         {v.proxy && <Tag color="purple">代录（{v.enteredByName}）</Tag>}
         {v.basis === 'helper' && <Tag color="geekblue">协助走访</Tag>}
-        {v.photos.length > 0 && <Tag>照片 {v.photos.length} 张</Tag>}
       </div>
+      {v.photos.length > 0 && (
+        <Flex wrap gap={4} style={{ marginTop: 4 }}>
+          {v.photos.map((p) => {
+            const src = `/api/v1/visits/${encodeURIComponent(v.id)}/photos/${p.seq}`;
+            return (
+              <a key={p.id} href={src} target="_blank" rel="noreferrer" aria-label={`查看照片 ${p.seq}`}>
+                <img src={src} alt={`走访照片 ${p.seq}`} loading="lazy" style={{ width: 72, height: 72, objectFit: 'cover', borderRadius: 4 }} />
+              </a>
+            );
+          })}
+        </Flex>
+      )}
       {v.residents.length > 0 && <div style={{ marginTop: 4 }}>参与：{v.residents.map((r) => r.name).join('、')}</div>}
       {v.notes && <div style={{ marginTop: 4, whiteSpace: 'pre-wrap' }}>{v.notes}</div>}
       {v.items.length > 0 && (

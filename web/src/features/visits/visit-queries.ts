@@ -1,8 +1,7 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import type { RaisedItem, Visit } from '@lianxin/contracts';
 import { api } from '../../api/api-client.ts';
 import { queryClient } from '../../auth/auth-queries.ts';
-import type { ItemCategory, Today, VisitCorrection } from './visit-types.ts';
+import type { ItemCategory, RaisedItemWithVisit, TodayView, VisitPatch, VisitView } from './visit-types.ts';
 
 /** A household or a business: whose visits and items a section lists. */
 export type VisitSubject = { householdId: string } | { businessId: string };
@@ -17,7 +16,7 @@ export const todayQuery = (person?: string) =>
   queryOptions({
     queryKey: ['today', person ?? null],
     queryFn: ({ signal }) =>
-      api<{ data: Today }>(`/api/v1/today${person ? `?${new URLSearchParams({ person })}` : ''}`, { signal }).then((r) => r.data),
+      api<{ data: TodayView }>(`/api/v1/today${person ? `?${new URLSearchParams({ person })}` : ''}`, { signal }).then((r) => r.data),
     staleTime: 30_000,
   });
 
@@ -28,7 +27,7 @@ export const visitListQuery = (s: VisitSubject) =>
       const qs = subjectParams(s);
       qs.set('limit', '20');
       if (pageParam) qs.set('cursor', pageParam);
-      return api<{ data: Visit[]; nextCursor: string | null }>(`/api/v1/visits?${qs}`, { signal });
+      return api<{ data: VisitView[]; nextCursor: string | null }>(`/api/v1/visits?${qs}`, { signal });
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
@@ -37,7 +36,7 @@ export const visitListQuery = (s: VisitSubject) =>
 export const raisedItemsQuery = (s: VisitSubject) =>
   queryOptions({
     queryKey: ['raised-items', subjectKey(s)],
-    queryFn: ({ signal }) => api<{ data: RaisedItem[] }>(`/api/v1/raised-items?${subjectParams(s)}`, { signal }).then((r) => r.data),
+    queryFn: ({ signal }) => api<{ data: RaisedItemWithVisit[] }>(`/api/v1/raised-items?${subjectParams(s)}`, { signal }).then((r) => r.data),
   });
 
 export const itemCategoriesQuery = queryOptions({
@@ -53,8 +52,8 @@ export function invalidateVisits() {
   void queryClient.invalidateQueries({ queryKey: ['raised-items'] });
 }
 
-export async function correctVisit(id: string, body: VisitCorrection): Promise<Visit> {
-  const r = await api<{ data: Visit }>(`/api/v1/visits/${encodeURIComponent(id)}`, { method: 'PATCH', body });
+export async function correctVisit(id: string, body: VisitPatch): Promise<VisitView> {
+  const r = await api<{ data: VisitView }>(`/api/v1/visits/${encodeURIComponent(id)}`, { method: 'PATCH', body });
   invalidateVisits();
   return r.data;
 }
