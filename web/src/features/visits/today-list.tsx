@@ -68,10 +68,12 @@ function TodayRow({ c, person }: { c: TodayItem; person?: string }) {
   const navigate = useNavigate();
   const status = c.status ? statusTags[c.status] : null;
   const kind = c.kind === 'household' ? null : kindLabels[c.kind as BusinessKind];
+  // A household is named by its head (张三户), as on every other page.
+  const title = c.householdId ? `${c.name}户` : c.name;
   return (
-    <Card size="small" role="group" aria-label={c.name} data-testid="today-row" styles={{ body: { padding: 12 } }}>
+    <Card size="small" role="group" aria-label={title} data-testid="today-row" styles={{ body: { padding: 12 } }}>
       <Flex justify="space-between" align="center" gap={8} wrap>
-        <Link to={detailPath(c)} className="lx-tap" style={{ fontSize: 18, fontWeight: 600, color: 'inherit' }}>{c.name}</Link>
+        <Link to={detailPath(c)} className="lx-tap" style={{ fontSize: 18, fontWeight: 600, color: 'inherit' }}>{title}</Link>
         {status && <Tag color={status.color} style={{ fontSize: 14, marginInlineEnd: 0 }}>{status.text}</Tag>}
       </Flex>
       <div style={{ marginBottom: 4 }}>
@@ -103,7 +105,7 @@ function TodayRow({ c, person }: { c: TodayItem; person?: string }) {
       {c.awayResidents.length > 0 && (
         <div style={{ fontSize: 15, marginTop: 4 }} data-testid="today-away">在外：{c.awayResidents.map(awayText).join('、')}</div>
       )}
-      <Button type="primary" size="large" block style={{ marginTop: 8 }} aria-label={`记录走访 ${c.name}`} onClick={() => navigate(recordVisitPath(c, person))}>
+      <Button type="primary" size="large" block style={{ marginTop: 8 }} aria-label={`记录走访 ${title}`} onClick={() => navigate(recordVisitPath(c, person))}>
         记录走访
       </Button>
     </Card>
