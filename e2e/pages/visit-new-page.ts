@@ -14,7 +14,7 @@ export class VisitNewPage {
   readonly addItemButton = () => this.page.getByRole('button', { name: '添加反映事项' });
   readonly proxyNote = () => this.page.getByText(/^代录：为 .+ 记录$/);
   readonly saveButton = () => this.page.getByRole('button', { name: '保存', exact: true });
-  readonly error = () => this.page.getByRole('alert');
+  readonly error = () => this.page.getByRole('alert').filter({ hasText: /^未能保存/ });
 
   async waitForLoaded() {
     await this.heading().waitFor();

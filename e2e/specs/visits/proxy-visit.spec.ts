@@ -15,7 +15,7 @@ describe('the secretary records a visit on behalf of a member of the branch (代
   beforeAll(async () => {
     h = await registerHouseholdForMember();
     s = await openLoggedIn('secretary', PHONE);
-  });
+  }, 120_000);
   afterAll(async () => {
     await s?.close();
   });

@@ -15,7 +15,7 @@ describe('a member records visits on the phone from 今天', () => {
   beforeAll(async () => {
     h = await registerHouseholdForMember();
     s = await openLoggedIn('member', PHONE);
-  });
+  }, 120_000);
   afterAll(async () => {
     await s?.close();
   });

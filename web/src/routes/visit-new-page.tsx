@@ -91,7 +91,7 @@ export function VisitNewPage() {
     <article aria-labelledby="visit-new-title" style={{ maxWidth: 640 }}>
       <PageTitle id="visit-new-title" style={{ marginBottom: 4 }}>记录走访</PageTitle>
       <Typography.Paragraph style={{ fontSize: 17, marginBottom: 4 }}>
-        <Link to={h ? `/households/${encodeURIComponent(h.id)}` : `/businesses/${encodeURIComponent(businessId ?? '')}`}>{name}</Link>
+        <Link className="lx-tap" to={h ? `/households/${encodeURIComponent(h.id)}` : `/businesses/${encodeURIComponent(businessId ?? '')}`}>{name}</Link>
       </Typography.Paragraph>
       {person && (
         <Alert
@@ -129,7 +129,7 @@ export function VisitNewPage() {
           )}
         </Form.Item>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} role="alert" />}
-        <div style={{ display: 'flex', gap: 8, position: 'sticky', bottom: 0, background: '#fff', padding: '8px 0' }}>
+        <div style={{ display: 'flex', gap: 8, position: 'sticky', bottom: 0, zIndex: 1, background: '#f5f5f5', padding: '8px 0' }}>
           <Button type="primary" htmlType="submit" size="large" loading={busy} style={{ flex: 1 }}>保存</Button>
           <Button size="large" onClick={() => navigate(back)}>取消</Button>
         </div>

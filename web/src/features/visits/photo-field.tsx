@@ -45,19 +45,23 @@ export function PhotoField({ photos, onChange, onProblem, disabled }: {
         ))}
       </div>
       {photos.length < VISIT_PHOTOS_MAX && (
-        <label style={{ display: 'inline-block', marginTop: photos.length ? 8 : 0 }}>
+        <>
+          {/* The browser's own file button speaks the browser's language and looks small: a big 拍照 button opens it. */}
           <input
             ref={input}
             type="file"
             accept="image/*"
             capture="environment"
             multiple
+            style={{ display: 'none' }}
             disabled={disabled}
             aria-label="添加照片"
             onChange={(e) => add(e.target.files)}
-            style={{ fontSize: 16, minHeight: 44 }}
           />
-        </label>
+          <Button size="large" disabled={disabled} onClick={() => input.current?.click()} style={{ marginTop: photos.length ? 8 : 0 }}>
+            拍照或选照片
+          </Button>
+        </>
       )}
       <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }}>可不拍。最多 {VISIT_PHOTOS_MAX} 张；上传时自动去除拍摄位置信息。</Typography.Paragraph>
     </div>

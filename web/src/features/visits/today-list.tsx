@@ -5,7 +5,7 @@ import { awayScopeLabels, type AwayScope } from '../households/household-labels.
 import { kindLabels } from '../businesses/business-labels.ts';
 import { Figure } from '../home/home-card.tsx';
 import { SavedVisitNote } from './saved-visit-note.tsx';
-import { agoText, channelLabels, urgencyLabels, visitTime } from './visit-labels.ts';
+import { agoText, channelLabels, TAG, urgencyLabels, visitTime } from './visit-labels.ts';
 import type { DueStatus, TodayAwayResident, TodayItem, TodayView } from './visit-types.ts';
 
 const statusTags: Record<DueStatus, { color: string; text: string }> = {
@@ -74,12 +74,12 @@ function TodayRow({ c, person }: { c: TodayItem; person?: string }) {
     <Card size="small" role="group" aria-label={title} data-testid="today-row" styles={{ body: { padding: 12 } }}>
       <Flex justify="space-between" align="center" gap={8} wrap>
         <Link to={detailPath(c)} className="lx-tap" style={{ fontSize: 18, fontWeight: 600, color: 'inherit' }}>{title}</Link>
-        {status && <Tag color={status.color} style={{ fontSize: 14, marginInlineEnd: 0 }}>{status.text}</Tag>}
+        {status && <Tag color={status.color} style={TAG}>{status.text}</Tag>}
       </Flex>
       <div style={{ marginBottom: 4 }}>
-        {kind && <Tag>{kind}</Tag>}
-        {c.linkRole === 'helper' && <Tag color="geekblue">协助</Tag>}
-        {c.tags.map((t) => <Tag key={t} color={c.vulnerable ? 'orange' : 'blue'}>{t}</Tag>)}
+        {kind && <Tag style={TAG}>{kind}</Tag>}
+        {c.linkRole === 'helper' && <Tag color="geekblue" style={TAG}>协助</Tag>}
+        {c.tags.map((t) => <Tag key={t} color={c.vulnerable ? 'orange' : 'blue'} style={TAG}>{t}</Tag>)}
         {c.rule && (
           <Typography.Text type="secondary">{periodLabels[c.rule.period]}已走访 {c.visitsThisPeriod}/{c.rule.minVisits} 次</Typography.Text>
         )}
@@ -96,7 +96,7 @@ function TodayRow({ c, person }: { c: TodayItem; person?: string }) {
           待办事项 {c.openItems.count} 件：
           {c.openItems.items.slice(0, 3).map((i, n) => (
             <span key={i.id}>
-              {n > 0 && '；'}{i.categoryName}—{i.description}{i.urgency === 'urgent' && <Tag color="red" style={{ marginInlineStart: 4 }}>{urgencyLabels.urgent}</Tag>}
+              {n > 0 && '；'}{i.categoryName}—{i.description}{i.urgency === 'urgent' && <Tag color="red" style={{ ...TAG, marginInlineStart: 4 }}>{urgencyLabels.urgent}</Tag>}
             </span>
           ))}
           {c.openItems.count > 3 && ' 等'}

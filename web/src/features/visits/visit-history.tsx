@@ -7,7 +7,7 @@ import type { VisitView } from './visit-types.ts';
 import { SectionTitle } from '../../app/page-title.tsx';
 import { SavedVisitNote } from './saved-visit-note.tsx';
 import { VisitCorrectDrawer } from './visit-correct-drawer.tsx';
-import { channelLabels, raisedItemStatusLabels, urgencyLabels, visitTime } from './visit-labels.ts';
+import { channelLabels, raisedItemStatusLabels, TAG, urgencyLabels, visitTime } from './visit-labels.ts';
 import { raisedItemsQuery, visitListQuery, type VisitSubject } from './visit-queries.ts';
 
 /**
@@ -68,8 +68,8 @@ export function VisitHistory({ subject, residents = [], canRecord }: {
               <li key={i.id} data-testid="item-row">
                 <Card size="small">
                   <Flex wrap gap={4} align="center">
-                    <Tag color={i.status === 'open' ? 'orange' : 'default'}>{raisedItemStatusLabels[i.status]}</Tag>
-                    {i.urgency === 'urgent' && <Tag color="red">{urgencyLabels.urgent}</Tag>}
+                    <Tag color={i.status === 'open' ? 'orange' : 'default'} style={TAG}>{raisedItemStatusLabels[i.status]}</Tag>
+                    {i.urgency === 'urgent' && <Tag color="red" style={TAG}>{urgencyLabels.urgent}</Tag>}
                     <strong>{i.categoryName}</strong>
                     <Typography.Text type="secondary">{visitTime(i.createdAt)}</Typography.Text>
                   </Flex>
@@ -95,8 +95,8 @@ function VisitCard({ v, onCorrect }: { v: VisitView; onCorrect: () => void }) {
         {v.editable && <Button onClick={onCorrect} aria-label={`更正 ${visitTime(v.visitedAt)} 的走访`}>更正</Button>}
       </Flex>
       <div>
-        {v.proxy && <Tag color="purple">代录（{v.enteredByName}）</Tag>}
-        {v.basis === 'helper' && <Tag color="geekblue">协助走访</Tag>}
+        {v.proxy && <Tag color="purple" style={TAG}>代录（{v.enteredByName}）</Tag>}
+        {v.basis === 'helper' && <Tag color="geekblue" style={TAG}>协助走访</Tag>}
       </div>
       {v.photos.length > 0 && (
         <Flex wrap gap={4} style={{ marginTop: 4 }}>

@@ -41,3 +41,6 @@ export function agoText(iso: string): string {
   const d = daysAgo(iso);
   return d <= 0 ? '今天' : d === 1 ? '昨天' : `${d} 天前`;
 }
+
+/** Tags read at 14 px like the rest of the text (antd's default tag is smaller). */
+export const TAG = { fontSize: 14 } as const;
