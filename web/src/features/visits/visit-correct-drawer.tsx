@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Drawer, Form, Grid, Input } from 'antd';
 import type { Resident, VisitChannel } from '@lianxin/contracts';
-import type { VisitView } from './visit-types.ts';
+import type { VisitPatch, VisitView } from './visit-types.ts';
 import { useSubmit } from '../../app/use-submit.ts';
 import { ChannelField, fromLocalInput, ResidentsField, TimeField, toLocalInput } from './visit-fields.tsx';
 import { NOTES_MAX, VISIT_CORRECTION_HOURS } from './visit-labels.ts';
@@ -30,8 +30,18 @@ export function VisitCorrectDrawer({ visit, residents, onClose }: {
       setError('请填写走访时间');
       return;
     }
+    // Only what changed is sent: the audit's before → after then shows the correction itself, nothing else.
+    const patch: VisitPatch = {};
+    if (toLocalInput(new Date(visitedAt)) !== toLocalInput(new Date(visit.visitedAt))) patch.visitedAt = visitedAt;
+    if (channel !== visit.channel) patch.channel = channel;
+    if ([...residentIds].sort().join() !== visit.residents.map((r) => r.id).sort().join()) patch.residentIds = residentIds;
+    if (notes.trim() !== visit.notes) patch.notes = notes.trim();
+    if (Object.keys(patch).length === 0) {
+      onClose();
+      return;
+    }
     void run(async () => {
-      await correctVisit(visit.id, { visitedAt, channel, residentIds, notes: notes.trim() });
+      await correctVisit(visit.id, patch);
       onClose();
     });
   }
