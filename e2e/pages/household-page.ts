@@ -20,6 +20,12 @@ export class HouseholdPage {
   readonly revealClose = () => this.revealDialog().getByRole('button', { name: '关闭', exact: true }).last();
   readonly editButton = () => this.page.getByRole('button', { name: '编辑住户信息' });
   readonly addResidentButton = () => this.page.getByRole('button', { name: '添加成员' });
+  /** 走访记录 and 反映事项 (the visits issue): newest visit first, each a group with its 更正 while allowed. */
+  readonly recordVisitButton = () => this.page.getByRole('button', { name: '记录走访', exact: true });
+  readonly visitRows = () => this.page.getByRole('list', { name: '走访记录' }).getByTestId('visit-row');
+  readonly itemRows = () => this.page.getByRole('list', { name: '反映事项' }).getByTestId('item-row');
+  readonly correctButtons = () => this.page.getByRole('button', { name: /^更正 .+ 的走访$/ });
+  readonly correctDrawer = () => this.page.getByRole('dialog', { name: '更正走访记录' });
 
   async open(id: string) {
     await this.page.goto(`/households/${encodeURIComponent(id)}`);

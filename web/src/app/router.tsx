@@ -94,6 +94,8 @@ export const router = createBrowserRouter([{ HydrateFallback: BootFallback, chil
         path: 'orgs/:code/coverage',
         lazy: async () => ({ Component: (await import('../routes/coverage-page.tsx')).CoveragePage }),
       },
+      { path: 'today', lazy: async () => ({ Component: (await import('../routes/today-page.tsx')).TodayPage }) },
+      { path: 'visits/new', lazy: async () => ({ Component: (await import('../routes/visit-new-page.tsx')).VisitNewPage }) },
       { path: 'households/new', lazy: async () => ({ Component: (await import('../routes/household-new-page.tsx')).HouseholdNewPage }) },
       { path: 'households/:id', lazy: async () => ({ Component: (await import('../routes/household-page.tsx')).HouseholdPage }) },
       { path: 'businesses/new', lazy: async () => ({ Component: (await import('../routes/business-new-page.tsx')).BusinessNewPage }) },

@@ -10,6 +10,7 @@ import { ConstituentLinks } from '../features/coverage/constituent-links.tsx';
 import { businessQuery } from '../features/businesses/business-queries.ts';
 import { BusinessRevealModal } from '../features/businesses/business-reveal-modal.tsx';
 import { PageTitle } from '../app/page-title.tsx';
+import { VisitHistory } from '../features/visits/visit-history.tsx';
 
 /** /businesses/:id — one enterprise, shop or team: details, 编辑, the audited 查看 of the contact phone, 联户党员. */
 export function BusinessPage() {
@@ -87,6 +88,10 @@ export function BusinessPage() {
           />
         </section>
       </Card>
+      {/* Enterprises and shops are visited (MISSION §2); a team (队) is an organisation of people, not a visit target. */}
+      {b.kind !== 'team' && (
+        <VisitHistory subject={{ businessId: b.id }} canRecord={me.abilities.includes('visits.record') || me.abilities.includes('visits.proxy')} />
+      )}
       {b.abilities.readLinks && <ConstituentLinks constituent={{ businessId: b.id }} orgCode={b.orgCode} canUpdate={canUpdate} />}
       {canUpdate && <BusinessEditDrawer business={b} open={editOpen} onClose={() => setEditOpen(false)} />}
       <BusinessRevealModal target={revealing ? { id: b.id, name: b.name } : null} onClose={() => setRevealing(false)} />

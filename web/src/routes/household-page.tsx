@@ -16,6 +16,7 @@ import { RevealModal, type RevealTarget } from '../features/households/reveal-mo
 import { AccessHistory } from '../features/audit/access-history.tsx';
 import { ContactCardButton } from '../features/print/contact-card-button.tsx';
 import { PageTitle, SectionTitle } from '../app/page-title.tsx';
+import { VisitHistory } from '../features/visits/visit-history.tsx';
 
 function awayText(r: Resident): string {
   if (!r.awayScope) return '在家';
@@ -151,6 +152,11 @@ export function HouseholdPage() {
           </div>
         )}
       </section>
+      <VisitHistory
+        subject={{ householdId: h.id }}
+        residents={h.residents}
+        canRecord={me.abilities.includes('visits.record') || me.abilities.includes('visits.proxy')}
+      />
       {/* A linked member reads the household, not its link history (the server answers 404 there): no section for them. */}
       {h.abilities.readLinks && <ConstituentLinks constituent={{ householdId: h.id }} orgCode={h.orgCode} canUpdate={canUpdate} />}
       {/* Registry readers of the village (the server's rule for GET /audit/households/:id): a linked member sees no section. */}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Dropdown, Empty, Grid, Input, List, Select, Skeleton, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useRouteLoaderData } from 'react-router';
+import { useNavigate, useRouteLoaderData } from 'react-router';
 import type { AccountStatus, HelperKind, LeaveReason, Me, Person, PersonSort } from '@lianxin/contracts';
 import { AuditedRevealModal } from '../app/audited-reveal-modal.tsx';
 import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
@@ -32,6 +32,7 @@ const TAG = { fontSize: 14, marginInlineEnd: 0 } as const;
  */
 export function RosterPage() {
   const me = useRouteLoaderData('shell') as Me;
+  const navigate = useNavigate();
   const [params, setFilter] = useFilterParams<FilterKey>();
   const root = me.scopeRoots[0]!;
   const code = params.get('org') || root.code;
@@ -76,6 +77,7 @@ export function RosterPage() {
   const canWrite = me.abilities.includes('roster.write') && o.abilities.writeRegistry;
   // 转出 needs another branch in the caller's scope: a town's or the zone's, never a single village's.
   const canTransfer = canWrite && root.level !== 'village';
+  const canProxy = me.abilities.includes('visits.proxy') && isVillage && filters.kind === 'member';
   const member = filters.kind === 'member';
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
   const filtered = Boolean(filters.q || flag || filters.grid || filters.account || filters.load || filters.helperKind);
@@ -85,6 +87,8 @@ export function RosterPage() {
   const actions = (p: Person) => {
     if (!p.abilities.update) return null;
     const items = [
+      // 代录: the secretary records a member's visits from their paper notebook (their 今天, on their behalf).
+      ...(canProxy ? [{ key: 'proxy', label: '代录走访' }] : []),
       ...(canTransfer ? [{ key: 'transfer', label: '转出到其他支部' }] : []),
       { key: 'transferred_out', label: '迁出' }, { key: 'died', label: '去世' }, { key: 'removed', label: '除名', danger: true },
     ];
@@ -95,7 +99,8 @@ export function RosterPage() {
           trigger={['click']}
           menu={{
             items,
-            onClick: ({ key }) => (key === 'transfer' ? setTransferring(p) : setLeaving({ person: p, reason: key as LeaveReason })),
+            onClick: ({ key }) => (key === 'proxy' ? navigate(`/today?${new URLSearchParams({ person: p.id })}`)
+              : key === 'transfer' ? setTransferring(p) : setLeaving({ person: p, reason: key as LeaveReason })),
           }}
         >
           <Button size={wide ? 'small' : 'middle'} aria-label={`${p.name} 的更多操作`}>更多</Button>
