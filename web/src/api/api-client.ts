@@ -50,6 +50,11 @@ export function uploadFile<T>(path: string, file: Blob, contentType: string, sig
   return send<T>(path, 'POST', { accept: 'application/json', 'content-type': contentType }, file, signal);
 }
 
+/** PUTs a file as the raw request body at a path that names it (idempotent, e.g. a visit's photo by its number). */
+export function putFile<T>(path: string, file: Blob, signal?: AbortSignal): Promise<T> {
+  return send<T>(path, 'PUT', { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' }, file, signal);
+}
+
 async function send<T>(path: string, method: string, headers: Record<string, string>, body: BodyInit | undefined, signal?: AbortSignal): Promise<T> {
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;

@@ -28,10 +28,34 @@ export const queryClient = new QueryClient({
   },
 });
 
+/**
+ * The last /me of this browser's session, so a member with no network still gets into the app (今天 from its copy,
+ * visits into the offline queue). Only a network failure falls back to it; logging out forgets it.
+ */
+const LAST_ME = 'lianxin.me';
+
 async function fetchMe(): Promise<Me> {
-  const { data } = await api<{ data: Me }>('/api/v1/auth/me');
+  let data: Me;
+  try {
+    data = (await api<{ data: Me }>('/api/v1/auth/me')).data;
+  } catch (e) {
+    if (isApiError(e, 'unauthenticated')) rememberMe(null);
+    const last = isApiError(e, 'network_error') ? localStorage.getItem(LAST_ME) : null;
+    if (!last) throw e;
+    data = JSON.parse(last) as Me;
+  }
   setCsrfToken(data.csrfToken);
+  rememberMe(data);
   return data;
+}
+
+function rememberMe(me: Me | null) {
+  try {
+    if (me) localStorage.setItem(LAST_ME, JSON.stringify(me));
+    else localStorage.removeItem(LAST_ME);
+  } catch {
+    // Storage full or disabled: the app still works online.
+  }
 }
 
 export const meQuery = queryOptions({ queryKey: ['me'], queryFn: fetchMe, staleTime: 5 * 60_000 });
@@ -39,6 +63,7 @@ export const meQuery = queryOptions({ queryKey: ['me'], queryFn: fetchMe, staleT
 export async function login(body: LoginBody): Promise<Me> {
   const { data } = await api<{ data: Me }>('/api/v1/auth/login', { method: 'POST', body });
   setCsrfToken(data.csrfToken);
+  rememberMe(data);
   queryClient.clear();
   queryClient.setQueryData(meQuery.queryKey, data);
   return data;
@@ -61,6 +86,7 @@ export async function logout(everywhere: boolean): Promise<void> {
     await api('/api/v1/auth/logout', { method: 'POST', body: { everywhere } });
   } finally {
     setCsrfToken(null);
+    rememberMe(null);
     queryClient.clear();
   }
 }

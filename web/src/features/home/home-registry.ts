@@ -5,6 +5,7 @@ import {
   MyLinksCard, UnlinkedCard, type HomeCardProps,
 } from './home-cards.tsx';
 import { SystemStatusCard } from '../system/system-status-card.tsx';
+import { OfflineQueueEntry } from '../offline/offline-entry.tsx';
 
 /**
  * The cards of the home page, in page order. A card is shown when the caller holds one of its roles or its ability —
@@ -21,6 +22,7 @@ export interface HomeCardEntry {
 }
 
 export const homeCards: HomeCardEntry[] = [
+  { id: 'offline-queue', roles: ['member', 'secretary'], wide: true, Component: OfflineQueueEntry },
   { id: 'my-links', roles: ['member'], wide: true, Component: MyLinksCard },
   { id: 'unlinked', roles: ['secretary'], Component: UnlinkedCard },
   { id: 'member-loads', roles: ['secretary'], Component: MemberLoadsCard },
