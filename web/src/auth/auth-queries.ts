@@ -2,7 +2,9 @@ import { QueryCache, QueryClient, queryOptions } from '@tanstack/react-query';
 import type { LoginBody, Me } from '@lianxin/contracts';
 import { api, isApiError, setCsrfToken } from '../api/api-client.ts';
 
-export const PASSWORD_PAGE = '/account/password';
+import { PASSWORD_PAGE } from './safe-next.ts';
+
+export { PASSWORD_PAGE, safeNext } from './safe-next.ts';
 export const ACCOUNT_PAGE = '/account';
 
 export const queryClient = new QueryClient({
@@ -89,10 +91,4 @@ export async function logout(everywhere: boolean): Promise<void> {
     rememberMe(null);
     queryClient.clear();
   }
-}
-
-/** Only same-site paths are accepted as the place to return to after login (no open redirect). */
-export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/login')) return '/';
-  return next;
 }
