@@ -110,7 +110,8 @@ describe('offline: the app shell and the visits waiting on the phone', () => {
       })).catch(() => {});
       await s.close();
     }
-  });
+    // Two browser starts, a login, the service worker's install and three loads: slow on a loaded 2-core machine.
+  }, 240_000);
 });
 
 /** The household of this run, linked to the demo member by the secretary (through the API, as the app would). */
@@ -210,5 +211,5 @@ describe('offline: a member records two visits with no signal, and they are sync
     } finally {
       await s.close();
     }
-  });
+  }, 300_000);
 });
