@@ -27,6 +27,8 @@ interface Run {
   requests: number;
   transferBytes: number;
   scriptBytes: number;
+  /** Main-thread time by kind (ms, as measured before the simulated slowdown): script vs the browser's own work. */
+  mainThread: Record<string, number>;
   load1: number;
 }
 
@@ -49,6 +51,8 @@ async function measure(url: string, cookie: string | null): Promise<Run> {
       requests: requests.length,
       transferBytes: requests.reduce((s, r) => s + (r.transferSize ?? 0), 0),
       scriptBytes: requests.filter((r) => r.resourceType === 'Script').reduce((s, r) => s + (r.transferSize ?? 0), 0),
+      mainThread: Object.fromEntries((((lhr.audits['mainthread-work-breakdown']?.details as { items?: { group: string; duration: number }[] })?.items) ?? [])
+        .map((i) => [i.group, Math.round(i.duration)])),
       load1,
     };
   } finally {
@@ -88,12 +92,13 @@ try {
     '',
     `lighthouse 12.2.3, ${CHROME}, mobile defaults (simulated slow 4G, 4× CPU slowdown); median of ${RUNS} runs by score.`,
     '',
-    '| page | score | FCP | LCP | TBT | CLS | SI | TTI | requests | transfer | of it scripts | scores of the runs (1-min load avg) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| page | score | FCP | LCP | TBT | CLS | SI | TTI | requests | transfer | of it scripts | main thread: script / other | scores of the runs (1-min load avg) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.map(({ page, median: m, runs }) =>
       `| ${page} | **${m.score}** | ${ms(m.metrics['first-contentful-paint'])} | ${ms(m.metrics['largest-contentful-paint'])} | ` +
       `${Math.round(m.metrics['total-blocking-time'])} ms | ${m.metrics['cumulative-layout-shift'].toFixed(3)} | ${ms(m.metrics['speed-index'])} | ` +
       `${ms(m.metrics.interactive)} | ${m.requests} | ${(m.transferBytes / 1024).toFixed(1)} KB | ${(m.scriptBytes / 1024).toFixed(1)} KB | ` +
+      `${m.mainThread.scriptEvaluation ?? 0} / ${m.mainThread.other ?? 0} ms | ` +
       `${runs.map((r) => `${r.score} (${r.load1.toFixed(1)})`).join(', ')} |`),
     '',
   ].join('\n');
