@@ -48,10 +48,14 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** A fresh headless browser with its own profile directory (no cookies shared between sessions). */
-export async function openBrowser(opts: { baseURL: string; viewport?: { width: number; height: number }; isMobile?: boolean }): Promise<BrowserSession> {
+/**
+ * A fresh headless browser with its own profile directory (no cookies shared between sessions), deleted at close —
+ * or, given `userDataDir`, the browser reopened on that profile (the offline spec: a tab closed and the app opened
+ * again on the same phone), which close() leaves for the caller to delete.
+ */
+export async function openBrowser(opts: { baseURL: string; viewport?: { width: number; height: number }; isMobile?: boolean; userDataDir?: string }): Promise<BrowserSession> {
   const executablePath = await findBrowser();
-  const userDataDir = mkdtempSync(path.join(tmpdir(), 'lianxin-e2e-profile-'));
+  const userDataDir = opts.userDataDir ?? mkdtempSync(path.join(tmpdir(), 'lianxin-e2e-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
@@ -71,7 +75,7 @@ export async function openBrowser(opts: { baseURL: string; viewport?: { width: n
     page,
     async close() {
       await context.close().catch(() => {});
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (!opts.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -123,7 +123,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   const webDist = config.webDist ?? defaultWebDist;
   const hasWeb = existsSync(path.join(webDist, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: 'index.html' });
+  // preCompressed: the build writes .br/.gz beside each asset (web/vite.config.ts); a phone on a weak signal gets those.
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: 'index.html', preCompressed: true });
   app.setNotFoundHandler((req, reply) => {
     // SPA fallback: client routes (/orgs/…) get index.html; API paths and missing files keep the JSON 404.
     const isPage = req.method === 'GET' && !req.url.startsWith('/api/') && !path.extname(req.url.split('?')[0]!);

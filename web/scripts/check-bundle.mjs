@@ -9,12 +9,13 @@ import { gzipSync } from 'node:zlib';
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist');
 const manifestPath = path.join(dist, '.vite/manifest.json');
 const KB = 1024;
-// Budgets from the brief: 300 KB to reach /login, 450 KB for login → tree (gzip, JS only).
+// Budgets: /login is a plain page (no React, no antd: issue 10's Lighthouse target on a weak signal) — 30 KB; 450 KB for
+// login → tree (the brief's). The login page is in the entry's chunk; main.tsx imports the app dynamically.
 const budgets = [
-  { name: '/login', routes: ['src/routes/login-page.tsx'], limit: 300 * KB },
+  { name: '/login', routes: [], limit: 30 * KB },
   {
     name: '/login → /orgs (tree) → /orgs/:code',
-    routes: ['src/routes/login-page.tsx', 'src/routes/app-shell.tsx', 'src/routes/orgs-tree-page.tsx', 'src/routes/org-page.tsx'],
+    routes: ['src/app/app-root.tsx', 'src/routes/app-shell.tsx', 'src/routes/orgs-tree-page.tsx', 'src/routes/org-page.tsx'],
     limit: 450 * KB,
   },
 ];

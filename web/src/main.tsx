@@ -1,21 +1,11 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { QueryClientProvider } from '@tanstack/react-query';
-import { ConfigProvider } from 'antd';
-import zhCN from 'antd/locale/zh_CN';
-import { RouterProvider } from 'react-router';
-import { queryClient } from './auth/auth-queries.ts';
-import { router } from './app/router.tsx';
-import { theme } from './app/theme.ts';
-import './app/global.css';
+import { mountLoginPage } from './auth/login-page.ts';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    {/* No space inserted between two CJK characters in a button (编 辑): what is read out must match what is shown. */}
-    <ConfigProvider locale={zhCN} theme={theme} button={{ autoInsertSpace: false }}>
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </ConfigProvider>
-  </StrictMode>,
-);
+/**
+ * The entry: as small as a page can be. /login is the first page a member opens on a weak signal, so it is a plain
+ * page (auth/login-page.ts: a form and one fetch, a few KB, in this very file's chunk) and never waits for React, antd
+ * or the router; every other address loads the app (app/app-root.tsx). After logging in, the browser loads the app's
+ * page afresh.
+ */
+const root = document.getElementById('root')!;
+if (location.pathname === '/login') mountLoginPage(root);
+else void import('./app/app-root.tsx').then((m) => m.mountApp(root));

@@ -38,8 +38,13 @@ function BootFallback() {
 
 export const router = createBrowserRouter([{ HydrateFallback: BootFallback, children: [
   {
+    // /login is a plain page outside the app (main.tsx, auth/login-page.ts): going there from inside the app (log
+    // out, a session that ended) loads it afresh. The loader never settles: the browser is leaving.
     path: '/login',
-    lazy: async () => ({ Component: (await import('../routes/login-page.tsx')).LoginPage }),
+    loader: ({ request }) => {
+      window.location.assign(request.url);
+      return new Promise<never>(() => {});
+    },
   },
   {
     // Changing a one-time password comes before the shell (whose pages would all answer 403 until then).

@@ -2,7 +2,9 @@ import { QueryCache, QueryClient, queryOptions } from '@tanstack/react-query';
 import type { LoginBody, Me } from '@lianxin/contracts';
 import { api, isApiError, setCsrfToken } from '../api/api-client.ts';
 
-export const PASSWORD_PAGE = '/account/password';
+import { PASSWORD_PAGE } from './safe-next.ts';
+
+export { PASSWORD_PAGE, safeNext } from './safe-next.ts';
 export const ACCOUNT_PAGE = '/account';
 
 export const queryClient = new QueryClient({
@@ -28,10 +30,34 @@ export const queryClient = new QueryClient({
   },
 });
 
+/**
+ * The last /me of this browser's session, so a member with no network still gets into the app (今天 from its copy,
+ * visits into the offline queue). Only a network failure falls back to it; logging out forgets it.
+ */
+const LAST_ME = 'lianxin.me';
+
 async function fetchMe(): Promise<Me> {
-  const { data } = await api<{ data: Me }>('/api/v1/auth/me');
+  let data: Me;
+  try {
+    data = (await api<{ data: Me }>('/api/v1/auth/me')).data;
+  } catch (e) {
+    if (isApiError(e, 'unauthenticated')) rememberMe(null);
+    const last = isApiError(e, 'network_error') ? localStorage.getItem(LAST_ME) : null;
+    if (!last) throw e;
+    data = JSON.parse(last) as Me;
+  }
   setCsrfToken(data.csrfToken);
+  rememberMe(data);
   return data;
+}
+
+function rememberMe(me: Me | null) {
+  try {
+    if (me) localStorage.setItem(LAST_ME, JSON.stringify(me));
+    else localStorage.removeItem(LAST_ME);
+  } catch {
+    // Storage full or disabled: the app still works online.
+  }
 }
 
 export const meQuery = queryOptions({ queryKey: ['me'], queryFn: fetchMe, staleTime: 5 * 60_000 });
@@ -39,6 +65,7 @@ export const meQuery = queryOptions({ queryKey: ['me'], queryFn: fetchMe, staleT
 export async function login(body: LoginBody): Promise<Me> {
   const { data } = await api<{ data: Me }>('/api/v1/auth/login', { method: 'POST', body });
   setCsrfToken(data.csrfToken);
+  rememberMe(data);
   queryClient.clear();
   queryClient.setQueryData(meQuery.queryKey, data);
   return data;
@@ -61,12 +88,7 @@ export async function logout(everywhere: boolean): Promise<void> {
     await api('/api/v1/auth/logout', { method: 'POST', body: { everywhere } });
   } finally {
     setCsrfToken(null);
+    rememberMe(null);
     queryClient.clear();
   }
-}
-
-/** Only same-site paths are accepted as the place to return to after login (no open redirect). */
-export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/login')) return '/';
-  return next;
 }

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Form, Input, Skeleton, Typography } from 'antd';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import type { RaisedItemInput, VisitChannel } from '@lianxin/contracts';
+import { isApiError } from '../api/api-client.ts';
 import { PageTitle } from '../app/page-title.tsx';
 import { UnavailableResult } from '../app/unavailable-result.tsx';
 import { businessQuery } from '../features/businesses/business-queries.ts';
@@ -29,7 +30,14 @@ export function VisitNewPage() {
   const household = useQuery({ ...householdQuery(householdId ?? ''), enabled: Boolean(householdId) });
   const business = useQuery({ ...businessQuery(businessId ?? ''), enabled: Boolean(businessId) });
   const categories = useQuery(itemCategoriesQuery);
-  const forMember = useQuery({ ...todayQuery(person), enabled: Boolean(person) });
+  const subjectQuery = householdId ? household : business;
+  // No network (a mountain village): the household's or business's row of the phone's copy of 今天 stands in, so the
+  // visit can still be recorded and queued (its residents away are known there; those at home are not).
+  const offline = subjectQuery.isError && isApiError(subjectQuery.error, 'network_error');
+  const forMember = useQuery({ ...todayQuery(person), enabled: Boolean(person) || offline });
+  const cachedRow = offline
+    ? forMember.data?.items.find((i) => (householdId ? i.householdId === householdId : i.businessId === businessId))
+    : undefined;
   const navigate = useNavigate();
   const location = useLocation();
 
@@ -47,13 +55,14 @@ export function VisitNewPage() {
   if (!householdId && !businessId) {
     return <UnavailableResult error={null} title="未选择走访对象" text="请从“今天”或住户、企业商户页面进入记录走访。" />;
   }
-  const subject = householdId ? household : business;
-  if (subject.isPending) return <Skeleton active />;
-  if (subject.isError) return <UnavailableResult error={subject.error} title="未找到或无权查看" text="该走访对象不存在，或不在您的范围内。" />;
+  const subject = subjectQuery;
+  if (subject.isPending || (offline && forMember.isPending)) return <Skeleton active />;
+  if (subject.isError && !cachedRow) return <UnavailableResult error={subject.error} title="未找到或无权查看" text="该走访对象不存在，或不在您的范围内。" />;
 
   const h = household.data;
-  const name = h ? `${h.headName}户` : (business.data?.name ?? '');
-  const residents = h?.residents ?? [];
+  const name = h ? `${h.headName}户` : (business.data?.name ?? (cachedRow ? (cachedRow.householdId ? `${cachedRow.name}户` : cachedRow.name) : ''));
+  const residents = h?.residents
+    ?? cachedRow?.awayResidents.map((r) => ({ id: r.id, name: r.name, relation: '家庭成员', awayScope: r.awayScope as 'city' | 'province' | 'abroad' })) ?? [];
   // Default: those at home took part (an in-person visit); the member unticks whoever was out.
   const chosen = residentIds ?? residents.filter((r) => !r.awayScope).map((r) => r.id);
   const back = (location.state as { from?: string } | null)?.from ?? (person ? `/today?${new URLSearchParams({ person })}` : '/');
@@ -71,7 +80,7 @@ export function VisitNewPage() {
       const result = await submitVisit({
         id, ...(householdId ? { householdId } : { businessId }), ...(person ? { personId: person } : {}),
         visitedAt: visitedAt!, channel, residentIds: householdId ? chosen : [], notes: notes.trim(),
-        items: items.map((it) => ({ ...it, description: it.description.trim() })), photos,
+        items: items.map((it) => ({ ...it, description: it.description.trim() })), photos, subjectName: name,
       });
       if (result.status === 'refused') {
         setError(`未能保存：${result.reason ?? '请检查后重试'}`);

@@ -6,6 +6,7 @@ import {
 } from './home-cards.tsx';
 import { SystemStatusCard } from '../system/system-status-card.tsx';
 import { TodayCard } from '../visits/today-card.tsx';
+import { OfflineQueueEntry } from '../offline/offline-entry.tsx';
 
 /**
  * The cards of the home page, in page order. A card is shown when the caller holds one of its roles or its ability —
@@ -23,6 +24,7 @@ export interface HomeCardEntry {
 
 export const homeCards: HomeCardEntry[] = [
   { id: 'today', roles: ['member'], wide: true, Component: TodayCard },
+  { id: 'offline-queue', roles: ['member', 'secretary'], wide: true, Component: OfflineQueueEntry },
   { id: 'my-links', roles: ['member'], wide: true, Component: MyLinksCard },
   { id: 'unlinked', roles: ['secretary'], Component: UnlinkedCard },
   { id: 'member-loads', roles: ['secretary'], Component: MemberLoadsCard },

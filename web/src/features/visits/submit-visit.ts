@@ -1,32 +1,57 @@
-import type { Visit } from '@lianxin/contracts';
-import { api, isApiError, putFile } from '../../api/api-client.ts';
-import { invalidateVisits } from './visit-queries.ts';
-import type { VisitDraft } from './visit-types.ts';
-
-export type { VisitDraft } from './visit-types.ts';
+import type { VisitInput } from '@lianxin/contracts';
+import { queryClient } from '../../auth/auth-queries.ts';
+import { currentOwner, startOfflineSync, syncNow } from '../offline/sync.ts';
+import { getQueued, putQueued, removeQueued } from '../offline/visit-queue.ts';
 
 /**
- * The one way a visit leaves the phone: every page that records a visit calls this, so the offline queue (lane 6's
- * features/offline) can take it over by replacing this body alone.
- *
- * Online version: POST the visit (its client id is the idempotency key: a retry after a lost answer gets the same
- * visit back, 200), then PUT each photo by its number (1-based; idempotent too). A refusal (4xx: link ended, date in
- * the future, …) comes back as `refused` with the server's reason, so the form keeps the draft for the member to fix.
- * With no network it throws ApiError('network_error'): the form keeps the draft and the same id, so trying again can
- * never record the visit twice.
+ * What the phone has before saving: the JSON visit and its photos (sent after it, PUT …/photos/:seq). `subjectName`
+ * (张三户, the business's name) labels the visit in the 待同步 list while it waits.
  */
-export async function submitVisit(draft: VisitDraft): Promise<{ status: 'saved' | 'queued' | 'refused'; reason?: string }> {
-  const { photos, ...input } = draft;
+export type VisitDraft = VisitInput & { photos: Blob[]; subjectName?: string };
+
+export interface SubmitResult {
+  status: 'saved' | 'queued' | 'refused';
+  reason?: string;
+}
+
+/**
+ * The one way a visit leaves the phone. The visit is first written to the phone's queue (IndexedDB, photos as Blobs),
+ * so nothing the member typed depends on the network; then the queue is sent at once.
+ * - saved: on the server (photos too); a photo the server would not take comes back as `reason`, and the visit stays
+ *   listed under 待同步 with it until the member clears it.
+ * - queued: no network (or a busy server): it waits under 待同步 and goes when the network returns.
+ * - refused: the server said no (link ended, date in the future …): it is taken back out of the queue and the form,
+ *   which still holds it with the same id, shows the reason for the member to fix it.
+ * The client id is the idempotency key throughout: however often this runs, the visit is recorded once.
+ */
+export async function submitVisit(draft: VisitDraft): Promise<SubmitResult> {
+  const { photos, subjectName, ...input } = draft;
+  const owner = currentOwner();
+  if (!owner) throw new Error('请先登录');
+  startOfflineSync();
+  const before = await getQueued(input.id);
+  await putQueued({
+    id: input.id, owner, input, photos, subjectName: subjectName ?? '',
+    queuedAt: before?.queuedAt ?? new Date().toISOString(),
+    state: 'pending', reason: null, saved: before?.saved ?? false, photosSent: before?.photosSent ?? 0,
+  });
   try {
-    await api<{ data: Visit }>('/api/v1/visits', { method: 'POST', body: input });
-    for (const [i, photo] of photos.entries()) {
-      await putFile(`/api/v1/visits/${encodeURIComponent(input.id)}/photos/${i + 1}`, photo);
-    }
-  } catch (e) {
-    if (isApiError(e) && e.id !== 'network_error' && e.status >= 400 && e.status < 500) return { status: 'refused', reason: e.message };
-    throw e;
-  } finally {
-    invalidateVisits();
+    await syncNow();
+  } catch {
+    // Signed out meanwhile: the visit waits in the queue for the next login.
   }
-  return { status: 'saved' };
+  const after = await getQueued(input.id);
+  invalidate();
+  if (!after) return { status: 'saved' };
+  if (after.state === 'refused' && !after.saved) {
+    await removeQueued(input.id);
+    return { status: 'refused', reason: after.reason ?? undefined };
+  }
+  if (after.saved) return { status: 'saved', ...(after.reason ? { reason: after.reason } : {}) };
+  return { status: 'queued' };
+}
+
+/** 今天, the visit lists and raised items move with a saved visit (the same keys as features/visits' queries). */
+function invalidate() {
+  for (const key of ['today', 'visits', 'raised-items']) void queryClient.invalidateQueries({ queryKey: [key] });
 }

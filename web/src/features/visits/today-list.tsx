@@ -7,6 +7,7 @@ import { Figure } from '../home/home-card.tsx';
 import { SavedVisitNote } from './saved-visit-note.tsx';
 import { agoText, channelLabels, TAG, urgencyLabels, visitTime } from './visit-labels.ts';
 import type { DueStatus, TodayAwayResident, TodayItem, TodayView } from './visit-types.ts';
+import { OfflineTodayNotice } from '../offline/offline-card.tsx';
 
 const statusTags: Record<DueStatus, { color: string; text: string }> = {
   overdue: { color: 'red', text: '已逾期' },
@@ -35,6 +36,7 @@ export function TodayList({ today, person }: { today: TodayView; person?: string
   const { counts, away } = today;
   return (
     <div>
+      <OfflineTodayNotice person={person} />
       <SavedVisitNote />
       <Flex gap={16} wrap style={{ marginBottom: 12 }} data-testid="today-counts">
         <Figure value={counts.overdue} label="已逾期" warn={counts.overdue > 0} />

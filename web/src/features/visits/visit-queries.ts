@@ -15,8 +15,12 @@ const subjectKey = (s: VisitSubject) => ('householdId' in s ? `h:${s.householdId
 export const todayQuery = (person?: string) =>
   queryOptions({
     queryKey: ['today', person ?? null],
-    queryFn: ({ signal }) =>
-      api<{ data: TodayView }>(`/api/v1/today${person ? `?${new URLSearchParams({ person })}` : ''}`, { signal }).then((r) => r.data),
+    // With no network the phone's last copy answers (offline/today-cache.ts, loaded with the member's pages only).
+    queryFn: async ({ signal }) => {
+      const { withTodayCache } = await import('../offline/today-cache.ts');
+      return withTodayCache(person, () =>
+        api<{ data: TodayView }>(`/api/v1/today${person ? `?${new URLSearchParams({ person })}` : ''}`, { signal }).then((r) => r.data));
+    },
     staleTime: 30_000,
   });
 
