@@ -22,6 +22,7 @@ import { householdRoutes, residentRoutes, tagRoutes } from './modules/households
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { printRoutes, publicCardRoutes } from './modules/print/print.routes.ts';
 import { gridRoutes } from './modules/grids/grids.routes.ts';
+import { handbookRoutes } from './modules/handbook/handbook.routes.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { importRoutes, retentionRoutes } from './modules/imports/imports.routes.ts';
 import { coverageRoutes, linkRoutes, targetLoadRoutes } from './modules/links/links.routes.ts';
@@ -108,6 +109,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(searchRoutes, { prefix: '/api/v1/search', db: database.db, config });
   await app.register(printRoutes, { prefix: '/api/v1/orgs', db: database.db, config });
   await app.register(gridRoutes, { prefix: '/api/v1/grids', db: database.db });
+  await app.register(handbookRoutes, { prefix: '/api/v1/people', db: database.db });
   await app.register(auditRoutes, { prefix: '/api/v1/audit', db: database.db, config });
   await app.register(publicCardRoutes, { prefix: '/api/v1/public', db: database.db, config });
   await app.register(accountRoutes, { prefix: '/api/v1/accounts', db: database.db, config });

@@ -78,6 +78,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'settings.import_retention': '修改导入保留期',
   'system.backup_requested': '发起备份',
   'system.backup_written': '备份完成',
+  'handbook.view': '查看党员工作手册',
+  'handbook.print': '打印党员工作手册',
 };
 
 export const GROUP_LABELS: Record<AuditGroup, string> = {
