@@ -6,9 +6,10 @@ import type { Db } from '../../db/client.ts';
 import * as service from './handbook.service.ts';
 
 const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
-const params = z.object({ id: z.uuid() }).strict();
+/** `me`: the caller's own person (a member's 我的工作手册 without knowing their id). */
+const params = z.object({ id: z.union([z.uuid(), z.literal('me')]) }).strict();
 
-/** 工作手册 under /api/v1/people/:id/…: the member themself, or the branch's secretary, the town and the office in scope. */
+/** 工作手册 under /api/v1/people/:id/… (or /people/me/…): the member themself, or the branch's secretary, the town and the office in scope. */
 export async function handbookRoutes(app: FastifyInstance, opts: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.addHook('preHandler', app.requireAuth);

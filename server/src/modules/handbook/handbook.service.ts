@@ -28,9 +28,12 @@ export function periodOf(q: { from?: string; to?: string }): { from: string; to:
   return { from, to };
 }
 
+/** The person `id` names ('me' = the caller's own person) if the caller may read their handbook. */
 async function readable(ctx: Ctx, id: string): Promise<repo.PersonRow> {
-  const p = await repo.person(ctx.db, id);
-  assertCanRead(ctx.grants, ctx.req.auth!.account.personId, p);
+  const own = ctx.req.auth!.account.personId;
+  if (id === 'me' && !own) throw errors.notFound('当前账号没有对应的党员（志愿者）信息');
+  const p = await repo.person(ctx.db, id === 'me' ? own! : id);
+  assertCanRead(ctx.grants, own, p);
   return p;
 }
 

@@ -173,6 +173,16 @@ describe('GET /api/v1/people/:id/handbook', () => {
     expect((await req('office', 'GET', url(randomUUID()))).statusCode).toBe(404);
   });
 
+  it('returns 200 with the caller\'s own handbook at /people/me/handbook, and 404 when the account has no person', async () => {
+    const res = await req('member', 'GET', url('me', '?from=2026-10-01&to=2026-10-31'));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data.person.id).toBe(member);
+    expect(res.json().data.summary.visits).toBe(4);
+    expect((await req('office', 'GET', url('me'))).statusCode).toBe(404);
+    expect((await req('member', 'GET', `${url('me')}.pdf?month=2026-10`)).statusCode).toBe(200);
+    expect((await req('member', 'GET', url('not-a-uuid'))).statusCode).toBe(400);
+  });
+
   it('returns 404 to a member asking for another member\'s handbook, and 403 to leader, department and admin', async () => {
     const other = await req('member', 'GET', url(secretaryPerson));
     expect(other.statusCode).toBe(404);
