@@ -79,7 +79,9 @@ export const handbook = z.object({
   to: z.string(),
   summary: z.object({
     visits: z.number().int(),
-    byChannel: z.record(visitChannel, z.number().int()),
+    byChannel: z.object({
+      in_person: z.number().int(), evening: z.number().int(), phone: z.number().int(), wechat: z.number().int(), video: z.number().int(),
+    }),
     /** Distinct households and businesses visited. */
     constituents: z.number().int(),
     proxy: z.number().int(),
