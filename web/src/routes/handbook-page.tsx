@@ -11,6 +11,8 @@ import {
   handbookPdfUrl, handbookQuery, periodLabel, shanghaiToday, type HandbookPeriod,
 } from '../features/handbook/handbook-queries.ts';
 
+// Tags at 14 px: the phone's smallest readable size (an elderly member reads this page).
+const TAG = { fontSize: 14, marginInlineEnd: 0 } as const;
 const KIND_WORDS = { household: '住户', enterprise: '企业', shop: '商户', team: '团队' } as const;
 
 /** The period from the address (?month=YYYY-MM or ?year=YYYY), else this month. */
@@ -38,8 +40,8 @@ function periodOptions(kind: HandbookPeriod['kind']) {
 }
 
 function constituentLink(e: { householdId: string | null; businessId: string | null }, name: string) {
-  if (e.householdId) return <Link to={`/households/${e.householdId}`}>{name}</Link>;
-  if (e.businessId) return <Link to={`/businesses/${e.businessId}`}>{name}</Link>;
+  if (e.householdId) return <Link className="lx-tap" to={`/households/${e.householdId}`}>{name}</Link>;
+  if (e.businessId) return <Link className="lx-tap" to={`/businesses/${e.businessId}`}>{name}</Link>;
   return name;
 }
 
@@ -48,20 +50,20 @@ function EntryItem({ e }: { e: HandbookEntry }) {
     <div>
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 6 }}>
         <Typography.Text strong>{visitTime(e.visitedOn, e.visitedAt)}</Typography.Text>
-        <Tag color={channelColors[e.channel]} style={{ marginInlineEnd: 0 }}>{channelLabels[e.channel]}</Tag>
+        <Tag color={channelColors[e.channel]} style={TAG}>{channelLabels[e.channel]}</Tag>
         <span style={{ fontSize: 16 }}>{constituentLink(e, e.constituentName)}</span>
-        {e.proxy && <Tag style={{ marginInlineEnd: 0 }}>代录 · {e.enteredByName}</Tag>}
-        {e.basis === 'helper' && <Tag style={{ marginInlineEnd: 0 }}>协助走访</Tag>}
+        {e.proxy && <Tag style={TAG}>代录 · {e.enteredByName}</Tag>}
+        {e.basis === 'helper' && <Tag style={TAG}>协助走访</Tag>}
       </div>
       {e.residents.length > 0 && <div><Typography.Text type="secondary">在场：</Typography.Text>{e.residents.join('、')}</div>}
       {e.notes && <div style={{ whiteSpace: 'pre-wrap' }}><Typography.Text type="secondary">记录：</Typography.Text>{e.notes}</div>}
       {e.items.map((it) => (
         <div key={it.id} style={{ marginTop: 2 }}>
           <Typography.Text type="secondary">反映事项：</Typography.Text>
-          <Tag>{it.categoryName}</Tag>
-          {it.urgency === 'urgent' && <Tag color="red">紧急</Tag>}
+          <Tag style={TAG}>{it.categoryName}</Tag>
+          {it.urgency === 'urgent' && <Tag color="red" style={TAG}>紧急</Tag>}
           {it.description}
-          <Tag color={itemStatusColors[it.status]} style={{ marginInlineStart: 6 }}>{itemStatusLabels[it.status]}</Tag>
+          <Tag color={itemStatusColors[it.status]} style={{ ...TAG, marginInlineStart: 6 }}>{itemStatusLabels[it.status]}</Tag>
         </div>
       ))}
       {e.photos > 0 && <Typography.Text type="secondary">照片 {e.photos} 张</Typography.Text>}
@@ -82,8 +84,8 @@ function Summary({ h }: { h: Handbook }) {
         </Col>
       </Row>
       <Space wrap size={4} style={{ marginTop: 8 }} aria-label="按方式">
-        {channelOrder.map((c) => <Tag key={c} color={s.byChannel[c] ? channelColors[c] : undefined}>{channelLabels[c]} {s.byChannel[c] ?? 0} 次</Tag>)}
-        {s.proxy > 0 && <Tag>其中代录 {s.proxy} 次</Tag>}
+        {channelOrder.map((c) => <Tag key={c} color={s.byChannel[c] ? channelColors[c] : undefined} style={TAG}>{channelLabels[c]} {s.byChannel[c] ?? 0} 次</Tag>)}
+        {s.proxy > 0 && <Tag style={TAG}>其中代录 {s.proxy} 次</Tag>}
       </Space>
     </Card>
   );
@@ -145,7 +147,7 @@ export function HandbookPage() {
           showIcon
           style={{ marginBottom: 12 }}
           title={`${label}还有 ${missing.length} 户（家）没有走访`}
-          description={<Space wrap size={4}>{missing.map((l) => <Tag key={l.householdId ?? l.businessId}>{constituentLink(l, l.name)}</Tag>)}</Space>}
+          description={missing.map((l) => l.name).join('、')}
         />
       )}
 
@@ -174,9 +176,9 @@ export function HandbookPage() {
             <List.Item key={`${l.householdId ?? l.businessId}-${l.role}`} style={{ display: 'block', padding: '8px 12px' }}>
               <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 6 }}>
                 <strong style={{ fontSize: 16 }}>{constituentLink(l, l.name)}</strong>
-                {l.kind !== 'household' && <Tag>{KIND_WORDS[l.kind]}</Tag>}
-                {l.role === 'helper' && <Tag>协助联系</Tag>}
-                {l.visits > 0 ? <Tag color="green">本期走访 {l.visits} 次</Tag> : <Tag color="red">本期未走访</Tag>}
+                {l.kind !== 'household' && <Tag style={TAG}>{KIND_WORDS[l.kind]}</Tag>}
+                {l.role === 'helper' && <Tag style={TAG}>协助联系</Tag>}
+                {l.visits > 0 ? <Tag color="green" style={TAG}>本期走访 {l.visits} 次</Tag> : <Tag color="red" style={TAG}>本期未走访</Tag>}
               </div>
               <Typography.Text type="secondary">{l.address} · 最近走访 {l.lastVisitedOn ?? '从未走访'}</Typography.Text>
             </List.Item>

@@ -10,11 +10,12 @@ export function shanghaiToday(now = new Date()): string {
   return now.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 }
 
-export function periodRange(p: HandbookPeriod): { from: string; to: string } {
-  if (p.kind === 'year') return { from: `${p.value}-01-01`, to: `${p.value}-12-31` };
-  const [y, m] = p.value.split('-').map(Number) as [number, number];
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return { from: `${p.value}-01`, to: `${p.value}-${String(last).padStart(2, '0')}` };
+/** The period's days, up to today at most (the API takes dates up to a month ahead; nothing is recorded later anyway). */
+export function periodRange(p: HandbookPeriod, today = shanghaiToday()): { from: string; to: string } {
+  const [y, m] = (p.kind === 'year' ? [Number(p.value), 12] : p.value.split('-').map(Number)) as [number, number];
+  const from = p.kind === 'year' ? `${p.value}-01-01` : `${p.value}-01`;
+  const end = `${y}-${String(m).padStart(2, '0')}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+  return { from, to: end < today ? end : today };
 }
 
 export function periodLabel(p: HandbookPeriod): string {
