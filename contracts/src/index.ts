@@ -20,3 +20,4 @@ export * from './home.ts';
 export * from './visits.ts';
 export * from './visit-rules.ts';
 export * from './campaigns.ts';
+export * from './handbook.ts';

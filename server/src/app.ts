@@ -23,6 +23,7 @@ import { searchRoutes } from './modules/search/search.routes.ts';
 import { printRoutes, publicCardRoutes } from './modules/print/print.routes.ts';
 import { gridRoutes } from './modules/grids/grids.routes.ts';
 import { campaignRoutes } from './modules/campaigns/campaigns.routes.ts';
+import { handbookRoutes } from './modules/handbook/handbook.routes.ts';
 import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { importRoutes, retentionRoutes } from './modules/imports/imports.routes.ts';
 import { coverageRoutes, linkRoutes, targetLoadRoutes } from './modules/links/links.routes.ts';
@@ -112,6 +113,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(printRoutes, { prefix: '/api/v1/orgs', db: database.db, config });
   await app.register(gridRoutes, { prefix: '/api/v1/grids', db: database.db });
   await app.register(campaignRoutes, { prefix: '/api/v1/campaigns', db: database.db });
+  await app.register(handbookRoutes, { prefix: '/api/v1/people', db: database.db });
   await app.register(auditRoutes, { prefix: '/api/v1/audit', db: database.db, config });
   await app.register(publicCardRoutes, { prefix: '/api/v1/public', db: database.db, config });
   await app.register(rulesRoutes, { prefix: '/api/v1', db: database.db });

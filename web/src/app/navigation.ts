@@ -15,6 +15,7 @@ export const navEntries: NavEntry[] = [
   { to: '/', label: '工作台' },
   { to: '/orgs', label: '组织架构' },
   { to: '/search', label: '搜索' },
+  { to: '/handbook', label: '工作手册', ability: 'visits.record' },
   { to: '/roster', label: '党员名册', ability: 'roster.read' },
   { to: '/audit', label: '审计查询', ability: 'audit.read' },
   { to: '/accounts', label: '账号管理', ability: 'accounts.manage' },

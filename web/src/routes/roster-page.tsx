@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Dropdown, Empty, Grid, Input, List, Select, Skeleton, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useNavigate, useRouteLoaderData } from 'react-router';
+import { Link, useNavigate, useRouteLoaderData } from 'react-router';
 import type { AccountStatus, HelperKind, LeaveReason, Me, Person, PersonSort } from '@lianxin/contracts';
 import { AuditedRevealModal } from '../app/audited-reveal-modal.tsx';
 import { OrgBreadcrumb } from '../app/org-breadcrumb.tsx';
@@ -126,10 +126,14 @@ export function RosterPage() {
   const status = (p: Person) => (p.leftReason
     ? <Tag style={TAG}>{p.leftOn} {leaveLabels[p.leftReason]}</Tag>
     : <Tag color={accountColors[p.accountStatus]} style={TAG}>账号{accountLabels[p.accountStatus]}</Tag>);
+  // 工作手册 for whoever keeps the branch's roster (the server's rule: secretary, town, office in scope).
+  const handbook = (p: Person) => (p.abilities.update
+    ? <Link to={`/people/${p.id}/handbook`} aria-label={`${p.name}的工作手册`} style={{ marginInlineStart: 8, whiteSpace: 'nowrap' }}>工作手册</Link>
+    : null);
   const load = (p: Person) => <Tag color={loadStatusColors[p.loadStatus]} title={loadStatusLabels[p.loadStatus]} style={TAG}>联{p.load}户</Tag>;
 
   const columns: TableColumnsType<Person> = [
-    { title: '姓名', key: 'name', render: (_, p) => <strong>{p.name}</strong> },
+    { title: '姓名', key: 'name', render: (_, p) => <><strong>{p.name}</strong>{handbook(p)}</> },
     ...(showVillage ? [{ title: '村（社区）', key: 'org', render: (_: unknown, p: Person) => p.orgName }] : []),
     { title: '性别', key: 'sex', render: (_, p) => sexLabels[p.sex] },
     { title: '年龄', key: 'age', render: (_, p) => p.age ?? '' },
@@ -251,6 +255,7 @@ export function RosterPage() {
                     <strong style={{ fontSize: 17 }}>{p.name}</strong>
                     <Typography.Text type="secondary">{sexLabels[p.sex]}{p.age !== null ? ` · ${p.age}岁` : ''}{showVillage ? ` · ${p.orgName}` : ''}</Typography.Text>
                     {flags(p)}
+                    {handbook(p)}
                   </div>
                   <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 6, marginTop: 4, fontSize: 15 }}>
                     {phone(p)}

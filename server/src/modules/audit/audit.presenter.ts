@@ -88,6 +88,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'visit.update': '更正走访',
   'visit.photo_add': '添加走访照片',
   'item_category.update': '修改反映事项类别',
+  'handbook.view': '查看党员工作手册',
+  'handbook.print': '打印党员工作手册',
 };
 
 export const GROUP_LABELS: Record<AuditGroup, string> = {
