@@ -18,3 +18,4 @@ export * from './settings.ts';
 export * from './system.ts';
 export * from './home.ts';
 export * from './visits.ts';
+export * from './notifications.ts';

@@ -26,6 +26,7 @@ import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { importRoutes, retentionRoutes } from './modules/imports/imports.routes.ts';
 import { coverageRoutes, linkRoutes, targetLoadRoutes } from './modules/links/links.routes.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
+import { contactGroupRoutes, notificationRoutes, outboxRoutes } from './modules/notifications/notifications.routes.ts';
 import { systemRoutes } from './modules/jobs/jobs.routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler.ts';
@@ -112,6 +113,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(publicCardRoutes, { prefix: '/api/v1/public', db: database.db, config });
   await app.register(accountRoutes, { prefix: '/api/v1/accounts', db: database.db, config });
   await app.register(systemRoutes, { prefix: '/api/v1/system', db: database.db, config });
+  await app.register(outboxRoutes, { prefix: '/api/v1/system', db: database.db });
+  await app.register(notificationRoutes, { prefix: '/api/v1/notifications', db: database.db });
+  await app.register(contactGroupRoutes, { prefix: '/api/v1/people', db: database.db });
 
   const webDist = config.webDist ?? defaultWebDist;
   const hasWeb = existsSync(path.join(webDist, 'index.html'));

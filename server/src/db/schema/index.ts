@@ -10,3 +10,4 @@ export * from './grids.ts';
 export * from './jobs.ts';
 export * from './visits.ts';
 export * from './notifications.ts';
+export * from './outbox.ts';

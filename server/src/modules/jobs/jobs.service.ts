@@ -10,6 +10,7 @@ import { appendAudit } from '../../plugins/audit.ts';
 import { purgeStaleThrottles } from '../auth/auth.service.ts';
 import { listBackups, pruneBackups, takeBackup } from '../backups/backups.service.ts';
 import { purgeFinishedJobs } from '../imports/imports.service.ts';
+import { deliverOutbox } from '../notifications/notifications.service.ts';
 import * as repo from './jobs.repo.ts';
 
 /**
@@ -33,6 +34,14 @@ const JOBS: Record<JobName, { queue: string; cron: string; label: string; schedu
     label: '例行清理（过期的导入记录及其错误行、失效的登录失败计数）',
     schedule: '每 6 小时（0、6、12、18 点）',
     queueOptions: { policy: 'stately', retryLimit: 3, retryDelay: 300, expireInSeconds: 3600 },
+  },
+  outbox: {
+    queue: 'lianxin-outbox',
+    cron: '* * * * *',
+    label: '发送外发消息（短信、企业微信；未配置发送渠道时记为未发送）',
+    schedule: '每分钟',
+    // Each message's own retries live in the outbox (attempts, backoff); a run that throws is retried soon by pg-boss.
+    queueOptions: { policy: 'stately', retryLimit: 2, retryDelay: 30, expireInSeconds: 600 },
   },
 };
 
@@ -111,7 +120,9 @@ export async function startJobs(database: Database, config: Config, log: (m: str
     if (name === 'backup' && backupDisabledReason(config)) await boss.unschedule(job.queue);
     else await boss.schedule(job.queue, job.cron, {}, { tz: TZ });
     await boss.work(job.queue, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([j]) => recorded(database.db, name, j!.id, () =>
-      name === 'backup' ? runBackup(database, config, j!.id, log) : runHousekeeping(database, config, log)));
+      name === 'backup' ? runBackup(database, config, j!.id, log)
+        : name === 'outbox' ? deliverOutbox(database.db)
+          : runHousekeeping(database, config, log)));
   }
   await boss.send(JOBS.housekeeping.queue, {});
   const self: Running = { boss, config, database };
