@@ -70,8 +70,11 @@ export const contactGroup = z.object({
   updatedAt: z.string(),
 });
 export type ContactGroup = z.infer<typeof contactGroup>;
-/** `data` null: none recorded. `canEdit`: the caller may change it (the member themself or their branch's secretary). */
-export const contactGroupItem = z.object({ data: contactGroup.nullable(), canEdit: z.boolean() });
+/**
+ * `data` null: none recorded. `canEdit`: the caller may change it (the member themself or their branch's secretary).
+ * `personId`: whose group it is (GET …/people/self/contact-group answers the caller's own).
+ */
+export const contactGroupItem = z.object({ personId: z.uuid(), data: contactGroup.nullable(), canEdit: z.boolean() });
 export type ContactGroupItem = z.infer<typeof contactGroupItem>;
 export const contactGroupInput = z.object({ name: inputText(1, contactGroupLimits.nameMax, '请填写群名称') }).strict();
 export type ContactGroupInput = z.infer<typeof contactGroupInput>;

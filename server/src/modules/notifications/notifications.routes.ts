@@ -58,6 +58,10 @@ export async function contactGroupRoutes(app: FastifyInstance, opts: { db: Db })
   r.addHook('preHandler', app.requireAuth);
   const ctx = (req: FastifyRequest): service.GroupCtx => ({ db: opts.db, grants: req.auth!.grants, req });
 
+  r.get('/self/contact-group', {
+    schema: { tags: ['people'], summary: '我的一群（当前账号对应的党员本人）', response: { 200: contactGroupItem, ...errorResponses } },
+  }, async (req) => service.getContactGroup(ctx(req), service.ownPersonId(ctx(req))));
+
   r.get('/:id/contact-group', {
     schema: { tags: ['people'], summary: '一群：群名称与入群二维码（未登记时 data 为 null）', params: idParams, response: { 200: contactGroupItem, ...errorResponses } },
   }, async (req) => service.getContactGroup(ctx(req), req.params.id));

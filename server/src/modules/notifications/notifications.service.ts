@@ -174,6 +174,7 @@ async function personFor(ctx: GroupCtx, personId: string, need: 'read' | 'write'
 
 function present(personId: string, row: repo.ContactGroupRow | null, canEdit: boolean): ContactGroupItem {
   return {
+    personId,
     data: row ? {
       personId, name: row.name, updatedAt: new Date(row.updated_at).toISOString(),
       // The version in the URL makes a replaced image a new address (browsers cache it for the session).
@@ -181,6 +182,13 @@ function present(personId: string, row: repo.ContactGroupRow | null, canEdit: bo
     } : null,
     canEdit,
   };
+}
+
+/** The caller's own person (an account of the roster); 404 for an account that is no one's (admin, office staff). */
+export function ownPersonId(ctx: GroupCtx): string {
+  const id = ctx.req.auth!.account.personId;
+  if (!id) throw errors.notFound('当前账号没有对应的党员（志愿者），没有一群');
+  return id;
 }
 
 export async function getContactGroup(ctx: GroupCtx, personId: string): Promise<ContactGroupItem> {

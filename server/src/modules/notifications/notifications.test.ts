@@ -205,7 +205,11 @@ describe('一群 /people/:id/contact-group', () => {
     const url = `/api/v1/people/${ids.member}/contact-group`;
     const empty = await req('member', 'GET', url);
     expect(empty.statusCode).toBe(200);
-    expect(empty.json()).toEqual({ data: null, canEdit: true });
+    expect(empty.json()).toEqual({ personId: ids.member, data: null, canEdit: true });
+    const self = await req('member', 'GET', '/api/v1/people/self/contact-group');
+    expect(self.statusCode).toBe(200);
+    expect(self.json()).toEqual({ personId: ids.member, data: null, canEdit: true });
+    expect((await req('office', 'GET', '/api/v1/people/self/contact-group')).statusCode).toBe(404);
     const put = await req('member', 'PUT', url, { name: '  东街联户一群  ' });
     expect(put.statusCode, put.body).toBe(200);
     expect((put.json() as ContactGroupItem).data).toMatchObject({ name: '东街联户一群', qrUrl: null });
@@ -254,7 +258,7 @@ describe('一群 /people/:id/contact-group', () => {
     }
     for (const role of ['department', 'admin']) expect((await req(role, 'GET', `/api/v1/people/${ids.member}/contact-group`)).statusCode, role).toBe(404);
     expect((await req('secretary', 'GET', `/api/v1/people/${crypto.randomUUID()}/contact-group`)).statusCode).toBe(404);
-    expect((await req('office', 'GET', `/api/v1/people/${ids.otherTown}/contact-group`)).json()).toEqual({ data: null, canEdit: false });
+    expect((await req('office', 'GET', `/api/v1/people/${ids.otherTown}/contact-group`)).json()).toEqual({ personId: ids.otherTown, data: null, canEdit: false });
   });
 
   it('bad input is a 4xx with the error shape and writes nothing: empty or long name, NUL, not an image, a tiny image, a QR before the name, a JSON body as QR', async () => {
