@@ -23,6 +23,8 @@ export async function notificationRoutes(app: FastifyInstance, opts: { db: Db })
   }, async (req) => service.listMine(opts.db, req.auth!.account.id, req.query));
 
   r.get('/unread-count', {
+    // The header's bell asks on every page of the shell, 我的账户 included, where an account sets up its second factor.
+    config: { whilePending: ['totp'] },
     schema: { tags: ['notifications'], summary: '未读提醒数（页头的铃铛）', response: { 200: unreadCount, ...errorResponses } },
   }, async (req) => ({ data: { unread: await service.unreadOf(opts.db, req.auth!.account.id) } }));
 
@@ -59,6 +61,8 @@ export async function contactGroupRoutes(app: FastifyInstance, opts: { db: Db })
   const ctx = (req: FastifyRequest): service.GroupCtx => ({ db: opts.db, grants: req.auth!.grants, req });
 
   r.get('/self/contact-group', {
+    // 我的账户 shows it; that page is where an account sets up its second factor first.
+    config: { whilePending: ['totp'] },
     schema: { tags: ['people'], summary: '我的一群（当前账号对应的党员本人）', response: { 200: contactGroupItem, ...errorResponses } },
   }, async (req) => service.getContactGroup(ctx(req), service.ownPersonId(ctx(req))));
 
