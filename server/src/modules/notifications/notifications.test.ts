@@ -315,3 +315,20 @@ describe('一群 /people/:id/contact-group', () => {
     expect(without.rawPayload.includes(Buffer.from('/Subtype /Image'))).toBe(false);
   });
 });
+
+describe('while an account sets up its required second factor', () => {
+  it('the bell\'s unread count and 我的一群 answer 200 (the shell\'s 我的账户), while the list and writes answer 403 totp_setup_required', async () => {
+    expect((await req('office', 'PUT', '/api/v1/auth/policy', { requireTotpRoles: ['secretary'] })).statusCode).toBe(200);
+    try {
+      sessions.delete('secretary');
+      expect((await req('secretary', 'GET', '/api/v1/notifications/unread-count')).statusCode).toBe(200);
+      expect((await req('secretary', 'GET', '/api/v1/people/self/contact-group')).statusCode).toBe(200);
+      const list = await req('secretary', 'GET', '/api/v1/notifications');
+      expect(list.statusCode).toBe(403);
+      expect(list.json().error.id).toBe('totp_setup_required');
+      expect((await req('secretary', 'PUT', `/api/v1/people/${ids.colleague}/contact-group`, { name: '群' })).statusCode).toBe(403);
+    } finally {
+      expect((await req('office', 'PUT', '/api/v1/auth/policy', { requireTotpRoles: [] })).statusCode).toBe(200);
+    }
+  });
+});
