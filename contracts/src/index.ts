@@ -21,3 +21,4 @@ export * from './visits.ts';
 export * from './visit-rules.ts';
 export * from './campaigns.ts';
 export * from './handbook.ts';
+export * from './notifications.ts';

@@ -28,6 +28,7 @@ import { accountRoutes } from './modules/accounts/accounts.routes.ts';
 import { importRoutes, retentionRoutes } from './modules/imports/imports.routes.ts';
 import { coverageRoutes, linkRoutes, targetLoadRoutes } from './modules/links/links.routes.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
+import { contactGroupRoutes, notificationRoutes, outboxRoutes } from './modules/notifications/notifications.routes.ts';
 import { systemRoutes } from './modules/jobs/jobs.routes.ts';
 import { rulesRoutes } from './modules/rules/rules.routes.ts';
 import { itemCategoryRoutes, raisedItemRoutes, visitRoutes } from './modules/visits/visits.routes.ts';
@@ -122,6 +123,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(visitRoutes, { prefix: '/api/v1/visits', db: database.db });
   await app.register(raisedItemRoutes, { prefix: '/api/v1/raised-items', db: database.db });
   await app.register(itemCategoryRoutes, { prefix: '/api/v1/item-categories', db: database.db });
+  await app.register(outboxRoutes, { prefix: '/api/v1/system', db: database.db });
+  await app.register(notificationRoutes, { prefix: '/api/v1/notifications', db: database.db });
+  await app.register(contactGroupRoutes, { prefix: '/api/v1/people', db: database.db });
 
   const webDist = config.webDist ?? defaultWebDist;
   const hasWeb = existsSync(path.join(webDist, 'index.html'));

@@ -46,9 +46,9 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return send<T>(path, method, headers, init.body === undefined ? undefined : JSON.stringify(init.body), init.signal);
 }
 
-/** POSTs a file as the raw request body (e.g. an xlsx upload), with the CSRF header; errors as for api(). */
-export function uploadFile<T>(path: string, file: Blob, contentType: string, signal?: AbortSignal): Promise<T> {
-  return send<T>(path, 'POST', { accept: 'application/json', 'content-type': contentType }, file, signal);
+/** POSTs (or PUTs) a file as the raw request body (an xlsx upload, an image), with the CSRF header; errors as for api(). */
+export function uploadFile<T>(path: string, file: Blob, contentType: string, signal?: AbortSignal, method: 'POST' | 'PUT' = 'POST'): Promise<T> {
+  return send<T>(path, method, { accept: 'application/json', 'content-type': contentType }, file, signal);
 }
 
 /** PUTs a file as the raw request body at a path that names it (idempotent, e.g. a visit's photo by its number). */

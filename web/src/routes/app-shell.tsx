@@ -4,6 +4,7 @@ import { Link, Outlet, isRouteErrorResponse, useLocation, useNavigate, useRouteE
 import type { Me } from '@lianxin/contracts';
 import { logout } from '../auth/auth-queries.ts';
 import { SearchBox } from '../features/search/search-box.tsx';
+import { NotificationBell } from '../features/notifications/notification-bell.tsx';
 import { roleLabels } from '../features/orgs/org-labels.ts';
 import { ResultTitle } from '../app/page-title.tsx';
 import { currentNav, visibleNav } from '../app/navigation.ts';
@@ -66,6 +67,7 @@ export function AppShell() {
           连心
         </Link>
         <div style={{ flex: 1 }} />
+        <NotificationBell />
         {wide ? (
           <Space size={8}>
             <SearchBox placeholder="姓名、拼音首字母、地址、电话尾号" label="搜索住户、企业商户、党员和组织" style={{ width: large ? 260 : 180 }} />

@@ -7,6 +7,7 @@ import { PageTitle, SectionTitle } from '../app/page-title.tsx';
 import { useSubmit } from '../app/use-submit.ts';
 import { roleLabels } from '../features/orgs/org-labels.ts';
 import { PasswordForm } from '../features/account/password-form.tsx';
+import { MyContactGroup } from '../features/notifications/my-contact-group.tsx';
 import { disableTotp, enableTotp, myAccountQuery, revokeOtherSessions, sessionsQuery, setupTotp } from '../features/account/account-queries.ts';
 
 const dateTime = (iso: string) => new Date(iso).toLocaleString('zh-CN', { dateStyle: 'medium', timeStyle: 'short', hour12: false, timeZone: 'Asia/Shanghai' });
@@ -46,6 +47,9 @@ export function MyAccountPage() {
           {account.data?.passwordChangedAt ? dateTime(account.data.passwordChangedAt) : '尚未修改过'}
         </Descriptions.Item>
       </Descriptions>
+
+      {/* Members and secretaries are people of the roster; other accounts have no 一群. */}
+      {me.roles.some((r) => r.role === 'member' || r.role === 'secretary') && <MyContactGroup />}
 
       <section aria-labelledby="password-title" style={{ marginBottom: 24 }}>
         <SectionTitle id="password-title">修改密码</SectionTitle>

@@ -9,6 +9,7 @@ import { shanghaiTime } from '../features/coverage/coverage-labels.ts';
 import {
   backupOverviewQuery, formatBytes, jobStatusLabels, requestBackup, scheduledJobsQuery,
 } from '../features/system/system-queries.ts';
+import { OutboxSection } from '../features/notifications/outbox-section.tsx';
 
 const RED = '#c8161d';
 
@@ -118,6 +119,8 @@ export function SystemPage() {
           ]}
         />
       </section>
+
+      <OutboxSection wide={wide} />
     </article>
   );
 }

@@ -12,3 +12,4 @@ export * from './visits.ts';
 export * from './notifications.ts';
 export * from './rules.ts';
 export * from './campaigns.ts';
+export * from './outbox.ts';

@@ -90,6 +90,11 @@ export const ACTION_LABELS: Record<string, string> = {
   'item_category.update': '修改反映事项类别',
   'handbook.view': '查看党员工作手册',
   'handbook.print': '打印党员工作手册',
+  'notification.read': '提醒标为已读',
+  'notification.read_all': '提醒全部标为已读',
+  'contact_group.update': '登记或修改一群',
+  'contact_group.qr': '上传一群二维码',
+  'contact_group.delete': '删除一群',
 };
 
 export const GROUP_LABELS: Record<AuditGroup, string> = {
@@ -115,7 +120,7 @@ export function groupFilter(g: AuditGroup): { actions?: string[]; actionPrefixes
 
 export const TYPE_LABELS: Record<string, string> = {
   household: '住户', resident: '居民', business: '企业商户', account: '账号', org: '组织', link: '联户', person: '人员',
-  import_job: '导入任务', audit: '审计记录', visit_rule: '走访规则', visit: '走访',
+  import_job: '导入任务', audit: '审计记录', visit_rule: '走访规则', visit: '走访', notification: '提醒',
 };
 
 /**

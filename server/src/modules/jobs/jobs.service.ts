@@ -11,6 +11,7 @@ import { purgeStaleThrottles } from '../auth/auth.service.ts';
 import { listBackups, pruneBackups, takeBackup } from '../backups/backups.service.ts';
 import { sendDeadlineReminders } from '../campaigns/campaigns.service.ts';
 import { purgeFinishedJobs } from '../imports/imports.service.ts';
+import { deliverOutbox } from '../notifications/notifications.service.ts';
 import { recomputeAll, runDigest, runReminders } from '../rules/rules.service.ts';
 import * as repo from './jobs.repo.ts';
 
@@ -64,6 +65,14 @@ const JOBS: Record<JobName, { queue: string; cron: string; label: string; schedu
     schedule: '每天 08:00（北京时间）',
     queueOptions: { policy: 'stately', retryLimit: 3, retryDelay: 300, expireInSeconds: 3600 },
   },
+  outbox: {
+    queue: 'lianxin-outbox',
+    cron: '* * * * *',
+    label: '发送外发消息（短信、企业微信；未配置发送渠道时记为未发送）',
+    schedule: '每分钟',
+    // Each message's own retries live in the outbox (attempts, backoff); a run that throws is retried soon by pg-boss.
+    queueOptions: { policy: 'stately', retryLimit: 2, retryDelay: 30, expireInSeconds: 600 },
+  },
 };
 
 /** What each job does when its turn comes. */
@@ -74,6 +83,7 @@ const RUNNERS: Record<JobName, (database: Database, config: Config, jobId: strin
   visit_reminders: (database) => runReminders(database.db),
   visit_digest: (database) => runDigest(database.db),
   campaign_reminders: (database) => sendDeadlineReminders(database.db),
+  outbox: (database) => deliverOutbox(database.db),
 };
 
 export interface JobsRunner {

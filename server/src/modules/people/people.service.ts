@@ -267,3 +267,12 @@ export async function reveal(ctx: Ctx, id: string, reason: string): Promise<stri
   await appendAudit(ctx.db, ctx.req, { action: 'person.reveal', entityType: 'person', entityId: id, after: { field: 'phone', reason } });
   return row.phone_enc ? decrypt(ctx.ring, row.phone_enc) : null;
 }
+
+/**
+ * Who a person is, for another module's own scope rule (一群 in modules/notifications): name, org path, left or not.
+ * No scope check here — the caller decides; null when unknown.
+ */
+export async function personRef(db: Db, id: string): Promise<{ id: string; name: string; orgPath: string; left: boolean } | null> {
+  const row = await repo.findPerson(db, id);
+  return row ? { id: row.id, name: row.name, orgPath: row.org_path, left: row.left_on !== null } : null;
+}

@@ -2,8 +2,14 @@ import QRCode from 'qrcode';
 import { ascent, fitText, textWidth } from '../../lib/print-font.ts';
 import { newPdf, pdfBuffer } from './print.render.ts';
 
-/** `memberTitle`: 联户党员, or 联户志愿者 etc. for a helper holding the link (print.service.ts holderTitle). */
-export interface CardContent { constituent: string; address: string; member: string; memberTitle: string; workPhone: string | null; branch: string; url: string }
+/**
+ * `memberTitle`: 联户党员, or 联户志愿者 etc. for a helper holding the link (print.service.ts holderTitle). `group`: the
+ * member's 一群 (微信群 name and its join QR as PNG) when they recorded one.
+ */
+export interface CardContent {
+  constituent: string; address: string; member: string; memberTitle: string; workPhone: string | null; branch: string; url: string;
+  group?: { name: string; qr: Buffer | null } | null;
+}
 
 // 名片 size 90 × 54 mm (GB/T 13316 common card), 2 × 4 per A4 portrait page with a title line and page numbers.
 const MM = 72 / 25.4;
@@ -14,6 +20,8 @@ const ROWS = 4;
 const LEFT = (PAGE.w - COLS * CARD.w) / 2;
 const TOP = 72;
 const QR = 78;
+/** With a 一群 QR the two codes share the right column, one above the other. */
+const QR_PAIR = 56;
 const PAD = 9;
 const RED = '#a8071a';
 
@@ -49,7 +57,9 @@ function drawCard(doc: PDFKit.PDFDocument, c: CardContent, x: number, y: number)
   const tag = '济源示范区党群连心工程';
   line(doc, tag, x + CARD.w - PAD - textWidth(tag, 8), y + 8, 8, false, '#fff');
 
-  const textW = CARD.w - QR - 3 * PAD;
+  const groupQr = c.group?.qr ?? null;
+  const qrSize = groupQr ? QR_PAIR : QR;
+  const textW = CARD.w - qrSize - 3 * PAD;
   let top = y + 32;
   const row = (label: string, value: string, bold = false) => {
     line(doc, fitText(`${label}${value}`, textW, 10.5, bold ? 'bold' : 'regular'), x + PAD, top, 10.5, bold);
@@ -61,8 +71,17 @@ function drawCard(doc: PDFKit.PDFDocument, c: CardContent, x: number, y: number)
   row(`${c.memberTitle}：`, c.member, true);
   row('工作电话：', c.workPhone ?? '请联系村党支部');
   line(doc, fitText(c.branch, textW, 9), x + PAD, top + 2, 9);
-  line(doc, '有事找党员，扫码看联系方式', x + PAD, y + CARD.h - PAD - 9, 8, false, '#595959');
-  drawQr(doc, c.url, x + CARD.w - PAD - QR, y + 30, QR);
+  if (c.group) line(doc, fitText(`一群：${c.group.name}`, textW, 9, 'bold'), x + PAD, top + 18, 9, true);
+  const foot = groupQr ? '上码看联系方式，下码扫码入群' : '有事找党员，扫码看联系方式';
+  line(doc, foot, x + PAD, y + CARD.h - PAD - 9, 8, false, '#595959');
+  const qrX = x + CARD.w - PAD - qrSize;
+  if (groupQr) {
+    drawQr(doc, c.url, qrX, y + 28, qrSize);
+    // The image as uploaded (re-encoded, borders trimmed): a WeChat join code cannot be re-drawn without decoding it.
+    doc.image(groupQr, qrX, y + 32 + qrSize, { fit: [qrSize, qrSize], align: 'center', valign: 'center' });
+  } else {
+    drawQr(doc, c.url, qrX, y + 30, QR);
+  }
 }
 
 /** 联系卡 sheet: 8 cards per A4 page, cut lines, a title line with the unit and date, page numbers. */

@@ -47,7 +47,7 @@ export async function mapRows(db: Db, villageId: string): Promise<MapRow[]> {
 
 export type CardRow = {
   household_id: string | null; business_id: string | null; label: string; address: string;
-  person_name: string | null; work_phone: string | null; person_kind: 'member' | 'helper' | null; helper_kind: string | null;
+  person_id: string | null; person_name: string | null; work_phone: string | null; person_kind: 'member' | 'helper' | null; helper_kind: string | null;
   synthetic: boolean;
 };
 
@@ -56,14 +56,14 @@ export async function cardConstituents(db: Db, villageId: string, only: { househ
   const hh = only ? (only.households.length ? sql`AND h.id IN (${sql.join(only.households.map((i) => sql`${i}::uuid`), sql`, `)})` : sql`AND false`) : sql``;
   const bz = only ? (only.businesses.length ? sql`AND b.id IN (${sql.join(only.businesses.map((i) => sql`${i}::uuid`), sql`, `)})` : sql`AND false`) : sql``;
   const { rows } = await db.execute<CardRow>(sql`
-    SELECT h.id AS household_id, NULL::uuid AS business_id, h.head_name || '户' AS label, h.address, p.name AS person_name, p.work_phone,
+    SELECT h.id AS household_id, NULL::uuid AS business_id, h.head_name || '户' AS label, h.address, p.id AS person_id, p.name AS person_name, p.work_phone,
            p.kind AS person_kind, p.helper_kind, (h.synthetic OR coalesce(p.synthetic, false)) AS synthetic
     FROM households h
     LEFT JOIN links l ON l.household_id = h.id AND l.role = 'primary' AND l.ends_on IS NULL
     LEFT JOIN people p ON p.id = l.person_id
     WHERE h.org_id = ${villageId} AND h.removed_at IS NULL ${hh} ${only ? sql`` : sql`AND l.id IS NOT NULL`}
     UNION ALL
-    SELECT NULL, b.id, b.name, b.address, p.name, p.work_phone, p.kind, p.helper_kind, (b.synthetic OR coalesce(p.synthetic, false))
+    SELECT NULL, b.id, b.name, b.address, p.id, p.name, p.work_phone, p.kind, p.helper_kind, (b.synthetic OR coalesce(p.synthetic, false))
     FROM businesses b
     LEFT JOIN links l ON l.business_id = b.id AND l.role = 'primary' AND l.ends_on IS NULL
     LEFT JOIN people p ON p.id = l.person_id

@@ -7,6 +7,7 @@ import type { Db } from '../../db/client.ts';
 import { errors } from '../../errors.ts';
 import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
+import { contactGroupsForPrint } from '../notifications/notifications.service.ts';
 import { within } from '../auth/scope.ts';
 import { renderCardsPdf } from './contact-cards.pdf.ts';
 import { signCardToken, verifyCardToken } from './contact-card.token.ts';
@@ -133,6 +134,7 @@ export async function contactCards(ctx: Ctx, code: string, body: z.infer<typeof 
   if (!rows.length) throw errors.conflict('本村（社区）还没有已联户的住户或企业商户，没有可打印的联系卡');
   const base = ctx.publicUrl ?? `${ctx.req.protocol}://${ctx.req.host}`;
   const branch = v.party_name ?? `${v.short_name}党支部`;
+  const groups = await contactGroupsForPrint(ctx.db, rows.flatMap((r) => (r.person_id ? [r.person_id] : [])));
   const pdf = await ctx.db.transaction(async (tx) => {
     const ids = await repo.reissueCards(tx, rows.map((r) => ({ householdId: r.household_id, businessId: r.business_id })), ctx.req.auth!.account.id);
     await appendAudit(tx, ctx.req, {
@@ -142,7 +144,7 @@ export async function contactCards(ctx: Ctx, code: string, body: z.infer<typeof 
     return renderCardsPdf(
       rows.map((r, i) => ({
         constituent: r.label, address: shortAddress(r.address, v), member: r.person_name!, memberTitle: holderTitle(r.person_kind, r.helper_kind),
-        workPhone: r.work_phone, branch,
+        workPhone: r.work_phone, branch, group: (r.person_id && groups.get(r.person_id)) || null,
         url: `${base}/c/${signCardToken(ctx.ring, ids[i]!)}`,
       })),
       v.party_name ?? v.short_name, chineseDate(), v.synthetic || rows.some((r) => r.synthetic),

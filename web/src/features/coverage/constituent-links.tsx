@@ -7,6 +7,7 @@ import { constituentLinksQuery, createLink, type ConstituentRef, type LinkEndRea
 import { endReasonOptions, historyEndReasonLabels } from './coverage-labels.ts';
 import { MemberPicker } from './member-picker.tsx';
 import { SectionTitle } from '../../app/page-title.tsx';
+import { ContactGroupView } from '../notifications/contact-group-view.tsx';
 
 const reasonText = (r: string | null) => (r ? (historyEndReasonLabels[r as keyof typeof historyEndReasonLabels] ?? r) : '');
 
@@ -61,6 +62,7 @@ export function ConstituentLinks({ constituent, orgCode, canUpdate }: { constitu
             当前：{current ? <strong>{current.personName}</strong> : <Typography.Text type="danger">尚未联系（没有联户党员）</Typography.Text>}
             {current && <Typography.Text type="secondary" style={{ fontSize: 14 }}>（自 {current.startsOn} 起）</Typography.Text>}
           </div>
+          {current && <ContactGroupView personId={current.personId} memberName={current.personName} />}
           {editing && (
             <div role="group" aria-label={current ? '更换联户党员' : '指定联户党员'} style={{ display: 'flex', flexDirection: 'column', gap: 8, marginBottom: 12 }}>
               <MemberPicker org={orgCode} label="新的联户党员" value={personId} onChange={setPersonId} exclude={current?.personId} />
