@@ -18,3 +18,5 @@ export * from './settings.ts';
 export * from './system.ts';
 export * from './home.ts';
 export * from './visits.ts';
+export * from './visit-rules.ts';
+export * from './campaigns.ts';

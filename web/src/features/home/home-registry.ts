@@ -5,6 +5,8 @@ import {
   MyLinksCard, UnlinkedCard, type HomeCardProps,
 } from './home-cards.tsx';
 import { SystemStatusCard } from '../system/system-status-card.tsx';
+import { CampaignProgressCard } from '../campaigns/campaign-home-card.tsx';
+import { VisitCompletionCard } from '../visit-rules/completion-home-card.tsx';
 
 /**
  * The cards of the home page, in page order. A card is shown when the caller holds one of its roles or its ability —
@@ -26,6 +28,8 @@ export const homeCards: HomeCardEntry[] = [
   { id: 'member-loads', roles: ['secretary'], Component: MemberLoadsCard },
   { id: 'members-without-accounts', roles: ['secretary'], Component: MembersWithoutAccountsCard },
   { id: 'breakdown', roles: ['town', 'office', 'leader'], wide: true, Component: BreakdownCard },
+  { id: 'campaign-progress', roles: ['secretary', 'town', 'office'], Component: CampaignProgressCard },
+  { id: 'visit-completion', roles: ['secretary', 'town', 'office'], Component: VisitCompletionCard },
   { id: 'imports', roles: ['secretary', 'town', 'office'], Component: ImportsCard },
   { id: 'department', roles: ['department'], Component: DepartmentCard },
   { id: 'accounts', roles: ['admin', 'office'], Component: AccountsCard },
