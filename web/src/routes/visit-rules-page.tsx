@@ -66,7 +66,7 @@ export function VisitRulesPage() {
   ];
   const revert = async (r: VisitRule) => {
     try {
-      await deleteVisitRule(org.code, r.kind, r.tag);
+      await deleteVisitRule(r.id);
       message.success('已恢复沿用上级的规则');
     } catch (e) {
       message.error(e instanceof Error ? e.message : '操作失败');

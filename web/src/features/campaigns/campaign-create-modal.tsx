@@ -37,9 +37,10 @@ export function CampaignCreateModal({ open, onClose }: { open: boolean; onClose:
     queryFn: async () => (await Promise.all(roots.filter((r) => r.level !== 'village').map((r) => fetchAllChildren(r.code)))).flat(),
     enabled: open,
   });
+  const below = (children.data ?? []).filter((c) => c.level === 'town' || c.level === 'village');
   const scopeOptions = [
-    ...roots.map((r) => ({ value: r.code, label: r.name })),
-    ...(children.data ?? []).filter((c) => c.level === 'town' || c.level === 'village').map((c) => ({ value: c.code, label: `　${c.name}` })),
+    { label: '本级', options: roots.map((r) => ({ value: r.code, label: r.name })) },
+    ...(below.length ? [{ label: '下级', options: below.map((c) => ({ value: c.code, label: c.name })) }] : []),
   ];
   const startsOn = Form.useWatch('startsOn', form);
   const endsOn = Form.useWatch('endsOn', form);

@@ -46,7 +46,7 @@ export const campaignPendingQuery = (id: string, f: PendingFilter) =>
   });
 
 /** The pending list as an Excel file (the server names it and audits the download). */
-export const pendingExportHref = (id: string, f: PendingFilter) => `${base(id)}/pending.xlsx${qs({ org: f.org, person: f.person })}`;
+export const pendingExportHref = (id: string, f: PendingFilter) => `${base(id)}/pending/export${qs({ org: f.org, person: f.person })}`;
 
 export async function createCampaign(body: CampaignCreate): Promise<Campaign> {
   const r = await api<{ data: Campaign }>('/api/v1/campaigns', { method: 'POST', body });

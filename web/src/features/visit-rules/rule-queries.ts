@@ -32,9 +32,9 @@ export async function putVisitRule(body: VisitRulePut): Promise<VisitRule> {
   return r.data;
 }
 
-/** Removes the org's own rule for (kind, tag): the org inherits again. */
-export async function deleteVisitRule(org: string, kind: string, tag: string): Promise<VisitRule | null> {
-  const r = await api<{ data: { effective: VisitRule | null } }>(`/api/v1/visit-rules${qs({ org, kind, tag: tag || null })}`, { method: 'DELETE' });
+/** Removes the org's own rule (by its id): the org inherits again. */
+export async function deleteVisitRule(id: string): Promise<VisitRule | null> {
+  const r = await api<{ data: { effective: VisitRule | null } }>(`/api/v1/visit-rules/${encodeURIComponent(id)}`, { method: 'DELETE' });
   await afterRuleChange();
   return r.data.effective;
 }
