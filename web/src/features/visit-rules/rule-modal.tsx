@@ -31,10 +31,12 @@ export function RuleModal({ editing, onClose }: { editing: RuleEditing | null; o
   const limited = Form.useWatch('limited', form);
   const rule = editing?.rule ?? null;
   const save = (v: Values) => run(async () => {
+    // Editing, the kind and tag are the rule's own (no fields for them: the form then has no values for them).
+    const kind = rule?.kind ?? v.kind;
     await putVisitRule({
       org: editing!.org.code,
-      kind: v.kind,
-      tag: v.kind === 'household' ? v.tag : '',
+      kind,
+      tag: rule ? rule.tag : kind === 'household' ? v.tag : '',
       period: v.period,
       minVisits: v.minVisits,
       channels: v.limited ? v.channels : null,
