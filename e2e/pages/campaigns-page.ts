@@ -22,8 +22,8 @@ export class CampaignsPage {
     const d = this.dialog();
     await d.getByLabel('活动名称').fill(c.name);
     await chooseOption(this.page, d, '范围', c.scope);
-    await d.getByLabel('开始日期').fill(c.startsOn);
-    await d.getByLabel('结束日期').fill(c.endsOn);
+    await d.getByLabel('开始日期', { exact: true }).fill(c.startsOn);
+    await d.getByLabel('结束日期', { exact: true }).fill(c.endsOn);
     if (c.deadline) await d.getByLabel(/^截止日期/).fill(c.deadline);
     if (c.awayOnly) await d.getByLabel('只走访有在外人员的住户').click();
     await d.getByRole('button', { name: '创建' }).click();
