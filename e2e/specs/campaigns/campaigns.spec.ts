@@ -76,10 +76,12 @@ describe('集中走访: create, progress moves with a visit, drill-down to the p
     const page = new CampaignPage(sec.page);
     await page.open(campaignId);
     await expect.poll(async () => (await page.visitedFigures())[0], { timeout: 10_000 }).toBe(before[0] + 1);
-    // Drill down to the member: their pending list has the shop, not the visited household.
-    await page.rows().getByRole('link').filter({ hasText: DEMO_MEMBER_NAME }).first().click();
-    await page.pending().waitFor();
+    // The village's pending list keeps the shop and drops the visited household; so does the member's, one tap down.
     await page.pendingRow(shopName).waitFor();
+    expect(await page.pendingRow(headName).count()).toBe(0);
+    await page.rows().getByRole('link').filter({ hasText: DEMO_MEMBER_NAME }).first().click();
+    await sec.page.waitForURL(/person=/);
+    await page.pending().getByRole('heading', { name: new RegExp(`^${DEMO_MEMBER_NAME}名下未走访的对象`) }).waitFor();
     expect(await page.pendingRow(headName).count()).toBe(0);
 
     const file = await page.downloadPending();
