@@ -1,5 +1,4 @@
 import type { Page } from 'playwright-core';
-import { readDownload } from '../src/download.ts';
 import { chooseOption } from './antd-select.ts';
 
 /** /campaigns — 集中走访: the campaigns (open ones by default) and 新建集中走访. */
@@ -66,11 +65,6 @@ export class CampaignPage {
   async visitedFigures(): Promise<[number, number]> {
     const v = this.visited();
     return [Number(await v.getAttribute('data-visited')), Number(await v.getAttribute('data-total'))];
-  }
-
-  async downloadPending(): Promise<{ name: string; bytes: Buffer }> {
-    const [download] = await Promise.all([this.page.waitForEvent('download', { timeout: 60_000 }), this.exportLink().click()]);
-    return { name: download.suggestedFilename(), bytes: await readDownload(download) };
   }
 
   async closeCampaign() {
