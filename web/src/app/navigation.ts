@@ -17,6 +17,8 @@ export const navEntries: NavEntry[] = [
   { to: '/search', label: '搜索' },
   { to: '/handbook', label: '工作手册', ability: 'visits.record' },
   { to: '/roster', label: '党员名册', ability: 'roster.read' },
+  { to: '/campaigns', label: '集中走访', ability: 'campaigns.read' },
+  { to: '/visit-completion', label: '走访完成率', ability: 'campaigns.read' },
   { to: '/audit', label: '审计查询', ability: 'audit.read' },
   { to: '/accounts', label: '账号管理', ability: 'accounts.manage' },
   { to: '/settings', label: '设置', ability: 'settings.manage' },

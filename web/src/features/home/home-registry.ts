@@ -7,6 +7,8 @@ import {
 import { SystemStatusCard } from '../system/system-status-card.tsx';
 import { TodayCard } from '../visits/today-card.tsx';
 import { OfflineQueueEntry } from '../offline/offline-entry.tsx';
+import { CampaignProgressCard } from '../campaigns/campaign-home-card.tsx';
+import { VisitCompletionCard } from '../visit-rules/completion-home-card.tsx';
 
 /**
  * The cards of the home page, in page order. A card is shown when the caller holds one of its roles or its ability —
@@ -30,6 +32,8 @@ export const homeCards: HomeCardEntry[] = [
   { id: 'member-loads', roles: ['secretary'], Component: MemberLoadsCard },
   { id: 'members-without-accounts', roles: ['secretary'], Component: MembersWithoutAccountsCard },
   { id: 'breakdown', roles: ['town', 'office', 'leader'], wide: true, Component: BreakdownCard },
+  { id: 'campaign-progress', roles: ['secretary', 'town', 'office', 'leader'], Component: CampaignProgressCard },
+  { id: 'visit-completion', roles: ['secretary', 'town', 'office', 'leader'], Component: VisitCompletionCard },
   { id: 'imports', roles: ['secretary', 'town', 'office'], Component: ImportsCard },
   { id: 'department', roles: ['department'], Component: DepartmentCard },
   { id: 'accounts', roles: ['admin', 'office'], Component: AccountsCard },
