@@ -9,7 +9,6 @@ import { appendAudit } from '../../plugins/audit.ts';
 import type { Grant } from '../auth/scope.ts';
 import { coverageRoots, within } from '../auth/scope.ts';
 import { todayInShanghai } from '../../lib/dates.ts';
-import { refreshCompletion } from '../rules/rules.service.ts';
 import * as coverageRepo from './coverage.repo.ts';
 import { coverageOf, effectiveTargets, recomputeCoverage, type EffectiveTargetRow, type TargetLoad } from './coverage.repo.ts';
 import { assertWrite, readRoots, targetLoadRoots } from './links.policy.ts';
@@ -55,9 +54,21 @@ export async function list(ctx: Ctx, q: z.infer<typeof linkListQuery>): Promise<
  */
 export async function refreshCoverage(tx: Pick<Db, 'execute'>, orgIds: string[] | null): Promise<void> {
   await recomputeCoverage(tx, orgIds);
-  // Who is due a visit follows the links: the villages touched get their visit completion recomputed in the same
-  // transaction (all villages at once — the seed, a restructure — are left to the rules module's hourly job).
-  if (orgIds?.length) await refreshCompletion(tx, orgIds);
+  // Who is due a visit follows the links: the villages touched are handed to the listeners (the rules module recomputes
+  // their visit completion) in the same transaction; all villages at once — the seed, a restructure — are left to its
+  // hourly job.
+  if (orgIds?.length) for (const l of coverageListeners) await l(tx, orgIds);
+}
+
+export type CoverageListener = (tx: Pick<Db, 'execute'>, villageIds: string[]) => Promise<void>;
+const coverageListeners = new Set<CoverageListener>();
+/**
+ * Registers a listener for link and registry changes of some villages, called inside their transaction (the rules
+ * module registers in its routes plugin: links never imports it, so there is no cycle). Returns the way to remove it.
+ */
+export function onCoverageRefresh(listener: CoverageListener): () => void {
+  coverageListeners.add(listener);
+  return () => coverageListeners.delete(listener);
 }
 
 /** Effective target load per org code (village, else town, else zone). */

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { completionQuery, completionView, errorBody, todayQuery, todayView, visitRuleBody, visitRuleDeleted, visitRulePut, visitRulesQuery, visitRulesView } from '@lianxin/contracts';
 import type { Db } from '../../db/client.ts';
+import { onCoverageRefresh } from '../links/links.service.ts';
 import { onVisitChange } from '../visits/visits.service.ts';
 import * as service from './rules.service.ts';
 
@@ -15,7 +16,9 @@ const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: er
  */
 export async function rulesRoutes(app: FastifyInstance, opts: { db: Db }) {
   const off = onVisitChange(service.onVisit);
-  app.addHook('onClose', async () => { off(); });
+  // Link and registry writes: who is due a visit follows the links (recomputed for the villages touched, in their transaction).
+  const offCoverage = onCoverageRefresh(service.refreshCompletion);
+  app.addHook('onClose', async () => { off(); offCoverage(); });
 
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.addHook('preHandler', app.requireAuth);
