@@ -2,19 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD, KEJING_VILLAGES } from '../../src/accounts.ts';
+import { DEMO_PASSWORD } from '../../src/accounts.ts';
 import { openBrowser, type BrowserSession } from '../../src/browser.ts';
-import { randomBirthDate, syntheticIdNumber } from '../../src/id-numbers.ts';
-import { PHONE, openLoggedIn } from '../../src/session.ts';
+import { PHONE } from '../../src/session.ts';
 import { HomePage } from '../../pages/home-page.ts';
 import { LoginPage } from '../../pages/login-page.ts';
 import { OfflineQueueCard } from '../../pages/offline-queue-card.ts';
+import { registerHouseholdForMember, TINY_PNG, visitsOf } from '../visits/fixtures.ts';
 
-/** The demo member account's person (server/src/seed/accounts.ts), in the secretary's village. */
-const MEMBER = '李秀英';
-/** A real (1×1) PNG: the server re-encodes what it receives, so the photo must be an image. */
-const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 /** The phone: one browser profile (user-data-dir) that outlives a closed tab, as the member's phone does. */
 function phoneProfile() {
@@ -114,44 +109,6 @@ describe('offline: the app shell and the visits waiting on the phone', () => {
   }, 240_000);
 });
 
-/** The household of this run, linked to the demo member by the secretary (through the API, as the app would). */
-async function registerHouseholdForMember(): Promise<{ id: string; head: string }> {
-  const run = Math.floor(Math.random() * 1e6);
-  const head = `离${'甲乙丙丁戊己庚辛'[run % 8]}${'春夏秋冬'[run % 4]}${'东南西北'[(run >> 3) % 4]}`;
-  const birth = randomBirthDate();
-  const sec = await openLoggedIn('secretary');
-  try {
-    await sec.page.goto('/');
-    return await sec.page.evaluate(async ({ village, member, head, birth, idNumber, run }) => {
-      const me = await fetch('/api/v1/auth/me').then((r) => r.json());
-      const headers = { accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': me.data.csrfToken };
-      const post = async (url: string, body: unknown) => {
-        const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-        if (res.status !== 201) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-        return (await res.json()).data.id as string;
-      };
-      const id = await post('/api/v1/households', {
-        orgCode: village, address: `离线走访路${run}号`, residents: [{ name: head, sex: 'F', birthDate: birth, idNumber, relation: '户主' }],
-      });
-      const members = await fetch(`/api/v1/coverage/members?org=${village}&q=${encodeURIComponent(member)}`).then((r) => r.json());
-      const person = members.data.find((m: { name: string }) => m.name === member);
-      if (!person) throw new Error(`member ${member} not found`);
-      await post('/api/v1/links', { personId: person.id, householdId: id });
-      return { id, head };
-    }, { village: KEJING_VILLAGES[0]!, member: MEMBER, head, birth, idNumber: syntheticIdNumber(birth, 'F', 1 + (run % 499) * 2), run });
-  } finally {
-    await sec.close();
-  }
-}
-
-async function visitsOf(page: Page, householdId: string): Promise<{ id: string; channel: string; photos: unknown[] }[]> {
-  return page.evaluate(async (id) => {
-    const res = await fetch(`/api/v1/visits?household=${id}`);
-    if (res.status !== 200) throw new Error(`visits: ${res.status} ${await res.text()}`);
-    return (await res.json()).data;
-  }, householdId);
-}
-
 /**
  * The issue's story, through the real form and API (lanes 1 and 4: POST /api/v1/visits/sync, photo PUTs, 今天 and
  * 记录走访): with no network the member records two visits, one with a photo; a reload still offline lists them
@@ -201,9 +158,11 @@ describe('offline: a member records two visits with no signal, and they are sync
       s = await phone.open();
       await s.page.goto('/');
       await new HomePage(s.page).waitForLoaded();
+      // The queue drains by itself (on start and on 'online'); the server then holds both visits, once each. (Polling
+      // the card alone would pass before it had even rendered: an absent card also counts 0.)
+      await expect.poll(async () => (await visitsOf(s.page, h.id)).length, { timeout: 60_000 }).toBe(2);
       const synced = new OfflineQueueCard(s.page);
       await expect.poll(() => synced.count(), { timeout: 30_000 }).toBe(0);
-
       const visits = await visitsOf(s.page, h.id);
       expect(visits).toHaveLength(2);
       expect(visits.map((v) => v.channel).sort()).toEqual(['in_person', 'phone']);
