@@ -20,7 +20,7 @@ const ROLES = process.env.CRAWL_ROLES ? ALL_ROLES.filter((r) => process.env.CRAW
 const DESKTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 const MAX_DEPTH = 3;
-const MAX_PAGES = 30;
+const MAX_PAGES = 40;
 
 /** Before login the app asks who is logged in; the answer is 401. */
 const LOGIN_EXPECTS: ExpectedFailure[] = [{ path: /^\/api\/v1\/auth\/me$/, status: 401 }];
@@ -96,7 +96,7 @@ describe('every page each role can reach', () => {
   });
 
   // Two roles at a time (vitest.config maxConcurrency): the crawl mostly waits on the network and the page settling.
-  test.concurrent.for(ROLES)('%s: opens every page reachable from its navigation at desktop and phone size without an error alert, a console error, a failed request or a serious axe violation', { timeout: 240_000 }, async (role, { expect }) => {
+  test.concurrent.for(ROLES)('%s: opens every page reachable from its navigation at desktop and phone size without an error alert, a console error, a failed request or a serious axe violation', { timeout: 420_000 }, async (role, { expect }) => {
     const { s, audit } = await open();
     await audit.visit(s.page, '/login', `${role} /login`, LOGIN_EXPECTS);
     await new LoginPage(s.page).logInAndWait(role, DEMO_PASSWORD);

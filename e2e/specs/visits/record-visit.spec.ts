@@ -70,11 +70,12 @@ describe('a member records visits on the phone from 今天', () => {
     await expectPhoneFriendly(s.page, 'visits-new-filled');
     await form.saveButton().click();
 
-    // Back on the household: the saved note, two visits (the call first), the item with its status.
+    // Back on the household: the saved note, two visits (the first test's and the call — both recorded "now", to the
+    // minute, so their order is a tie: the call is found by its channel), the item with its status.
     await household.page.getByRole('status').filter({ hasText: '的走访已保存' }).waitFor();
     await expect.poll(() => household.visitRows().count()).toBe(2);
-    const call = household.visitRows().first();
-    expect(await call.textContent()).toContain('电话');
+    const call = household.visitRows().filter({ hasText: '电话' });
+    await call.waitFor();
     expect(await call.textContent()).toContain(`参与：${h.away}`);
     await call.getByRole('img', { name: '走访照片 1' }).waitFor();
     await expect.poll(() => household.itemRows().count()).toBe(1);
@@ -88,12 +89,12 @@ describe('a member records visits on the phone from 今天', () => {
     expect(phone.items).toEqual([expect.objectContaining({ categoryName: '就业', urgency: 'urgent' })]);
 
     // 更正 within 48 hours: the notes.
-    await household.correctButtons().first().click();
+    await call.getByRole('button', { name: /^更正 .+ 的走访$/ }).click();
     const drawer = household.correctDrawer();
     await drawer.getByLabel('情况记录').fill('电话联系，在东莞务工，春节回家');
     await drawer.getByRole('button', { name: '保存更正' }).click();
     await drawer.waitFor({ state: 'hidden' });
-    await expect.poll(async () => (await household.visitRows().first().textContent()) ?? '').toContain('春节回家');
+    await expect.poll(async () => (await household.visitRows().filter({ hasText: '电话' }).textContent()) ?? '').toContain('春节回家');
 
     // 今天: the son counts as reached today, by phone.
     const today = new TodayPage(s.page);

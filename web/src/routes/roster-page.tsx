@@ -128,7 +128,7 @@ export function RosterPage() {
     : <Tag color={accountColors[p.accountStatus]} style={TAG}>账号{accountLabels[p.accountStatus]}</Tag>);
   // 工作手册 for whoever keeps the branch's roster (the server's rule: secretary, town, office in scope).
   const handbook = (p: Person) => (p.abilities.update
-    ? <Link to={`/people/${p.id}/handbook`} aria-label={`${p.name}的工作手册`} style={{ marginInlineStart: 8, whiteSpace: 'nowrap' }}>工作手册</Link>
+    ? <Link to={`/people/${p.id}/handbook`} aria-label={`${p.name}的工作手册`} style={{ marginInlineStart: 8, whiteSpace: 'nowrap', display: 'inline-flex', alignItems: 'center', minHeight: 44 }}>工作手册</Link>
     : null);
   const load = (p: Person) => <Tag color={loadStatusColors[p.loadStatus]} title={loadStatusLabels[p.loadStatus]} style={TAG}>联{p.load}户</Tag>;
 

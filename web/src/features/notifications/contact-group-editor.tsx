@@ -58,7 +58,7 @@ export function ContactGroupEditor({ item, onDone }: { item: ContactGroupItem; o
       {submit.error && <Alert role="alert" type="error" showIcon title={submit.error} />}
       {g && (
         <Popconfirm title="删除一群？" description="住户页面和联系卡上将不再显示这个群。" okText="删除" cancelText="取消" onConfirm={() => void remove()}>
-          <Button danger disabled={submit.busy}>删除一群</Button>
+          <Button disabled={submit.busy}>删除一群</Button>
         </Popconfirm>
       )}
     </Flex>

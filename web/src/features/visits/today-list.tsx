@@ -90,7 +90,7 @@ function TodayRow({ c, person }: { c: TodayItem; person?: string }) {
         {c.lastVisit ? (
           <>上次走访：{visitTime(c.lastVisit.at)} · {channelLabels[c.lastVisit.channel]}（{agoText(c.lastVisit.at)}）</>
         ) : (
-          <Typography.Text type="warning">尚未走访</Typography.Text>
+          <Typography.Text style={{ color: '#ad4e00' }}>尚未走访</Typography.Text>
         )}
       </div>
       {c.openItems.count > 0 && (
