@@ -88,7 +88,10 @@ export class PageAudit {
     const deadline = Date.now() + 15_000;
     let quietSince = 0;
     while (Date.now() < deadline) {
-      const busy = this.inflight > 0 || (await page.locator('.ant-spin-spinning, .ant-skeleton, .ant-card-loading-content').count()) > 0;
+      // A lazy route still loading shows no spinner, only an empty fallback: every page has an h1 (axe requires it),
+      // so none yet means not settled — checked too early, a slow chunk read as "page has no heading".
+      const busy = this.inflight > 0 || (await page.locator('.ant-spin-spinning, .ant-skeleton, .ant-card-loading-content').count()) > 0
+        || (await page.locator('h1').count()) === 0;
       if (busy) quietSince = 0;
       else if (!quietSince) quietSince = Date.now();
       else if (Date.now() - quietSince >= 250) return this.finishAnimations(page);

@@ -84,7 +84,7 @@ describe('offline: the app shell and the visits waiting on the phone', () => {
       await s.page.reload();
       const queue = new OfflineQueueCard(s.page);
       await queue.title().waitFor();
-      expect(await queue.count()).toBe(2);
+      await expect.poll(() => queue.count()).toBe(2); // the card's first render may say 0 before IndexedDB answers
       expect(await queue.items().count()).toBe(2);
       expect(await queue.items().nth(1).textContent()).toContain('离线测试2户 · 电话');
       expect(await queue.items().nth(1).textContent()).toContain('1 张照片');
@@ -96,7 +96,7 @@ describe('offline: the app shell and the visits waiting on the phone', () => {
       await openHomeOffline(s);
       const again = new OfflineQueueCard(s.page);
       await again.title().waitFor();
-      expect(await again.count()).toBe(2);
+      await expect.poll(() => again.count()).toBe(2);
     } finally {
       // These two were never meant for the server (made-up households): off the phone before it goes online.
       await s.page.evaluate(() => new Promise((resolve) => {
@@ -147,10 +147,10 @@ describe('offline: a member records two visits with no signal, and they are sync
 
       const queue = new OfflineQueueCard(s.page);
       await queue.title().waitFor();
-      expect(await queue.count()).toBe(2);
+      await expect.poll(() => queue.count()).toBe(2); // the card's first render may say 0 before IndexedDB answers
       await s.page.reload();
       await queue.title().waitFor();
-      expect(await queue.count()).toBe(2);
+      await expect.poll(() => queue.count()).toBe(2); // the card's first render may say 0 before IndexedDB answers
       expect(await queue.items().nth(1).textContent()).toContain('1 张照片');
 
       // The tab is closed. Later the app is opened again on the same phone, with the network back.
