@@ -102,7 +102,8 @@ export function HandbookPage() {
   const [period, setPeriod] = usePeriod();
   const q = useInfiniteQuery(handbookQuery(person, period));
 
-  if (q.isPending) return <Skeleton active />;
+  // The title stays while a period loads (changing the period refetches): the page always has its h1.
+  if (q.isPending) return <><PageTitle id="handbook-title" style={{ margin: '8px 0 4px' }}>{id ? '工作手册' : '我的工作手册'}</PageTitle><Skeleton active /></>;
   if (q.isError) {
     return <UnavailableResult error={q.error} title="无法查看工作手册" text={id ? '该人员不存在，或不在您的查看范围内。' : '当前账号没有对应的党员信息。'} />;
   }
