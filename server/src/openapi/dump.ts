@@ -2,7 +2,8 @@
 // path given, for `redocly lint`. Builds the app without listening and without a database connection: a pool is
 // created but never used, and the config is a throwaway test one.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { openPool } from '../db/client.ts';
@@ -19,6 +20,7 @@ const config = loadConfig({
 const database = openPool('postgres://127.0.0.1:1/none', 'url', 1);
 const app = await buildApp({ config, database, logger: false });
 await app.ready();
+mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify(app.swagger(), null, 2));
 await app.close();
 await database.close();

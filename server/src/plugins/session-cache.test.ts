@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, setupTestApp, type TestApp } from '../../test/app.ts';
-import { SESSION_CACHE_TTL_MS } from './session-cache.ts';
+import { SESSION_CACHE_TTL_MS, SessionCache } from './session-cache.ts';
 
 let t: TestApp;
 beforeAll(async () => { t = await setupTestApp(); });
@@ -57,5 +57,16 @@ describe('session cache', () => {
     const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: a.cookie, 'x-csrf-token': a.csrf }, payload: { everywhere: true } });
     expect(out.statusCode).toBeLessThan(300);
     expect((await me(b.cookie)).statusCode).toBe(401);
+  });
+});
+
+describe('session cache listener', () => {
+  it('starts without a reachable database (listen resolves, retries in the background) and closes cleanly', async () => {
+    const cache = new SessionCache<number>();
+    await expect(cache.listen({ host: '127.0.0.1', port: 1, connectionTimeoutMillis: 500 })).resolves.toBeUndefined();
+    cache.set('a', 1);
+    expect(cache.get('a')).toBe(1);
+    await cache.close();
+    expect(cache.get('a')).toBeUndefined();
   });
 });

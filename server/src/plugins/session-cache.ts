@@ -51,13 +51,23 @@ export class SessionCache<T> {
     const client = new pg.Client({ ...options, application_name: 'lianxin-auth-listener' });
     client.on('notification', () => this.clear());
     client.on('error', () => {
+      // Only a connection that was listening is replaced here; a failed connect is retried below.
+      if (this.listener !== client) return;
       this.clear();
-      if (this.listener === client) this.listener = null;
+      this.listener = null;
       client.end().catch(() => {});
-      if (!this.closed) setTimeout(() => void this.listen(options).catch(() => {}), 1_000).unref();
+      if (!this.closed) setTimeout(() => void this.listen(options), 1_000).unref();
     });
-    await client.connect();
-    await client.query(`LISTEN ${AUTH_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${AUTH_CHANNEL}`);
+    } catch {
+      // The database is not reachable yet (or, for `lint:openapi`, never will be): the app still starts, the TTL bounds
+      // staleness, and the listener keeps retrying until the server is closed.
+      client.end().catch(() => {});
+      if (!this.closed) setTimeout(() => void this.listen(options), 1_000).unref();
+      return;
+    }
     if (this.closed) {
       await client.end().catch(() => {});
       return;
