@@ -8,6 +8,8 @@
  *  - the member's 今天 (GET /api/v1/today) beside GET /healthz (target ≥ 25 %);
  *  - rule completion for the zone and a town (GET /api/v1/visit-completion) p50/p99 beside the naive query over raw
  *    visits (target ≥ 10× faster; the same at 10 % data: ≤ 1.5×, comparing this file's demo and full runs);
+ *  - campaign progress (a zone-wide campaign over this month) for the zone and a town (GET …/campaigns/:id/progress)
+ *    p50/p99 beside the naive count over raw visits, households and residents (target ≥ 10× faster);
  *  - a phone's 500 queued visits through POST /api/v1/visits/sync (10 batches of 50): time, then the same 500 sent twice
  *    concurrently — duplicates counted in the database (target 0).
  * Writes bench/results/visits-<engine>-<scale>-latest.json/.md (write-results.ts).
@@ -153,6 +155,39 @@ try {
     naiveTown: await timed(() => pool.query(naiveCompletion, [TOWN]), 5),
   };
 
+  // 4b. Campaign progress (集中走访) per level from its rollups, beside the naive count over raw visits: a zone-wide
+  // campaign over this month (created now; the visits already in its window are counted once at creation).
+  const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 8);
+  const monthEnd = new Date(Date.UTC(+month.slice(0, 4), +month.slice(5, 7), 0)).toISOString().slice(0, 10);
+  const c0 = performance.now();
+  const created = await app.inject({
+    method: 'POST', url: '/api/v1/campaigns', headers: { cookie: office.cookie, 'x-csrf-token': office.csrf },
+    payload: { name: '本月集中走访', orgCode: ZONE, startsOn: `${month}01`, endsOn: monthEnd },
+  });
+  if (created.statusCode !== 201) throw new Error(`campaign: ${created.statusCode} ${created.body}`);
+  const campaignCreateMs = Math.round(performance.now() - c0);
+  const campaignId = (created.json() as { data: { id: string } }).data.id;
+  const naiveProgress = `
+    SELECT c.code, count(*) AS total, count(*) FILTER (WHERE x.visited) AS visited, sum(x.away) AS away_total, sum(x.reached) AS away_reached
+    FROM orgs c
+    JOIN orgs o ON (o.id = c.id OR starts_with(o.path, c.path || '/')) AND o.level = 'village'
+    JOIN households h ON h.org_id = o.id AND h.removed_at IS NULL
+    JOIN LATERAL (
+      SELECT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.visited_on BETWEEN $2::date AND $3::date) AS visited,
+             (SELECT count(*) FROM residents r WHERE r.household_id = h.id AND r.away_scope IS NOT NULL AND r.left_on IS NULL) AS away,
+             (SELECT count(*) FROM residents r WHERE r.household_id = h.id AND r.away_scope IS NOT NULL AND r.left_on IS NULL
+                AND EXISTS (SELECT 1 FROM visit_residents vr JOIN visits v ON v.id = vr.visit_id WHERE vr.resident_id = r.id
+                  AND v.channel IN ('phone', 'wechat', 'video') AND v.visited_on BETWEEN $2::date AND $3::date)) AS reached
+    ) x ON true
+    WHERE c.parent_id = (SELECT id FROM orgs WHERE code = $1 AND valid_to IS NULL) AND c.valid_to IS NULL
+    GROUP BY c.code`;
+  const progress = {
+    zone: await timed(() => get(`/api/v1/campaigns/${campaignId}/progress`)),
+    town: await timed(() => get(`/api/v1/campaigns/${campaignId}/progress?org=${TOWN}`)),
+    naiveZone: await timed(() => pool.query(naiveProgress, [ZONE, `${month}01`, monthEnd]), 5),
+    naiveTown: await timed(() => pool.query(naiveProgress, [TOWN, `${month}01`, monthEnd]), 5),
+  };
+
   // 5. A phone's queue of 500 visits, synced in batches of 50; then the same 500 again, twice at once.
   const queued = Array.from({ length: 500 }, () => visitOf(phones[0]!));
   const sync = async (batch: Record<string, unknown>[]) => {
@@ -193,6 +228,10 @@ try {
     `| zone (per town) | ${completion.zone.p50} | ${completion.zone.p99} | ${completion.naiveZone.p50} | ${x(completion.naiveZone.p50, completion.zone.p50)} | ≥ 10× |`,
     `| 克井镇 (per village) | ${completion.town.p50} | ${completion.town.p99} | ${completion.naiveTown.p50} | ${x(completion.naiveTown.p50, completion.town.p50)} | ≥ 10× |`,
     '',
+    `| campaign progress (this month, zone-wide; created in ${campaignCreateMs} ms) | p50 ms | p99 ms | naive p50 ms | naive ÷ rollup | target |`, '|---|---|---|---|---|---|',
+    `| zone (per town) | ${progress.zone.p50} | ${progress.zone.p99} | ${progress.naiveZone.p50} | ${x(progress.naiveZone.p50, progress.zone.p50)} | ≥ 10× |`,
+    `| 克井镇 (per village) | ${progress.town.p50} | ${progress.town.p99} | ${progress.naiveTown.p50} | ${x(progress.naiveTown.p50, progress.town.p50)} | ≥ 10× |`,
+    '',
     `Sync of 500 queued visits (10 × 50): ${syncMs} ms; the same 500 sent twice more at once: ${dup!.n} rows for 500 ids (duplicates: ${dup!.n - 500}).`,
     `Non-2xx: record ${record.non2xx}, today ${today.non2xx}.`,
     '',
@@ -200,7 +239,7 @@ try {
   const name = `visits-${engine}-${scale}`;
   writeResults({ history: name, latest: `${name}-latest` }, {
     at: new Date().toISOString(), engine, scale, loadavg: load, generateSeconds, households: counts.h, members: counts.m,
-    visits: counts.v, seconds: SECONDS, raw: { rps: rawRps }, record, healthz, healthz2, today, completion,
+    visits: counts.v, seconds: SECONDS, raw: { rps: rawRps }, record, healthz, healthz2, today, completion, campaignCreateMs, progress,
     sync: { ms: syncMs, rows: dup!.n, ids: 500 },
   }, md);
   console.log(md);

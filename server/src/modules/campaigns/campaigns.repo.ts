@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { executePrepared } from '../../db/prepared.ts';
 import type { Db } from '../../db/client.ts';
 
 type Exec = Pick<Db, 'execute'>;
@@ -168,9 +169,11 @@ export interface Qualifier { targetId: string; on: string; delta: 1 | -1; away: 
  */
 export async function applyVisit(tx: Exec, qs: Qualifier[]): Promise<void> {
   if (qs.length === 0) return;
-  const values = sql.join(qs.map((q) => sql`(${q.targetId}::uuid, ${q.on}::date, ${q.delta}::int, ${q.away}::boolean)`), sql`, `);
-  await tx.execute(sql`
-    WITH q(target_id, on_day, delta, away) AS (VALUES ${values}),
+  // Prepared, with the qualifiers as four array parameters (one text for any count): it runs in every visit's transaction.
+  await executePrepared(tx, sql`
+    WITH q(target_id, on_day, delta, away) AS (
+      SELECT * FROM unnest(${sql.param(qs.map((q) => q.targetId))}::uuid[], ${sql.param(qs.map((q) => q.on))}::date[],
+                           ${sql.param(qs.map((q) => q.delta))}::int[], ${sql.param(qs.map((q) => q.away))}::boolean[])),
     d AS (
       SELECT t.campaign_id, t.target_id, sum(q.delta)::int AS delta
       FROM q JOIN campaign_targets t ON t.target_id = q.target_id AND (t.kind = 'away_resident') = q.away

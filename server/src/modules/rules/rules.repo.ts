@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { executePrepared } from '../../db/prepared.ts';
 
 type Exec = Pick<Db, 'execute'>;
 
@@ -151,7 +152,7 @@ export async function dueRows(db: Exec, personWhere: SQL, p: DuePeriods, detail:
   const ce = pick(sql`ru.period`, p.week.end, p.month.end);
   const ps = pick(sql`ru.period`, p.prevWeek.start, p.prevMonth.start);
   const pe = pick(sql`ru.period`, p.prevWeek.end, p.prevMonth.end);
-  const { rows } = await db.execute<DueRow>(sql`
+  const { rows } = await executePrepared<DueRow>(db, sql`
     WITH mine AS (
       SELECT DISTINCT ON (l.person_id, coalesce(l.household_id, l.business_id)) l.person_id, l.household_id, l.business_id, l.role, l.starts_on
       FROM links l WHERE l.ends_on IS NULL AND ${personWhere}
@@ -170,13 +171,17 @@ export async function dueRows(db: Exec, personWhere: SQL, p: DuePeriods, detail:
            ru.period, ru.min_visits, ru.channels,
            coalesce(${countIn(sql`c.cid`, sql`c.ckind`, sql`ru.period`, sql`ru.channels`, cs, ce)}, 0) AS n_cur,
            coalesce(${countIn(sql`c.cid`, sql`c.ckind`, sql`ru.period`, sql`ru.channels`, ps, pe)}, 0) AS n_prev,
-           ${detail ? sql`lv.visited_at AS last_at, lv.channel AS last_channel, lv.person_name AS last_person` : sql`NULL::timestamptz AS last_at, NULL AS last_channel, NULL AS last_person`}
+           ${detail ? sql`coalesce(lh.visited_at, lb.visited_at) AS last_at, coalesce(lh.channel, lb.channel) AS last_channel, lp.name AS last_person` : sql`NULL::timestamptz AS last_at, NULL AS last_channel, NULL AS last_person`}
     FROM cons c JOIN orgs o ON o.id = c.org_id CROSS JOIN vt
     LEFT JOIN LATERAL ${ruleOf(sql`c.ckind`, sql`o.path`, sql`c.tags`, sql`(c.tags && vt.codes)`)} ru ON ru.min_visits > 0
-    ${detail ? sql`LEFT JOIN LATERAL (
-      SELECT v.visited_at, v.channel, pp.name AS person_name FROM visits v JOIN people pp ON pp.id = v.person_id
-      WHERE (c.ckind = 'household' AND v.household_id = c.cid) OR (c.ckind <> 'household' AND v.business_id = c.cid)
-      ORDER BY v.visited_at DESC LIMIT 1) lv ON true` : sql``}`);
+    ${detail ? sql`
+    -- The last visit: one backward step down the household's (or business's) (id, visited_at) index each. A single
+    -- lateral with "household = … OR business = …" read every visit of the constituent (a BitmapOr) and sorted them.
+    LEFT JOIN LATERAL (SELECT v.visited_at, v.channel, v.person_id FROM visits v
+      WHERE v.household_id = c.household_id ORDER BY v.visited_at DESC LIMIT 1) lh ON true
+    LEFT JOIN LATERAL (SELECT v.visited_at, v.channel, v.person_id FROM visits v
+      WHERE v.business_id = c.business_id ORDER BY v.visited_at DESC LIMIT 1) lb ON true
+    LEFT JOIN people lp ON lp.id = coalesce(lh.person_id, lb.person_id)` : sql``}`);
   return rows;
 }
 
@@ -203,7 +208,7 @@ export async function awayRows(db: Exec, personWhere: SQL, p: DuePeriods, detail
   const ce = pick(sql`ru.period`, p.week.end, p.month.end);
   const ps = pick(sql`ru.period`, p.prevWeek.start, p.prevMonth.start);
   const pe = pick(sql`ru.period`, p.prevWeek.end, p.prevMonth.end);
-  const { rows } = await db.execute<AwayRow>(sql`
+  const { rows } = await executePrepared<AwayRow>(db, sql`
     WITH mine AS (
       SELECT DISTINCT ON (l.person_id, l.household_id) l.person_id, l.household_id, l.starts_on
       FROM links l WHERE l.ends_on IS NULL AND l.household_id IS NOT NULL AND ${personWhere}
@@ -234,11 +239,10 @@ export type OpenItemRow = {
 /** Open raised items of these constituents, urgent and newest first. */
 export async function openItems(db: Exec, householdIds: string[], businessIds: string[]): Promise<OpenItemRow[]> {
   if (!householdIds.length && !businessIds.length) return [];
-  const arr = (ids: string[]) => (ids.length ? sql`ARRAY[${sql.join(ids.map((i) => sql`${i}::uuid`), sql`, `)}]` : sql`'{}'::uuid[]`);
-  const { rows } = await db.execute<OpenItemRow>(sql`
+  const { rows } = await executePrepared<OpenItemRow>(db, sql`
     SELECT ri.id, ri.household_id, ri.business_id, ri.category, coalesce(ic.name, ri.category) AS category_name, ri.description, ri.urgency, ri.created_at
     FROM raised_items ri LEFT JOIN item_categories ic ON ic.code = ri.category
-    WHERE ri.status = 'open' AND (ri.household_id = ANY(${arr(householdIds)}) OR ri.business_id = ANY(${arr(businessIds)}))
+    WHERE ri.status = 'open' AND (ri.household_id = ANY(${sql.param(householdIds)}::uuid[]) OR ri.business_id = ANY(${sql.param(businessIds)}::uuid[]))
     ORDER BY (ri.urgency = 'urgent') DESC, ri.created_at DESC`);
   return rows;
 }
@@ -246,7 +250,7 @@ export async function openItems(db: Exec, householdIds: string[], businessIds: s
 export type PersonRow = { id: string; name: string; kind: string; left_on: string | null; org_id: string; org_code: string; org_name: string; org_path: string }
 
 export async function person(db: Exec, id: string): Promise<PersonRow | null> {
-  const { rows } = await db.execute<PersonRow>(sql`
+  const { rows } = await executePrepared<PersonRow>(db, sql`
     SELECT p.id, p.name, p.kind, p.left_on::text AS left_on, o.id AS org_id, o.code AS org_code, o.short_name AS org_name, o.path AS org_path
     FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.id = ${id}`);
   return rows[0] ?? null;
@@ -317,7 +321,7 @@ export async function ownRule(db: Exec, orgId: string, kind: string, tag: string
   return rows[0] ?? null;
 }
 
-const channelsArray = (c: string[] | null) => (c ? sql`ARRAY[${sql.join(c.map((x) => sql`${x}`), sql`, `)}]::text[]` : sql`NULL::text[]`);
+const channelsArray = (c: string[] | null) => (c ? sql`${sql.param(c)}::text[]` : sql`NULL::text[]`);
 
 export async function upsertRule(db: Exec, v: { orgId: string; kind: string; tag: string; period: string; minVisits: number; channels: string[] | null; by: string | null }, existingId: string | null): Promise<void> {
   if (existingId) {
@@ -406,9 +410,10 @@ export type ConstituentRow = { cid: string; ckind: string; household_id: string 
 export async function lockConstituents(db: Exec, households: string[], businesses: string[], residents: string[]): Promise<ConstituentRow[]> {
   const all = [...households, ...businesses, ...residents].sort();
   if (!all.length) return [];
-  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(x::text, 0)) FROM unnest(ARRAY[${sql.join(all.map((i) => sql`${i}::uuid`), sql`, `)}]) AS x`);
-  const arr = (ids: string[]) => (ids.length ? sql`ARRAY[${sql.join(ids.map((i) => sql`${i}::uuid`), sql`, `)}]` : sql`'{}'::uuid[]`);
-  const { rows } = await db.execute<ConstituentRow>(sql`
+  // Prepared (fixed texts, lists as one array parameter): these run inside every recorded visit's transaction.
+  await executePrepared(db, sql`SELECT pg_advisory_xact_lock(hashtextextended(x::text, 0)) FROM unnest(${sql.param(all)}::uuid[]) AS x`);
+  const arr = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;
+  const { rows } = await executePrepared<ConstituentRow>(db, sql`
     WITH c AS (
       SELECT h.id AS cid, 'household'::text AS ckind, h.id AS household_id, NULL::uuid AS business_id, h.org_id, h.tags FROM households h WHERE h.id = ANY(${arr(households)})
       UNION ALL
@@ -427,7 +432,7 @@ export async function lockConstituents(db: Exec, households: string[], businesse
 /** For one constituent and period: whether a primary link held it then, its counted visits now, and whether the village's row exists. */
 export async function periodState(db: Exec, c: ConstituentRow, period: PeriodSpec): Promise<{ held: boolean; n: number; row: boolean }> {
   const linkOn = c.business_id ? sql`l.business_id = ${c.business_id}` : sql`l.household_id = ${c.household_id}`;
-  const { rows } = await db.execute<{ held: boolean; n: number; row: boolean }>(sql`
+  const { rows } = await executePrepared<{ held: boolean; n: number; row: boolean }>(db, sql`
     SELECT EXISTS (SELECT 1 FROM links l WHERE ${linkOn} AND l.role = 'primary' AND l.starts_on < ${period.end}::date
              AND (l.ends_on IS NULL OR l.ends_on > ${period.start}::date) AND ${HELD}) AS held,
            ${countIn(sql`${c.cid}::uuid`, sql`${c.ckind}::text`, sql`${period.kind}::text`, channelsArray(c.channels), sql`${period.start}::date`, sql`${period.end}::date`)} AS n,
@@ -436,7 +441,7 @@ export async function periodState(db: Exec, c: ConstituentRow, period: PeriodSpe
 }
 
 export async function addMet(db: Exec, orgId: string, period: PeriodSpec, delta: number): Promise<void> {
-  await db.execute(sql`UPDATE visit_completion SET met = greatest(0, met + ${delta}), updated_at = now()
+  await executePrepared(db, sql`UPDATE visit_completion SET met = greatest(0, met + ${delta}), updated_at = now()
     WHERE org_id = ${orgId} AND period_kind = ${period.kind} AND period_start = ${period.start}::date`);
 }
 

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { executePrepared } from '../../db/prepared.ts';
 
 /**
  * Visits' SQL. Recording is built for throughput (the phone's sync sends hundreds at once, the bench compares with a raw
@@ -38,7 +39,7 @@ export async function resolve(db: Db, a: {
     : sql`SELECT c.id, c.org_id, o.code AS org_code, o.path, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date AS created_on, c.removed_at, c.name
           FROM businesses c JOIN orgs o ON o.id = c.org_id WHERE c.id = ${cid}`;
   const linkCol = isHousehold ? sql`l.household_id` : sql`l.business_id`;
-  const { rows } = await db.execute<Resolved & Record<string, unknown>>(sql`
+  const { rows } = await executePrepared<Resolved & Record<string, unknown>>(db, sql`
     SELECT
       (SELECT row_to_json(x) FROM (SELECT v.id, v.person_id, v.content_hash, v.entered_by FROM visits v WHERE v.id = ${a.id}) x) AS existing,
       (SELECT row_to_json(x) FROM (SELECT p.id, p.kind, p.name, p.left_on, o.path AS org_path
@@ -80,7 +81,7 @@ export async function insertVisit(db: Db, v: NewVisit): Promise<Inserted> {
   const bz = 'businessId' in v.constituent ? v.constituent.businessId : null;
   const cid = cidOf(v.constituent);
   const ch = (c: string) => (v.channel === c ? 1 : 0);
-  const { rows } = await db.execute<Inserted & Record<string, unknown>>(sql`
+  const { rows } = await executePrepared<Inserted & Record<string, unknown>>(db, sql`
     WITH ins AS (
       INSERT INTO visits (id, person_id, link_id, basis, household_id, business_id, org_id, visited_at, visited_on, channel, notes, proxy, entered_by, content_hash)
       VALUES (${v.id}, ${v.personId}, ${v.linkId}, ${v.basis}, ${hh}, ${bz}, ${v.orgId}, ${v.visitedAt.toISOString()}, ${v.day}, ${v.channel}, ${v.notes},
