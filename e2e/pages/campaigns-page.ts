@@ -44,6 +44,12 @@ export class CampaignPage {
   readonly row = (key: string) => this.page.getByTestId(`progress-${key}`);
   readonly pending = () => this.page.getByRole('region', { name: /未走访的对象/ });
   readonly pendingRow = (name: string) => this.pending().getByRole('row').filter({ hasText: name });
+  readonly pendingHeading = () => this.pending().getByRole('heading', { name: /未走访的对象（共 \d+ 个）$/ });
+  /** N of 「…未走访的对象（共 N 个）」 once the list has loaded (its table or 全部已走访 is shown). */
+  async pendingTotal(): Promise<number> {
+    await this.pending().getByRole('table').or(this.pending().getByText(/^全部已走访/)).first().waitFor();
+    return Number(/共 (\d+) 个/.exec((await this.pendingHeading().textContent()) ?? '')![1]);
+  }
   readonly showPending = () => this.page.getByRole('button', { name: /^查看.*全部未走访的对象$/ });
   readonly exportLink = () => this.page.getByRole('link', { name: '导出未走访名单（Excel）' });
   readonly printButton = () => this.page.getByRole('button', { name: '打印未走访名单' });

@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/accounts.ts';
+import { DEMO_PASSWORD, KEJING_VILLAGES } from '../../src/accounts.ts';
 import { openBrowser, type BrowserSession } from '../../src/browser.ts';
-import { PHONE } from '../../src/session.ts';
+import { pdfText } from '../../src/pdf-text.ts';
+import { openLoggedIn, PHONE } from '../../src/session.ts';
+import { CampaignPage } from '../../pages/campaigns-page.ts';
+import { HandbookPage } from '../../pages/handbook-page.ts';
 import { HomePage } from '../../pages/home-page.ts';
 import { LoginPage } from '../../pages/login-page.ts';
 import { OfflineQueueCard } from '../../pages/offline-queue-card.ts';
@@ -109,22 +112,67 @@ describe('offline: the app shell and the visits waiting on the phone', () => {
   }, 240_000);
 });
 
+/** A day in Asia/Shanghai, `offset` days from today. */
+const shanghaiDay = (offset = 0) => new Date(Date.now() + offset * 86_400_000).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 10);
+
 /**
- * The issue's story, through the real form and API (lanes 1 and 4: POST /api/v1/visits/sync, photo PUTs, 今天 and
- * 记录走访): with no network the member records two visits, one with a photo; a reload still offline lists them
- * (the shell from the service worker, the queue from IndexedDB); the tab is closed, the app opened again on the same
- * phone, the network comes back, and the server has both visits exactly once.
+ * The issue's story, through the real form and API (POST /api/v1/visits/sync, photo PUTs, 今天 and 记录走访): with no
+ * network the member records two visits, one with a photo; a reload still offline lists them (the shell from the
+ * service worker, the queue from IndexedDB); the tab is closed, the app opened again on the same phone, the network
+ * comes back, and the server has both visits exactly once; the secretary's campaign progress moves (the household
+ * leaves the member's 未走访 list) and the month's handbook PDF holds both visits.
  */
 describe('offline: a member records two visits with no signal, and they are synced exactly once', () => {
   const phone = phoneProfile();
-  let h: { id: string; head: string };
+  let h: { id: string; head: string; memberId: string };
+  let campaignId: string;
   beforeAll(async () => {
     h = await registerHouseholdForMember();
-  });
+    // A campaign over the village, created by the town after the household was linked: it is one of its targets.
+    const town = await openLoggedIn('town');
+    try {
+      await town.page.goto('/');
+      campaignId = await town.page.evaluate(async (c) => {
+        const me = await fetch('/api/v1/auth/me').then((r) => r.json());
+        const res = await fetch('/api/v1/campaigns', {
+          method: 'POST',
+          headers: { accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': me.data.csrfToken },
+          body: JSON.stringify(c),
+        });
+        if (res.status !== 201) throw new Error(`campaign: ${res.status} ${await res.text()}`);
+        return (await res.json()).data.id as string;
+      }, { name: `离线走访${h.head}`, orgCode: KEJING_VILLAGES[0]!, startsOn: shanghaiDay(0), endsOn: shanghaiDay(10) });
+    } finally {
+      await town.close();
+    }
+  }, 120_000);
   afterAll(() => phone.remove());
+
+  /**
+   * The secretary's view of the campaign at the member: the 未走访 count the page shows, and whether the household is
+   * still among them (asked of the API with one page of 200: the page lists 50 at a time, in the targets' order).
+   */
+  async function pendingForMember(): Promise<{ shown: number; household: boolean }> {
+    const sec = await openLoggedIn('secretary');
+    try {
+      const page = new CampaignPage(sec.page);
+      await page.open(campaignId, { person: h.memberId });
+      const shown = await page.pendingTotal();
+      const household = await sec.page.evaluate(async ({ id, person, household }) => {
+        const res = await fetch(`/api/v1/campaigns/${id}/pending?person=${person}&limit=200`);
+        if (res.status !== 200) throw new Error(`pending: ${res.status} ${await res.text()}`);
+        return ((await res.json()).data as { id: string }[]).some((t) => t.id === household);
+      }, { id: campaignId, person: h.memberId, household: h.id });
+      return { shown, household };
+    } finally {
+      await sec.close();
+    }
+  }
 
   test('two visits (one with a photo) wait under 待同步 through a reload and a closed tab, then reach the server once each', async () => {
     const name = `${h.head}户`;
+    const before = await pendingForMember();
+    expect(before.household).toBe(true);
     let s = await phone.open();
     try {
       await memberWithServiceWorker(s);
@@ -167,8 +215,21 @@ describe('offline: a member records two visits with no signal, and they are sync
       expect(visits).toHaveLength(2);
       expect(visits.map((v) => v.channel).sort()).toEqual(['in_person', 'phone']);
       expect(visits.find((v) => v.channel === 'phone')!.photos).toHaveLength(1);
+
+      // The month's 工作手册 on the phone, printed: both visits are in it.
+      const hb = new HandbookPage(s.page);
+      await hb.open();
+      const text = await pdfText((await hb.downloadPdf()).bytes);
+      // Each visit's line: time, channel, 「<head>户」 (the text layer gives the ideographic space as a space).
+      expect(text).toMatch(new RegExp(`入户\\s+${h.head}户`));
+      expect(text).toMatch(new RegExp(`电话\\s+${h.head}户`));
     } finally {
       await s.close();
     }
-  }, 300_000);
+    // The secretary's campaign: the household left the member's 未走访 list, and the count shown fell (targets are fixed
+    // at creation, so other specs' visits can only lower it further).
+    const after = await pendingForMember();
+    expect(after.household).toBe(false);
+    expect(after.shown).toBeLessThanOrEqual(before.shown - 1);
+  }, 420_000);
 });
