@@ -69,7 +69,8 @@ export function OfflineQueueCard() {
 
   if (online && queue !== null && queue.length === 0) return null;
   return (
-    <CardFrame title={`待同步 ${queue?.length ?? 0} 条`} extra={online && pending.length > 0 ? <Button onClick={() => void sync()} loading={syncing}>立即同步</Button> : undefined}>
+    // Until IndexedDB answers, no count: "待同步 0 条" there would tell a member offline that nothing is waiting.
+    <CardFrame title={queue === null ? '待同步' : `待同步 ${queue.length} 条`} extra={online && pending.length > 0 ? <Button onClick={() => void sync()} loading={syncing}>立即同步</Button> : undefined}>
       {!online && (
         <Alert type="warning" showIcon style={{ marginBottom: 8 }} title="当前没有网络" description="记录的走访先存在这部手机上，联网后自动上传，不会重复。" />
       )}
