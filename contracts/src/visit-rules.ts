@@ -136,6 +136,11 @@ export const todayItem = z.object({
   lastVisit: z.object({ at: z.string(), channel: visitChannel, personName: z.string() }).nullable(),
   openItems: z.object({ count: z.number().int(), items: z.array(todayOpenItem) }),
   awayResidents: z.array(todayAwayResident),
+  /**
+   * The household's residents at home (name and relation, no personal data beyond what the member sees on the
+   * household's page): with no network the visit form offers them from the phone's copy of 今天. Empty for a business.
+   */
+  homeResidents: z.array(z.object({ id: z.string(), name: z.string(), relation: z.string() })),
 });
 export type TodayItem = z.infer<typeof todayItem>;
 

@@ -215,6 +215,8 @@ describe('offline: a member records two visits with no signal, and they are sync
       expect(visits).toHaveLength(2);
       expect(visits.map((v) => v.channel).sort()).toEqual(['in_person', 'phone']);
       expect(visits.find((v) => v.channel === 'phone')!.photos).toHaveLength(1);
+      // The form offline knew who is at home (from the phone's copy of 今天) and ticked them by default.
+      expect(visits.find((v) => v.channel === 'in_person')!.residents.map((r) => r.name)).toEqual([h.head]);
 
       // The month's 工作手册 on the phone, printed: both visits are in it.
       const hb = new HandbookPage(s.page);

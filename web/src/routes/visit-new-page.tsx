@@ -32,7 +32,7 @@ export function VisitNewPage() {
   const categories = useQuery(itemCategoriesQuery);
   const subjectQuery = householdId ? household : business;
   // No network (a mountain village): the household's or business's row of the phone's copy of 今天 stands in, so the
-  // visit can still be recorded and queued (its residents away are known there; those at home are not).
+  // visit can still be recorded and queued, with its residents at home and away as 今天 last listed them.
   const offline = subjectQuery.isError && isApiError(subjectQuery.error, 'network_error');
   const forMember = useQuery({ ...todayQuery(person), enabled: Boolean(person) || offline });
   const cachedRow = offline
@@ -62,7 +62,10 @@ export function VisitNewPage() {
   const h = household.data;
   const name = h ? `${h.headName}户` : (business.data?.name ?? (cachedRow ? (cachedRow.householdId ? `${cachedRow.name}户` : cachedRow.name) : ''));
   const residents = h?.residents
-    ?? cachedRow?.awayResidents.map((r) => ({ id: r.id, name: r.name, relation: '家庭成员', awayScope: r.awayScope as 'city' | 'province' | 'abroad' })) ?? [];
+    ?? (cachedRow ? [
+      ...(cachedRow.homeResidents ?? []).map((r) => ({ ...r, awayScope: null })),
+      ...cachedRow.awayResidents.map((r) => ({ id: r.id, name: r.name, relation: '家庭成员', awayScope: r.awayScope as 'city' | 'province' | 'abroad' })),
+    ] : []);
   // Default: those at home took part (an in-person visit); the member unticks whoever was out.
   const chosen = residentIds ?? residents.filter((r) => !r.awayScope).map((r) => r.id);
   const back = (location.state as { from?: string } | null)?.from ?? (person ? `/today?${new URLSearchParams({ person })}` : '/');

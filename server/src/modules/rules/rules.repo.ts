@@ -231,6 +231,18 @@ export async function awayRows(db: Exec, personWhere: SQL, p: DuePeriods, detail
   return rows;
 }
 
+export type HomeResidentRow = { id: string; household_id: string; name: string; relation: string }
+
+/** Residents at home (not away, not left) of these households, the head first — for 今天's offline visit form. */
+export async function homeResidents(db: Exec, householdIds: string[]): Promise<HomeResidentRow[]> {
+  if (!householdIds.length) return [];
+  const { rows } = await executePrepared<HomeResidentRow>(db, sql`
+    SELECT r.id, r.household_id, r.name, r.relation FROM residents r
+    WHERE r.household_id = ANY(${sql.param(householdIds)}::uuid[]) AND r.left_on IS NULL AND r.away_scope IS NULL
+    ORDER BY r.household_id, (r.relation = '户主') DESC, r.name`);
+  return rows;
+}
+
 export type OpenItemRow = {
   id: string; household_id: string | null; business_id: string | null; category: string; category_name: string;
   description: string; urgency: 'normal' | 'urgent'; created_at: Date;

@@ -217,7 +217,13 @@ export async function today(ctx: Ctx, personParam: string | undefined): Promise<
   const periods = duePeriods(day);
   const where = sql`l.person_id = ${personId}`;
   const [rows, away] = await Promise.all([repo.dueRows(ctx.db, where, periods, true), repo.awayRows(ctx.db, where, periods, true)]);
-  const items = await repo.openItems(ctx.db, rows.flatMap((r) => (r.household_id ? [r.household_id] : [])), rows.flatMap((r) => (r.business_id ? [r.business_id] : [])));
+  const householdIds = rows.flatMap((r) => (r.household_id ? [r.household_id] : []));
+  const [items, home] = await Promise.all([
+    repo.openItems(ctx.db, householdIds, rows.flatMap((r) => (r.business_id ? [r.business_id] : []))),
+    repo.homeResidents(ctx.db, householdIds),
+  ]);
+  const homeOf = new Map<string, { id: string; name: string; relation: string }[]>();
+  for (const r of home) homeOf.set(r.household_id, [...(homeOf.get(r.household_id) ?? []), { id: r.id, name: r.name, relation: r.relation }]);
   const spec = (period: 'week' | 'month') => (period === 'week' ? periods.week : periods.month);
   const prevStart = (period: 'week' | 'month') => (period === 'week' ? periods.prevWeek.start : periods.prevMonth.start);
   const rule = (period: 'week' | 'month' | null, min: number | null, channels: string[] | null) =>
@@ -250,6 +256,7 @@ export async function today(ctx: Ctx, personParam: string | undefined): Promise<
         items: mine.slice(0, 3).map((i) => ({ id: i.id, category: i.category, categoryName: i.category_name, description: i.description, urgency: i.urgency, createdAt: new Date(i.created_at).toISOString() })),
       },
       awayResidents: r.household_id ? (awayOf.get(r.household_id) ?? []) : [],
+      homeResidents: r.household_id ? (homeOf.get(r.household_id) ?? []) : [],
     };
   });
   out.sort((a, b) => rank(a.status) - rank(b.status) || Number(b.vulnerable) - Number(a.vulnerable) || a.name.localeCompare(b.name, 'zh-Hans-CN'));

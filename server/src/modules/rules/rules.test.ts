@@ -109,6 +109,7 @@ beforeAll(async () => {
   f.h1 = await household('甲一');
   f.r1 = await resident(f.h1, '在外甲', 'province');
   f.r2 = await resident(f.h1, '在外乙', 'city');
+  f.r3 = await resident(f.h1, '在家丙', null);
   f.h2 = await household('乙二');
   f.h3 = await household('丙三', ['低保']);
   f.h4 = await household('丁四');
@@ -229,6 +230,9 @@ describe('今天: the member\'s due list', () => {
     // Took part in person: not reached (away residents count through phone, WeChat or video only).
     expect(away['在外乙']).toMatchObject({ status: 'overdue', lastReachedAt: null, visitsThisPeriod: 0 });
     expect(d.away).toEqual({ total: 2, reached: 1 });
+    // Those at home, for the visit form with no network (the away ones are listed above, not here).
+    expect(h1.homeResidents).toEqual([{ id: f.r3, name: '在家丙', relation: '子' }]);
+    expect(h2.homeResidents).toEqual([]);
   });
 
   it('returns 200 to the secretary for a member of the branch (代录), 404 for a person elsewhere, 404 to a member asking for someone else', async () => {
