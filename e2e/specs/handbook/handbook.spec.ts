@@ -73,7 +73,8 @@ describe('the member\'s 工作手册', () => {
       await roster.row(MEMBER).first().getByRole('link', { name: `${MEMBER}的工作手册` }).click();
       const hb = new HandbookPage(sec.page);
       await hb.heading().waitFor();
-      expect(await hb.heading().textContent()).toBe(`${MEMBER} · 工作手册`);
+      // While the handbook loads the title says 工作手册 alone; the member's name follows with the data.
+      await expect.poll(() => hb.heading().textContent()).toBe(`${MEMBER} · 工作手册`);
       await expect.poll(async () => (await hb.links().textContent()) ?? '').toContain(shop);
     } finally {
       await sec.close();
