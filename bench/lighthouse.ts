@@ -29,8 +29,6 @@ interface Run {
   scriptBytes: number;
   /** Main-thread time by kind (ms, as measured before the simulated slowdown): script vs the browser's own work. */
   mainThread: Record<string, number>;
-  /** What moved (Lighthouse's layout-shifts audit): the element and its share of the CLS, largest first. */
-  shifts: { selector: string; score: number }[];
   load1: number;
 }
 
@@ -55,8 +53,6 @@ async function measure(url: string, cookie: string | null): Promise<Run> {
       scriptBytes: requests.filter((r) => r.resourceType === 'Script').reduce((s, r) => s + (r.transferSize ?? 0), 0),
       mainThread: Object.fromEntries((((lhr.audits['mainthread-work-breakdown']?.details as { items?: { group: string; duration: number }[] })?.items) ?? [])
         .map((i) => [i.group, Math.round(i.duration)])),
-      shifts: ((((lhr.audits['layout-shifts'] ?? lhr.audits['layout-shift-elements'])?.details as { items?: { node?: { selector?: string; snippet?: string }; score?: number }[] })?.items) ?? [])
-        .slice(0, 5).map((i) => ({ selector: i.node?.selector ?? i.node?.snippet ?? '?', score: Math.round((i.score ?? 0) * 1000) / 1000 })),
       load1,
     };
   } finally {
@@ -104,9 +100,6 @@ try {
       `${ms(m.metrics.interactive)} | ${m.requests} | ${(m.transferBytes / 1024).toFixed(1)} KB | ${(m.scriptBytes / 1024).toFixed(1)} KB | ` +
       `${m.mainThread.scriptEvaluation ?? 0} / ${m.mainThread.other ?? 0} ms | ` +
       `${runs.map((r) => `${r.score} (${r.load1.toFixed(1)})`).join(', ')} |`),
-    '',
-    ...results.filter(({ median: m }) => m.shifts.length > 0).map(({ page, median: m }) =>
-      `Layout shifts on ${page}: ${m.shifts.map((x) => `\`${x.selector}\` ${x.score}`).join('; ')}`),
     '',
   ].join('\n');
   writeResults({ history: 'lighthouse', latest: 'lighthouse-latest' }, result, md);
