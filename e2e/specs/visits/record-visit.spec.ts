@@ -72,7 +72,9 @@ describe('a member records visits on the phone from 今天', () => {
 
     // Back on the household: the saved note, two visits (the first test's and the call — both recorded "now", to the
     // minute, so their order is a tie: the call is found by its channel), the item with its status.
-    await household.page.getByRole('status').filter({ hasText: '的走访已保存' }).waitFor();
+    // Saving sends the visit, then the photo (re-encoded by the server): on a CI machine running four browser specs
+    // at once that took over 15 s once.
+    await household.page.getByRole('status').filter({ hasText: '的走访已保存' }).waitFor({ timeout: 45_000 });
     await expect.poll(() => household.visitRows().count()).toBe(2);
     const call = household.visitRows().filter({ hasText: '电话' });
     await call.waitFor();
@@ -101,5 +103,5 @@ describe('a member records visits on the phone from 今天', () => {
     await today.openHome();
     await expect.poll(async () => (await today.row(`${h.head}户`).getByTestId('today-away').textContent()) ?? '')
       .toContain(`${h.away}（省外 广东东莞，上次联系 今天（电话））`);
-  });
+  }, 120_000);
 });
