@@ -72,26 +72,33 @@ export class PageAudit {
   async visit(page: Page, path: string, label: string, expected: ExpectedFailure[] = [], inApp = false): Promise<void> {
     this.current = label;
     this.expected = expected;
+    // The address the app showed before (web/src/app/router.tsx RouteRoot): after an in-app navigation the previous
+    // page stays on screen until the next one is loaded, and must not be checked in its place.
+    let shownBefore: string | null = null;
     if (inApp) {
-      await page.evaluate((p) => {
+      shownBefore = await page.evaluate((p) => {
+        const before = document.documentElement.dataset.shownPath ?? null;
         history.pushState(null, '', p);
         dispatchEvent(new PopStateEvent('popstate'));
+        return before;
       }, path);
+      if (shownBefore === path) shownBefore = null;
     } else {
       await page.goto(path);
     }
-    await this.settle(page);
+    await this.settle(page, shownBefore);
     await this.check(page);
   }
 
-  private async settle(page: Page) {
+  private async settle(page: Page, shownBefore: string | null = null) {
     const deadline = Date.now() + 15_000;
     let quietSince = 0;
     while (Date.now() < deadline) {
       // A lazy route still loading shows no spinner, only an empty fallback: every page has an h1 (axe requires it),
       // so none yet means not settled — checked too early, a slow chunk read as "page has no heading".
       const busy = this.inflight > 0 || (await page.locator('.ant-spin-spinning, .ant-skeleton, .ant-card-loading-content').count()) > 0
-        || (await page.locator('h1').count()) === 0;
+        || (await page.locator('h1').count()) === 0
+        || (shownBefore !== null && (await page.evaluate(() => document.documentElement.dataset.shownPath ?? null)) === shownBefore);
       if (busy) quietSince = 0;
       else if (!quietSince) quietSince = Date.now();
       else if (Date.now() - quietSince >= 250) return this.finishAnimations(page);

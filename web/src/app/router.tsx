@@ -1,5 +1,6 @@
 import { Spin } from 'antd';
-import { createBrowserRouter, redirect, type LoaderFunctionArgs } from 'react-router';
+import { useEffect } from 'react';
+import { createBrowserRouter, Outlet, redirect, useLocation, type LoaderFunctionArgs } from 'react-router';
 import type { Me } from '@lianxin/contracts';
 import { isApiError } from '../api/api-client.ts';
 import { meQuery, queryClient, securingPage } from '../auth/auth-queries.ts';
@@ -38,7 +39,20 @@ function BootFallback() {
   return <div style={{ paddingTop: '30vh', textAlign: 'center' }}><Spin size="large" /></div>;
 }
 
-export const router = createBrowserRouter([{ HydrateFallback: BootFallback, children: [
+/**
+ * The root of every route: the matched page, and on <html data-shown-path> the address it shows once committed. The
+ * browser tests' page audit navigates inside the app and waits for this to change: until the router has loaded the
+ * next page (lazy code, loaders) the previous page stays on screen, and was checked in its place.
+ */
+function RouteRoot() {
+  const location = useLocation();
+  useEffect(() => {
+    document.documentElement.dataset.shownPath = location.pathname + location.search;
+  }, [location]);
+  return <Outlet />;
+}
+
+export const router = createBrowserRouter([{ Component: RouteRoot, HydrateFallback: BootFallback, children: [
   {
     // /login is a plain page outside the app (main.tsx, auth/login-page.ts): going there from inside the app (log
     // out, a session that ended) loads it afresh. The loader never settles: the browser is leaving.
