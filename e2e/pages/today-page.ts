@@ -27,7 +27,9 @@ export class TodayPage {
     await this.list().waitFor();
   }
 
+  /** The list once loaded: the demo member holds every spec's households by the end of a run (a long 今天), and four
+   *  browser specs share two cores — a CI run once needed more than the default 15 s here. */
   async waitForLoaded() {
-    await this.list().waitFor();
+    await this.list().waitFor({ timeout: 45_000 });
   }
 }
