@@ -56,7 +56,7 @@ export class SessionCache<T> {
       this.clear();
       this.listener = null;
       client.end().catch(() => {});
-      if (!this.closed) setTimeout(() => void this.listen(options), 1_000).unref();
+      this.retry(options);
     });
     try {
       await client.connect();
@@ -65,7 +65,7 @@ export class SessionCache<T> {
       // The database is not reachable yet (or, for `lint:openapi`, never will be): the app still starts, the TTL bounds
       // staleness, and the listener keeps retrying until the server is closed.
       client.end().catch(() => {});
-      if (!this.closed) setTimeout(() => void this.listen(options), 1_000).unref();
+      this.retry(options);
       return;
     }
     if (this.closed) {
@@ -73,6 +73,11 @@ export class SessionCache<T> {
       return;
     }
     this.listener = client;
+  }
+
+  /** Listens again in a second, unless the server is closing (the timer never holds the process open). */
+  private retry(options: pg.ClientConfig): void {
+    if (!this.closed) setTimeout(() => void this.listen(options), 1_000).unref();
   }
 
   async close(): Promise<void> {

@@ -63,6 +63,7 @@ export function VisitNewPage() {
   const name = h ? `${h.headName}户` : (business.data?.name ?? (cachedRow ? (cachedRow.householdId ? `${cachedRow.name}户` : cachedRow.name) : ''));
   const residents = h?.residents
     ?? (cachedRow ? [
+      // `?? []`: a copy of 今天 saved by the previous version has no homeResidents.
       ...(cachedRow.homeResidents ?? []).map((r) => ({ ...r, awayScope: null })),
       ...cachedRow.awayResidents.map((r) => ({ id: r.id, name: r.name, relation: '家庭成员', awayScope: r.awayScope as 'city' | 'province' | 'abroad' })),
     ] : []);

@@ -35,19 +35,21 @@ export const campaignProgressQuery = (id: string, org: string | null) =>
 
 export interface PendingFilter { org: string | null; person: string | null }
 
+/** One of the two: a member's list is asked by person alone (the server refuses both at once). */
+const pendingFilter = (f: PendingFilter) => ({ org: f.person ? undefined : f.org, person: f.person });
+
 export const campaignPendingQuery = (id: string, f: PendingFilter) =>
   infiniteQueryOptions({
     queryKey: ['campaigns', 'pending', id, f.org, f.person],
     queryFn: ({ pageParam, signal }) =>
-      // One of the two: a member's own list is asked by person alone (the server refuses both at once).
-      api<CampaignPending>(`${base(id)}/pending${qs({ org: f.person ? undefined : f.org, person: f.person, cursor: pageParam, limit: '200' })}`, { signal }),
+      api<CampaignPending>(`${base(id)}/pending${qs({ ...pendingFilter(f), cursor: pageParam, limit: '200' })}`, { signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     staleTime: 0,
   });
 
 /** The pending list as an Excel file (the server names it and audits the download). */
-export const pendingExportHref = (id: string, f: PendingFilter) => `${base(id)}/pending/export${qs({ org: f.person ? undefined : f.org, person: f.person })}`;
+export const pendingExportHref = (id: string, f: PendingFilter) => `${base(id)}/pending/export${qs(pendingFilter(f))}`;
 
 export async function createCampaign(body: CampaignCreate): Promise<Campaign> {
   const r = await api<{ data: Campaign }>('/api/v1/campaigns', { method: 'POST', body });
