@@ -1,5 +1,6 @@
 import { KEJING_VILLAGES } from './accounts.ts';
 import { randomBirthDate, syntheticIdNumber } from './id-numbers.ts';
+import { runName } from './names.ts';
 import { openLoggedIn } from './session.ts';
 
 /** The demo member account's person (server/src/seed/accounts.ts), in the secretary's village. */
@@ -14,7 +15,7 @@ export const DEMO_MEMBER_NAME = '李秀英';
 export async function registerLinkedToMember(): Promise<{ householdId: string; businessId: string; gridCode: string }> {
   const run = Math.floor(Math.random() * 1e6);
   const birth = randomBirthDate();
-  const head = { name: `巡检${'甲乙丙丁戊己庚辛'[run % 8]}${'春夏秋冬'[run % 4]}`, birth, phone: `137${String(run).padStart(8, '0')}`, idNumber: syntheticIdNumber(birth, 'M', 1 + (run % 499) * 2) };
+  const head = { name: runName('巡检', run), birth, phone: `137${String(run).padStart(8, '0')}`, idNumber: syntheticIdNumber(birth, 'M', 1 + (run % 499) * 2) };
   const sec = await openLoggedIn('secretary');
   try {
     await sec.page.goto('/');

@@ -3,6 +3,7 @@ import { KEJING_VILLAGES } from '../../src/accounts.ts';
 import type { BrowserSession } from '../../src/browser.ts';
 import { randomBirthDate, syntheticIdNumber } from '../../src/id-numbers.ts';
 import { expectPhoneFriendly } from '../../src/phone.ts';
+import { runName } from '../../src/names.ts';
 import { PHONE, openLoggedIn } from '../../src/session.ts';
 import { HouseholdPage } from '../../pages/household-page.ts';
 import { HouseholdsPage } from '../../pages/households-page.ts';
@@ -13,7 +14,7 @@ import { OrgPage } from '../../pages/org-page.ts';
 /** The demo member account's person (server/src/seed/accounts.ts), in the secretary's village. */
 const MEMBER = '李秀英';
 const run = Math.floor(Math.random() * 1e6);
-const head = { name: `走访${'甲乙丙丁戊己庚辛'[run % 8]}${'春夏秋冬'[run % 4]}`, birth: randomBirthDate(), phone: `139${String(run).padStart(8, '0')}` };
+const head = { name: runName('走访', run), birth: randomBirthDate(), phone: `139${String(run).padStart(8, '0')}` };
 const shop = { name: `走访测试便利店${run}`, phone: `137${String(run).padStart(8, '0')}` };
 
 /** A party member in the field (phone): the households linked to them, and a call to one of them. */

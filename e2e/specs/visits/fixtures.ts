@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { KEJING_VILLAGES } from '../../src/accounts.ts';
 import { randomBirthDate, syntheticIdNumber } from '../../src/id-numbers.ts';
+import { runName } from '../../src/names.ts';
 import { openLoggedIn } from '../../src/session.ts';
 
 /** The demo member account's person (server/src/seed/accounts.ts), in the secretary's village. */
@@ -15,7 +16,7 @@ export interface VisitHousehold { id: string; head: string; away: string; member
  */
 export async function registerHouseholdForMember(): Promise<VisitHousehold> {
   const run = Math.floor(Math.random() * 1e6);
-  const head = `访${'甲乙丙丁戊己庚辛'[run % 8]}${'春夏秋冬'[run % 4]}${'东南西北'[(run >> 3) % 4]}`;
+  const head = runName('访', run);
   const away = `${head.slice(0, 1)}外${'山川河海'[run % 4]}`;
   const birth = randomBirthDate();
   const sonBirth = randomBirthDate();
