@@ -5,9 +5,8 @@ export class HomePage {
   constructor(readonly page: Page) {}
 
   readonly heading = () => this.page.locator('#home-title');
-  /** A card by its title. */
-  readonly card = (title: string | RegExp) =>
-    this.page.locator('.ant-card').filter({ has: this.page.getByRole('heading', { level: 2, name: title }) });
+  /** A card by its title (each card is a region named by its h2). */
+  readonly card = (title: string | RegExp) => this.page.getByRole('region', { name: title });
   /** The rows of the 各镇（街道）/各村（社区）情况 card: one link per org, worst first. */
   readonly breakdownRows = () => this.card(/^各(镇|村)/).getByRole('link');
   /** The menu entry of the current page (highlighted). */

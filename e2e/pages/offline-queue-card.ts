@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 export class OfflineQueueCard {
   constructor(readonly page: Page) {}
 
-  readonly card = () => this.page.locator('.ant-card').filter({ has: this.page.getByRole('heading', { level: 2, name: /^待同步 \d+ 条$/ }) });
+  readonly card = () => this.page.getByRole('region', { name: /^待同步 \d+ 条$/ });
   readonly title = () => this.page.getByRole('heading', { level: 2, name: /^待同步 \d+ 条$/ });
   readonly items = () => this.page.getByRole('list', { name: '待同步的走访' }).getByRole('listitem');
   readonly offlineNote = () => this.page.getByText('当前没有网络', { exact: true });

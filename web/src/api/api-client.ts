@@ -1,4 +1,5 @@
 import type { ErrorBody, ErrorId } from '@lianxin/contracts';
+import { takeEarly } from './early.ts';
 
 /** Chinese fallbacks for when the server sends no message (or the network fails). */
 const fallbackMessages: Record<ErrorId | 'network_error', string> = {
@@ -60,7 +61,7 @@ async function send<T>(path: string, method: string, headers: Record<string, str
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body, credentials: 'same-origin', signal });
+    res = await ((method === 'GET' ? takeEarly(path) : undefined) ?? fetch(path, { method, headers, body, credentials: 'same-origin', signal }));
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError('network_error', 0, fallbackMessages.network_error);

@@ -16,6 +16,8 @@ const PLACEHOLDER_TEXT = '#6e6e6e'; // 5.1:1 on white (inputs are white)
  * 44 CSS px) and no text below 14 px.
  */
 export const theme: ThemeConfig = {
+  // Styles from antd/dist/antd.css, not generated at run time (see app-root.tsx).
+  zeroRuntime: true,
   token: {
     colorPrimary: '#c8161d',
     colorLink: '#b0121a',

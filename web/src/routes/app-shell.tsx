@@ -1,13 +1,33 @@
-import { Suspense, useState } from 'react';
-import { Alert, Button, Drawer, Flex, Grid, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
-import { Link, Outlet, isRouteErrorResponse, useLocation, useNavigate, useRouteError, useRouteLoaderData } from 'react-router';
+import { lazy, Suspense, useState } from 'react';
+import { Alert, Button, Drawer, Flex, Grid, Layout, Menu, Space, Spin, Typography } from 'antd';
+import { Link, Outlet, useLocation, useNavigate, useRouteLoaderData } from 'react-router';
 import type { Me } from '@lianxin/contracts';
 import { logout } from '../auth/auth-queries.ts';
-import { SearchBox } from '../features/search/search-box.tsx';
 import { NotificationBell } from '../features/notifications/notification-bell.tsx';
 import { roleLabels } from '../features/orgs/org-labels.ts';
-import { ResultTitle } from '../app/page-title.tsx';
 import { currentNav, visibleNav } from '../app/navigation.ts';
+
+// Only a wide screen shows the header's search, and only a failed page the error page: a phone's first page loads
+// neither (antd's Input and Result, ~40 KB gzip).
+const SearchBox = lazy(async () => ({ default: (await import('../features/search/search-box.tsx')).SearchBox }));
+const ShellErrorPage = lazy(async () => {
+  try {
+    return { default: (await import('./shell-error-page.tsx')).ShellErrorPage };
+  } catch {
+    // The error page's own code did not come (the network is what failed): say so plainly.
+    return { default: PlainShellError };
+  }
+});
+
+function PlainShellError() {
+  return (
+    <div style={{ padding: 24, textAlign: 'center' }}>
+      <h1 style={{ fontSize: 24 }}>页面加载失败</h1>
+      <p>请检查网络后重新加载。</p>
+      <Button type="primary" onClick={() => location.reload()}>重新加载</Button>
+    </div>
+  );
+}
 
 /**
  * The frame of every signed-in page. Desktop (≥ md): the header (brand, search, who is signed in, 我的账户, 退出) over
@@ -70,7 +90,9 @@ export function AppShell() {
         <NotificationBell />
         {wide ? (
           <Space size={8}>
-            <SearchBox placeholder="姓名、拼音首字母、地址、电话尾号" label="搜索住户、企业商户、党员和组织" style={{ width: large ? 260 : 180 }} />
+            <Suspense fallback={<div style={{ width: large ? 260 : 180 }} />}>
+              <SearchBox placeholder="姓名、拼音首字母、地址、电话尾号" label="搜索住户、企业商户、党员和组织" style={{ width: large ? 260 : 180 }} />
+            </Suspense>
             {large && (
               <div style={{ display: 'flex', flexDirection: 'column', lineHeight: '20px', maxWidth: 240, whiteSpace: 'nowrap' }} title={roleText}>
                 <strong style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{me.account.displayName}</strong>
@@ -117,15 +139,11 @@ export function AppShell() {
   );
 }
 
+/** The shell's error page: its code (antd's Result) loads only when a page fails. */
 export function ShellError() {
-  const error = useRouteError();
-  const message = isRouteErrorResponse(error) ? error.statusText : error instanceof Error ? error.message : '页面出错了';
   return (
-    <Result
-      status="error"
-      title={<ResultTitle>页面加载失败</ResultTitle>}
-      subTitle={message}
-      extra={<Button type="primary" onClick={() => location.reload()}>重新加载</Button>}
-    />
+    <Suspense fallback={null}>
+      <ShellErrorPage />
+    </Suspense>
   );
 }

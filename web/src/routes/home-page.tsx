@@ -1,4 +1,5 @@
-import { Col, Row, Typography } from 'antd';
+import { Suspense } from 'react';
+import { Col, Row, Skeleton, Typography } from 'antd';
 import { Link, useRouteLoaderData } from 'react-router';
 import type { Me } from '@lianxin/contracts';
 import { PageTitle } from '../app/page-title.tsx';
@@ -30,9 +31,11 @@ export function HomePage() {
         <Typography.Paragraph>请从菜单进入组织架构或搜索。</Typography.Paragraph>
       ) : (
         <Row gutter={[12, 12]}>
-          {cards.map(({ id, wide, Component }) => (
+          {cards.map(({ id, wide, quiet, Component }) => (
             <Col key={id} xs={24} lg={wide ? 24 : 12}>
-              <Component me={me} />
+              <Suspense fallback={quiet ? null : <div className="lx-card lx-card-body"><Skeleton active paragraph={{ rows: 2 }} /></div>}>
+                <Component me={me} />
+              </Suspense>
             </Col>
           ))}
         </Row>

@@ -1,9 +1,16 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
+import type { Me } from '@lianxin/contracts';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { Button, Card, Flex, Skeleton, Typography } from 'antd';
+import { Button, Flex, Skeleton, Typography } from 'antd';
 import { Link } from 'react-router';
 import { isApiError } from '../../api/api-client.ts';
 import { SectionTitle } from '../../app/page-title.tsx';
+
+/** An org's page (or one of its pages), as the cards link to it. */
+export const orgPath = (code: string, page = '') => `/orgs/${encodeURIComponent(code)}${page ? `/${page}` : ''}`;
+
+/** What the home page gives every card. */
+export interface HomeCardProps { me: Me }
 
 /**
  * The frame of every home card: its title (an h2 under the page's 工作台), its own loading state, and — because one
@@ -33,12 +40,20 @@ export function HomeCard<T>({ title, query, extra, children }: {
   );
 }
 
-/** The card itself, for a card with nothing to load (links only). */
+/**
+ * The card itself, for a card with nothing to load (links only): a region named by its h2. Plain elements styled like
+ * antd's small card (global.css .lx-card), not antd's Card, which brings its Tabs along (11 KB gzip) to every home.
+ */
 export function CardFrame({ title, extra, children }: { title: string; extra?: ReactNode; children: ReactNode }) {
+  const id = useId();
   return (
-    <Card size="small" title={<SectionTitle style={{ margin: 0, fontSize: 17 }}>{title}</SectionTitle>} extra={extra} style={{ height: '100%' }}>
-      {children}
-    </Card>
+    <section className="lx-card" aria-labelledby={id}>
+      <div className="lx-card-head">
+        <SectionTitle id={id} style={{ margin: 0, fontSize: 17 }}>{title}</SectionTitle>
+        {extra}
+      </div>
+      <div className="lx-card-body">{children}</div>
+    </section>
   );
 }
 

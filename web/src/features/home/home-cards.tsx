@@ -6,15 +6,12 @@ import type { HomeBreakdownRow, Me } from '@lianxin/contracts';
 import { navEntries } from '../../app/navigation.ts';
 import { kindLabels, percent } from '../coverage/coverage-labels.ts';
 import { roleLabels } from '../orgs/org-labels.ts';
-import { CardFrame, CardLink, Figure, HomeCard, ShareBar } from './home-card.tsx';
+import { CardFrame, CardLink, Figure, HomeCard, orgPath, ShareBar, type HomeCardProps } from './home-card.tsx';
 import {
   homeAccountsQuery, homeBreakdownQuery, homeDepartmentQuery, homeImportsQuery, homeMemberLoadsQuery,
-  homeMembersWithoutAccountsQuery, homeMyLinksQuery, homeUnlinkedQuery,
+  homeMembersWithoutAccountsQuery, homeUnlinkedQuery,
 } from './home-queries.ts';
 
-export interface HomeCardProps { me: Me }
-
-const orgPath = (code: string, page = '') => `/orgs/${encodeURIComponent(code)}${page ? `/${page}` : ''}`;
 /** The page of another feature, when it is in the navigation for this caller (it may not be built yet). */
 const navTo = (me: Me, ability: NonNullable<(typeof navEntries)[number]['ability']>) =>
   navEntries.find((e) => e.ability === ability && me.abilities.includes(ability));
@@ -189,51 +186,6 @@ export function BreakdownCard() {
           )}
         </>
       )}
-    </HomeCard>
-  );
-}
-
-/** 我联系的: a member's own households and businesses, each a tap away. */
-export function MyLinksCard() {
-  const q = useQuery(homeMyLinksQuery());
-  return (
-    <HomeCard title="我联系的住户和企业商户" query={q}>
-      {(d) => {
-        const businesses = d.counts.enterprises + d.counts.shops + d.counts.teams;
-        return (
-          <>
-            <Flex gap={16} wrap style={{ marginBottom: 8 }}>
-              <Figure value={d.counts.households} label="住户" />
-              <Figure value={businesses} label="企业商户" />
-            </Flex>
-            <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-              作为联户党员联系 {d.load} 户（目标 {d.target.min}–{d.target.max} 户）
-            </Typography.Paragraph>
-            {d.items.length === 0 ? (
-              <Typography.Paragraph type="secondary">还没有分配给您的联系对象，请联系支部书记。</Typography.Paragraph>
-            ) : (
-              <List
-                size="small"
-                dataSource={d.items}
-                renderItem={(i) => (
-                  <List.Item key={i.householdId ?? i.businessId} style={{ padding: '0 4px' }}>
-                    <Link to={i.householdId ? `/households/${i.householdId}` : `/businesses/${i.businessId}`} className="lx-block-link" style={{ justifyContent: 'space-between', gap: 8 }}>
-                      <span style={{ fontSize: 16 }}>{i.name}</span>
-                      <Typography.Text type="secondary">{kindLabels[i.kind]}{i.role === 'helper' ? ' · 协助' : ''} ›</Typography.Text>
-                    </Link>
-                  </List.Item>
-                )}
-              />
-            )}
-            {d.branch && (
-              <>
-                <CardLink to={orgPath(d.branch.code, 'households')}>我联系的全部住户</CardLink>
-                {businesses > 0 && <CardLink to={orgPath(d.branch.code, 'businesses')}>我联系的全部企业商户</CardLink>}
-              </>
-            )}
-          </>
-        );
-      }}
     </HomeCard>
   );
 }

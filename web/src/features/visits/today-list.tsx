@@ -1,4 +1,4 @@
-import { Button, Card, Empty, Flex, Tag, Typography } from 'antd';
+import { Button, Flex, Tag, Typography } from 'antd';
 import { Link, useNavigate } from 'react-router';
 import type { BusinessKind } from '@lianxin/contracts';
 import { awayScopeLabels, type AwayScope } from '../households/household-labels.ts';
@@ -7,7 +7,7 @@ import { Figure } from '../home/home-card.tsx';
 import { SavedVisitNote } from './saved-visit-note.tsx';
 import { agoText, channelLabels, TAG, urgencyLabels, visitTime } from './visit-labels.ts';
 import type { DueStatus, TodayAwayResident, TodayItem, TodayView } from './visit-types.ts';
-import { OfflineTodayNotice } from '../offline/offline-card.tsx';
+import { OfflineTodayNotice } from '../offline/offline-today-notice.tsx';
 
 const statusTags: Record<DueStatus, { color: string; text: string }> = {
   overdue: { color: 'red', text: '已逾期' },
@@ -45,7 +45,7 @@ export function TodayList({ today, person }: { today: TodayView; person?: string
         {away.total > 0 && <Figure value={`${away.reached}/${away.total}`} label="在外已联系" />}
       </Flex>
       {today.items.length === 0 ? (
-        <Empty description="还没有联系的住户或企业商户" />
+        <Typography.Paragraph type="secondary">还没有联系的住户或企业商户。</Typography.Paragraph>
       ) : (
         <ul aria-label="走访清单" style={{ listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: 12 }}>
           {today.items.map((c) => (
@@ -73,7 +73,7 @@ function TodayRow({ c, person }: { c: TodayItem; person?: string }) {
   // A household is named by its head (张三户), as on every other page.
   const title = c.householdId ? `${c.name}户` : c.name;
   return (
-    <Card size="small" role="group" aria-label={title} data-testid="today-row" styles={{ body: { padding: 12 } }}>
+    <div className="lx-card lx-card-body" role="group" aria-label={title} data-testid="today-row">
       <Flex justify="space-between" align="center" gap={8} wrap>
         <Link to={detailPath(c)} className="lx-tap" style={{ fontSize: 18, fontWeight: 600, color: 'inherit' }}>{title}</Link>
         {status && <Tag color={status.color} style={TAG}>{status.text}</Tag>}
@@ -110,6 +110,6 @@ function TodayRow({ c, person }: { c: TodayItem; person?: string }) {
       <Button type="primary" size="large" block style={{ marginTop: 8 }} aria-label={`记录走访 ${title}`} onClick={() => navigate(recordVisitPath(c, person))}>
         记录走访
       </Button>
-    </Card>
+    </div>
   );
 }
