@@ -5,9 +5,10 @@ import { kindLabels } from '../coverage/coverage-labels.ts';
 import { CardLink, Figure, HomeCard, orgPath } from './home-card.tsx';
 import { homeMyLinksQuery } from './home-queries.ts';
 
-// Its own module (the member's home loads only its own cards, see home-registry.ts), and a plain list: antd's List
-// brings Pagination and Select along.
-/** 我联系的: a member's own households and businesses, each a tap away. */
+/**
+ * 我联系的: a member's own households and businesses, each a tap away. Its own module (a member's home loads only its
+ * own cards, see home-registry.ts), and a plain list: antd's List brings Pagination and Select along.
+ */
 export function MyLinksCard() {
   const q = useQuery(homeMyLinksQuery());
   return (

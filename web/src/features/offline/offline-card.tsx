@@ -9,7 +9,6 @@ import { queuedVisits, queueVersion, subscribeQueue } from './visit-queue.ts';
 // A refused visit's editing (Select, Popconfirm, TextArea) loads only when one is shown: most homes never need it.
 const RefusedVisit = lazy(async () => ({ default: (await import('./offline-refused.tsx')).RefusedVisit }));
 
-
 function useOnline(): boolean {
   return useSyncExternalStore(
     (l) => {

@@ -1,9 +1,10 @@
 import { Alert } from 'antd';
 import { offlineLabel, useTodayOffline } from './today-cache.ts';
 
-// Its own module, not offline-card.tsx: 今天 shows it, and the queue card's editing (Select, Popconfirm) is loaded with
-// that card only, not on the way to a member's first paint.
-/** 今天 from the phone's copy: how old it is ("离线数据，更新于 HH:mm"). For the 今天 page and card. */
+/**
+ * 今天 from the phone's copy: how old it is ("离线数据，更新于 HH:mm"). For the 今天 page and card. Its own module, not
+ * offline-card.tsx: the queue card's code is not on the way to a member's first paint.
+ */
 export function OfflineTodayNotice({ person }: { person?: string }) {
   const since = useTodayOffline(person);
   if (!since) return null;
