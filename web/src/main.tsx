@@ -24,7 +24,8 @@ else if (location.pathname.startsWith('/c/')) {
     .catch(() => {});
   // The shell and the home page are fetched beside the app's root rather than after it (the router asks for them only
   // once the root has run): one round trip fewer on the way to the first page.
-  void import('./routes/app-shell.tsx');
-  if (location.pathname === '/') void import('./routes/home-page.tsx');
+  // A failed download here is the router's to report (it asks for the same chunks): nothing to say twice.
+  import('./routes/app-shell.tsx').catch(() => {});
+  if (location.pathname === '/') import('./routes/home-page.tsx').catch(() => {});
   void import('./app/app-root.tsx').then((m) => m.mountApp(root));
 }
