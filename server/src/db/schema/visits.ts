@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, customType, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.ts';
 import { businesses, households, residents } from './households.ts';
 import { links } from './links.ts';
@@ -196,3 +196,17 @@ export const visitConstituentPeriods = pgTable(
   },
   (t) => [primaryKey({ columns: [t.constituentId, t.periodKind, t.periodStart] })],
 );
+
+/**
+ * What campaigns and rule completion still have to take in: one row per recorded or corrected visit, written by the
+ * visit's own statement and deleted by the drain (visits.service `drainVisitChanges`) that moves those rollups — so a
+ * recorded visit is two round trips, not eleven. `change` is the `VisitChange` (after, and before for a correction).
+ * The drain runs every second on each server copy (one at a time across copies, under an advisory lock) and before
+ * every read of those rollups, so a reader never sees them behind the visits.
+ */
+export const visitChanges = pgTable('visit_changes', {
+  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+  visitId: uuid('visit_id').notNull(),
+  change: jsonb('change').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

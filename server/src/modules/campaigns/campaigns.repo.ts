@@ -116,8 +116,8 @@ export async function insertCampaign(tx: Exec, c: NewCampaign): Promise<string> 
 }
 
 /**
- * Visits already recorded in the window (a campaign may start before it is created): counted once here, under the
- * lock the service takes on visits, so nothing is counted twice or missed with the listener that counts later ones.
+ * Visits already recorded in the window (a campaign may start before it is created), counted here while the service
+ * holds the visits' drain: a visit committed after this count is still queued and recounted once the campaign exists.
  * Reads the visits tables directly: the visits module (lane 1) offers no such count yet.
  */
 export async function countExistingVisits(tx: Exec, id: string, from: string, to: string): Promise<void> {
@@ -156,35 +156,39 @@ export async function closeCampaign(tx: Exec, id: string, accountId: string): Pr
   await tx.execute(sql`UPDATE campaigns SET closed_at = now(), closed_by = ${accountId} WHERE id = ${id}`);
 }
 
-/** One qualifier of a visit: it counts +1 (after) or −1 (before, a correction) for this constituent or resident on that day. */
-export interface Qualifier { targetId: string; on: string; delta: 1 | -1; away: boolean }
+/** A constituent (household or business) or an away resident a visit reached on that day: its targets are recounted. */
+export interface Qualifier { targetId: string; on: string; away: boolean }
 
 /**
- * Applies a visit's change to every open campaign whose window holds the day: the targets' qualifying visit counts
- * move, and a target whose count crosses zero moves its village's and member's rollups by one — all in one statement,
- * inside the visit's transaction. Concurrent visits to the same target serialize on its row; the rows are fed to each
- * UPDATE sorted by key, so two visits touching the same campaigns take their row locks in the same order (the planner
- * does not promise to keep that order, so a deadlock between two visits in one village under two overlapping open
- * campaigns stays possible in principle; PostgreSQL then fails one of them and the phone's sync retries it).
+ * Recounts, from the visits, the qualifying visits of every target of an open campaign that these qualifiers touch
+ * (the day inside the campaign's window), and moves the village and member rollups by the targets that became visited
+ * or stopped being so. Absolute, not ±1: a qualifier seen twice, in any order, or a visit already counted when its
+ * campaign was created changes nothing. Runs in the drain (one at a time, visits.service), which is what makes the
+ * old count read in the same statement safe; rows are updated in key order.
  */
-export async function applyVisit(tx: Exec, qs: Qualifier[]): Promise<void> {
+export async function recountTargets(tx: Exec, qs: Qualifier[]): Promise<void> {
   if (qs.length === 0) return;
-  // Prepared, with the qualifiers as four array parameters (one text for any count): it runs in every visit's transaction.
   await executePrepared(tx, sql`
-    WITH q(target_id, on_day, delta, away) AS (
+    WITH q(target_id, on_day, away) AS (
       SELECT * FROM unnest(${sql.param(qs.map((q) => q.targetId))}::uuid[], ${sql.param(qs.map((q) => q.on))}::date[],
-                           ${sql.param(qs.map((q) => q.delta))}::int[], ${sql.param(qs.map((q) => q.away))}::boolean[])),
-    d AS (
-      SELECT t.campaign_id, t.target_id, sum(q.delta)::int AS delta
+                           ${sql.param(qs.map((q) => q.away))}::boolean[])),
+    touched AS (
+      SELECT DISTINCT t.campaign_id, t.target_id, t.kind, t.visits AS old, c.starts_on, c.ends_on
       FROM q JOIN campaign_targets t ON t.target_id = q.target_id AND (t.kind = 'away_resident') = q.away
       JOIN campaigns c ON c.id = t.campaign_id AND c.closed_at IS NULL AND q.on_day BETWEEN c.starts_on AND c.ends_on
-      GROUP BY t.campaign_id, t.target_id HAVING sum(q.delta) <> 0
-      ORDER BY t.campaign_id, t.target_id
+    ), d AS (
+      SELECT x.campaign_id, x.target_id, x.old, CASE
+          WHEN x.kind = 'household' THEN (SELECT count(*) FROM visits v WHERE v.household_id = x.target_id AND v.visited_on BETWEEN x.starts_on AND x.ends_on)
+          WHEN x.kind = 'away_resident' THEN (SELECT count(*) FROM visit_residents vr JOIN visits v ON v.id = vr.visit_id
+            WHERE vr.resident_id = x.target_id AND v.channel = ANY(${REMOTE}) AND v.visited_on BETWEEN x.starts_on AND x.ends_on)
+          ELSE (SELECT count(*) FROM visits v WHERE v.business_id = x.target_id AND v.visited_on BETWEEN x.starts_on AND x.ends_on)
+        END::int AS n
+      FROM touched x
     ), u AS (
-      UPDATE campaign_targets t SET visits = greatest(t.visits + d.delta, 0) FROM d
+      UPDATE campaign_targets t SET visits = d.n
+      FROM (SELECT * FROM d WHERE n <> old ORDER BY campaign_id, target_id) d
       WHERE t.campaign_id = d.campaign_id AND t.target_id = d.target_id
-      RETURNING t.campaign_id, t.org_id, t.person_id, t.kind,
-                (t.visits > 0)::int - (t.visits - d.delta > 0)::int AS flip
+      RETURNING t.campaign_id, t.org_id, t.person_id, t.kind, (d.n > 0)::int - (d.old > 0)::int AS flip
     ), f AS (
       SELECT campaign_id, org_id, person_id,
              coalesce(sum(flip) FILTER (WHERE kind <> 'away_resident'), 0)::int AS v,

@@ -16,8 +16,8 @@ const params = z.object({ id: z.string().max(100) }).strict();
 
 /** 集中走访: create, list, get, close; progress drill-down with the previous campaign; the pending list and its xlsx. */
 export async function campaignRoutes(app: FastifyInstance, opts: { db: Db }) {
-  // Progress moves inside each visit's transaction (the listener is one module-level function: registering twice is a no-op).
-  onVisitChange(service.onVisit);
+  // Progress moves as the visits' changes are drained (one module-level function: registering twice is a no-op).
+  onVisitChange(service.onVisits);
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.addHook('preHandler', app.requireAuth);
   const ctx = (req: FastifyRequest): service.Ctx => ({ db: opts.db, grants: req.auth!.grants, req });

@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   remoteChannels, type Campaign, type CampaignFigures, type CampaignList, type CampaignPending,
@@ -12,7 +11,7 @@ import { cursorPart, decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { addDays, daysBetween, todayInShanghai } from '../../lib/dates.ts';
 import type { Grant } from '../auth/scope.ts';
 import { notify } from '../notifications/notifications.service.ts';
-import type { VisitChange, VisitFacts } from '../visits/visits.service.ts';
+import { drainVisitChanges, holdVisitChanges, type VisitChange, type VisitFacts } from '../visits/visits.service.ts';
 import { assertManage, assertManageVisible, assertOrgVisible, assertVisible, canManage, manageRoots, readRoots } from './campaigns.policy.ts';
 import * as repo from './campaigns.repo.ts';
 
@@ -44,6 +43,7 @@ async function present(ctx: Ctx, c: repo.CampaignRow, viewPath: string): Promise
 }
 
 async function visibleCampaign(ctx: Ctx, id: string): Promise<{ c: repo.CampaignRow; viewPath: string }> {
+  await drainVisitChanges(ctx.db);
   const c = z.uuid().safeParse(id).success ? await repo.campaignById(ctx.db, id) : null;
   if (!c) throw errors.notFound('走访活动不存在或无权查看');
   return { c, viewPath: assertVisible(ctx.grants, c.org_path) };
@@ -52,6 +52,7 @@ async function visibleCampaign(ctx: Ctx, id: string): Promise<{ c: repo.Campaign
 export async function list(ctx: Ctx, status: 'open' | 'closed' | 'all'): Promise<CampaignList> {
   const roots = readRoots(ctx.grants);
   if (roots.length === 0) throw errors.forbidden('当前角色无权查看走访活动');
+  await drainVisitChanges(ctx.db);
   const rows = await repo.campaignsFor(ctx.db, roots, status);
   return {
     data: await Promise.all(rows.map((c) => present(ctx, c, assertVisible(ctx.grants, c.org_path)))),
@@ -68,9 +69,10 @@ const field = (path: string, message: string) => errors.validation(message, [{ p
 
 /**
  * 发起集中走访: validates the window, snapshots the targets and counts the visits already in the window (a round may
- * start before the day it is entered). The transaction first takes visits in SHARE mode:
- * in-flight visit writes finish before the count, and later ones wait until the targets are committed, so each visit
- * is counted exactly once — either here or by the listener. Audited with the filter and the number of targets.
+ * start before the day it is entered). The transaction holds the visits' drain (visits keep being recorded meanwhile):
+ * a visit committed before the count is counted here, one committed after it stays queued until the targets exist and
+ * is then recounted by the listener — which recounts from the visits, so a visit seen by both is still counted once.
+ * Audited with the filter and the number of targets.
  */
 export async function create(ctx: Ctx, input: z.output<typeof campaignCreate>): Promise<Campaign> {
   const org = await repo.orgByCode(ctx.db, input.orgCode);
@@ -87,7 +89,7 @@ export async function create(ctx: Ctx, input: z.output<typeof campaignCreate>): 
   const tag = input.filter.tag;
   if (tag && !(await repo.tagExists(ctx.db, tag))) throw field('body/filter/tag', '标签不存在');
   const id = await ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`LOCK TABLE visits IN SHARE MODE`);
+    await holdVisitChanges(tx);
     const id = await repo.insertCampaign(tx, {
       name: input.name, orgId: org.id, orgPath: org.path, kinds, tag, awayOnly: input.filter.awayOnly,
       startsOn: input.startsOn, endsOn: input.endsOn, deadline, createdBy: ctx.req.auth!.account.id, today,
@@ -257,22 +259,22 @@ export async function pendingForExport(ctx: Ctx, id: string, q: { org?: string; 
 }
 
 /** What one side of a visit change counts for: its constituent, and its residents when the channel reaches them remotely. */
-function qualifiers(v: VisitFacts, delta: 1 | -1): repo.Qualifier[] {
+function qualifiers(v: VisitFacts): repo.Qualifier[] {
   const out: repo.Qualifier[] = [];
   const constituent = v.householdId ?? v.businessId;
-  if (constituent) out.push({ targetId: constituent, on: v.visitedOn, delta, away: false });
+  if (constituent) out.push({ targetId: constituent, on: v.visitedOn, away: false });
   if ((remoteChannels as readonly string[]).includes(v.channel)) {
-    for (const r of new Set(v.residentIds)) out.push({ targetId: r, on: v.visitedOn, delta, away: true });
+    for (const r of new Set(v.residentIds)) out.push({ targetId: r, on: v.visitedOn, away: true });
   }
   return out;
 }
 
 /**
- * The onVisitChange listener (registered by the routes plugin): moves the open campaigns' progress in the visit's own
- * transaction. A correction takes back what the visit counted before and counts what it counts now.
+ * The visits listener (registered by the routes plugin), once per drained batch: recounts the open campaigns' targets
+ * the batch's visits touch — what a corrected visit touched before too — and moves their progress.
  */
-export async function onVisit(tx: Db, change: VisitChange): Promise<void> {
-  await repo.applyVisit(tx, [...(change.before ? qualifiers(change.before, -1) : []), ...qualifiers(change.after, 1)]);
+export async function onVisits(tx: Db, changes: VisitChange[]): Promise<void> {
+  await repo.recountTargets(tx, changes.flatMap((c) => [...(c.before ? qualifiers(c.before) : []), ...qualifiers(c.after)]));
 }
 
 /**
@@ -280,6 +282,7 @@ export async function onVisit(tx: Db, change: VisitChange): Promise<void> {
  * CAMPAIGN_REMINDER_DAYS days away get one in-app notification per campaign (dedupe key: a rerun notifies once).
  */
 export async function sendDeadlineReminders(db: Db, today = todayInShanghai()): Promise<{ notified: number; due: number }> {
+  await drainVisitChanges(db);
   const rows = await repo.remindersDue(db, addDays(today, CAMPAIGN_REMINDER_DAYS));
   const notified = await notify(db, rows.map((r) => ({
     accountId: r.account_id, kind: 'campaign_deadline',

@@ -4,15 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignProgress } from '@lianxin/contracts';
 import { login, scopeVillages, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
 import { addDays, startOfShanghaiDay, todayInShanghai } from '../../lib/dates.ts';
-import { emitVisitChange, type VisitFacts } from '../visits/visits.service.ts';
+import { drainVisitChanges, enqueueVisitChange, type VisitFacts } from '../visits/visits.service.ts';
 import { sendDeadlineReminders } from './campaigns.service.ts';
 
 /**
  * Campaign arithmetic on hand-computed fixtures. Households, residents, businesses and links are inserted with SQL
- * (the registry's rules are not what is tested here). Visits are written the way the visits module (lane 1) writes
- * them: the visit row (and its visit_residents) inserted, then emitVisitChange called inside the same transaction —
- * the campaign listener registered by the routes plugin moves the progress there, so a visit and its progress commit
- * together. A correction emits { before, after } likewise.
+ * (the registry's rules are not what is tested here). Visits are written the way the visits module writes them: the
+ * visit row (and its visit_residents) and its queued change in one transaction, then the queue drained — the campaign
+ * listener registered by the routes plugin moves the progress there. A correction queues { before, after } likewise.
  */
 let t: TestApp;
 const s: Record<string, Session> = {};
@@ -77,8 +76,8 @@ async function personOfAccount(username: string): Promise<string> {
   return (await one<{ person_id: string }>(sql`SELECT person_id FROM accounts WHERE username = ${username}`)).person_id;
 }
 
-/** Records a visit as lane 1 does: rows, then emitVisitChange in the same transaction. Returns its facts. */
-async function visit(x: { person: string; household?: string; business?: string; on: string; channel: string; residents?: string[] }): Promise<VisitFacts> {
+/** Records a visit as the visits module does (rows and the queued change in one transaction), then drains. Returns its facts. */
+async function visit(x: { person: string; household?: string; business?: string; on: string; channel: string; residents?: string[] }, drain = true): Promise<VisitFacts> {
   const org = await one<{ org_id: string }>(sql`SELECT org_id FROM ${x.household ? sql`households` : sql`businesses`} WHERE id = ${x.household ?? x.business}`);
   const facts: VisitFacts = {
     id: randomUUID(), personId: x.person, householdId: x.household ?? null, businessId: x.business ?? null, orgId: org.org_id,
@@ -90,11 +89,12 @@ async function visit(x: { person: string; household?: string; business?: string;
       VALUES (${facts.id}, ${facts.personId}, 'link', ${facts.householdId}, ${facts.businessId}, ${facts.orgId}, ${facts.visitedAt.toISOString()},
               ${facts.visitedOn}, ${facts.channel}, ${officeAccount}, 'test')`);
     for (const r of facts.residentIds) await tx.execute(sql`INSERT INTO visit_residents (visit_id, resident_id) VALUES (${facts.id}, ${r})`);
-    await emitVisitChange(tx, { after: facts, before: null });
+    await enqueueVisitChange(tx, { after: facts, before: null });
   });
+  if (drain) await drainVisitChanges(t.database.db);
   return facts;
 }
-/** A correction as lane 1 writes it: the row updated, then { before, after } emitted in the same transaction. */
+/** A correction as the visits module writes it: the row updated and { before, after } queued in one transaction; then drained. */
 async function correct(before: VisitFacts, change: Partial<Pick<VisitFacts, 'visitedOn' | 'channel' | 'residentIds'>>): Promise<VisitFacts> {
   const after: VisitFacts = { ...before, ...change };
   after.visitedAt = new Date(startOfShanghaiDay(after.visitedOn).getTime() + 10 * 3600_000);
@@ -102,8 +102,9 @@ async function correct(before: VisitFacts, change: Partial<Pick<VisitFacts, 'vis
     await tx.execute(sql`UPDATE visits SET visited_on = ${after.visitedOn}, visited_at = ${after.visitedAt.toISOString()}, channel = ${after.channel} WHERE id = ${after.id}`);
     await tx.execute(sql`DELETE FROM visit_residents WHERE visit_id = ${after.id}`);
     for (const r of after.residentIds) await tx.execute(sql`INSERT INTO visit_residents (visit_id, resident_id) VALUES (${after.id}, ${r})`);
-    await emitVisitChange(tx, { after, before });
+    await enqueueVisitChange(tx, { after, before });
   });
+  await drainVisitChanges(t.database.db);
   return after;
 }
 
@@ -297,6 +298,23 @@ describe('window edges, away residents by phone vs in person, reassignment, corr
     expect(await figuresOf(c2)).toEqual([3, 2, 2, 1]);
     raPhone = await correct(raPhone, { channel: 'wechat' });
     expect(await figuresOf(c2)).toEqual([3, 2, 2, 2]);
+  });
+
+  it('counts once a visit recorded just before creation whose change is still queued (seen by the count and by the drain)', async () => {
+    const other = kejing[4]!; // its own village: the previous-campaign comparison below must not meet this one
+    const p0 = await person(other, '丙党员');
+    const hd = (await household(other)).id;
+    const he = (await household(other)).id;
+    await link(p0, { household: hd });
+    await link(p0, { household: he });
+    // Not drained: unless a timer tick lands in these few milliseconds, creation counts it and the drain meets it again.
+    await visit({ person: p0, household: hd, on: d(0), channel: 'in_person' }, false);
+    const c = await create('town', { name: '排查走访', orgCode: other, startsOn: d(-1), endsOn: d(3) });
+    expect(fig(c.figures)).toEqual([2, 1, 0, 0]);
+    await drainVisitChanges(t.database.db);
+    expect(await figuresOf(c.id)).toEqual([2, 1, 0, 0]);
+    const row = await one<{ visits: number }>(sql`SELECT visits FROM campaign_targets WHERE campaign_id = ${c.id} AND target_id = ${hd}`);
+    expect(row.visits).toBe(1);
   });
 
   it('counts two concurrent visits to one household once as visited and keeps both in its count', async () => {

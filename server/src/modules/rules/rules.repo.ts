@@ -148,11 +148,15 @@ const pick = (kind: SQL, week: string, month: string) => sql`(CASE WHEN ${kind} 
  * also the constituent's last visit (any channel, by anyone) and who made it.
  */
 export async function dueRows(db: Exec, personWhere: SQL, p: DuePeriods, detail: boolean): Promise<DueRow[]> {
+  return (await executePrepared<DueRow>(db, dueRowsSql(personWhere, p, detail))).rows;
+}
+
+function dueRowsSql(personWhere: SQL, p: DuePeriods, detail: boolean): SQL {
   const cs = pick(sql`ru.period`, p.week.start, p.month.start);
   const ce = pick(sql`ru.period`, p.week.end, p.month.end);
   const ps = pick(sql`ru.period`, p.prevWeek.start, p.prevMonth.start);
   const pe = pick(sql`ru.period`, p.prevWeek.end, p.prevMonth.end);
-  const { rows } = await executePrepared<DueRow>(db, sql`
+  return sql`
     WITH mine AS (
       SELECT DISTINCT ON (l.person_id, coalesce(l.household_id, l.business_id)) l.person_id, l.household_id, l.business_id, l.role, l.starts_on
       FROM links l WHERE l.ends_on IS NULL AND ${personWhere}
@@ -181,8 +185,7 @@ export async function dueRows(db: Exec, personWhere: SQL, p: DuePeriods, detail:
       WHERE v.household_id = c.household_id ORDER BY v.visited_at DESC LIMIT 1) lh ON true
     LEFT JOIN LATERAL (SELECT v.visited_at, v.channel, v.person_id FROM visits v
       WHERE v.business_id = c.business_id ORDER BY v.visited_at DESC LIMIT 1) lb ON true
-    LEFT JOIN people lp ON lp.id = coalesce(lh.person_id, lb.person_id)` : sql``}`);
-  return rows;
+    LEFT JOIN people lp ON lp.id = coalesce(lh.person_id, lb.person_id)` : sql``}`;
 }
 
 export type AwayRow = {
@@ -204,11 +207,15 @@ export type AwayRow = {
 
 /** Away residents (在外) of the households linked to the persons matching `personWhere`, with their rule and "last reached". */
 export async function awayRows(db: Exec, personWhere: SQL, p: DuePeriods, detail: boolean): Promise<AwayRow[]> {
+  return (await executePrepared<AwayRow>(db, awayRowsSql(personWhere, p, detail))).rows;
+}
+
+function awayRowsSql(personWhere: SQL, p: DuePeriods, detail: boolean): SQL {
   const cs = pick(sql`ru.period`, p.week.start, p.month.start);
   const ce = pick(sql`ru.period`, p.week.end, p.month.end);
   const ps = pick(sql`ru.period`, p.prevWeek.start, p.prevMonth.start);
   const pe = pick(sql`ru.period`, p.prevWeek.end, p.prevMonth.end);
-  const { rows } = await executePrepared<AwayRow>(db, sql`
+  return sql`
     WITH mine AS (
       SELECT DISTINCT ON (l.person_id, l.household_id) l.person_id, l.household_id, l.starts_on
       FROM links l WHERE l.ends_on IS NULL AND l.household_id IS NOT NULL AND ${personWhere}
@@ -227,45 +234,49 @@ export async function awayRows(db: Exec, personWhere: SQL, p: DuePeriods, detail
     ${detail ? sql`LEFT JOIN LATERAL (
       SELECT v.visited_at, v.channel FROM visit_residents vr JOIN visits v ON v.id = vr.visit_id
       WHERE vr.resident_id = r.id AND v.channel IN ('phone', 'wechat', 'video') ORDER BY v.visited_at DESC LIMIT 1) lr ON true` : sql``}
-    ORDER BY r.name`);
-  return rows;
+    ORDER BY r.name`;
 }
 
 export type HomeResidentRow = { id: string; household_id: string; name: string; relation: string }
 
-/** Residents at home (not away, not left) of these households, the head first — for 今天's offline visit form. */
-export async function homeResidents(db: Exec, householdIds: string[]): Promise<HomeResidentRow[]> {
-  if (!householdIds.length) return [];
-  const { rows } = await executePrepared<HomeResidentRow>(db, sql`
-    SELECT r.id, r.household_id, r.name, r.relation FROM residents r
-    WHERE r.household_id = ANY(${sql.param(householdIds)}::uuid[]) AND r.left_on IS NULL AND r.away_scope IS NULL
-    ORDER BY r.household_id, (r.relation = '户主') DESC, r.name`);
-  return rows;
-}
-
 export type OpenItemRow = {
   id: string; household_id: string | null; business_id: string | null; category: string; category_name: string;
-  description: string; urgency: 'normal' | 'urgent'; created_at: Date;
+  description: string; urgency: 'normal' | 'urgent'; created_at: string;
 }
 
-/** Open raised items of these constituents, urgent and newest first. */
-export async function openItems(db: Exec, householdIds: string[], businessIds: string[]): Promise<OpenItemRow[]> {
-  if (!householdIds.length && !businessIds.length) return [];
-  const { rows } = await executePrepared<OpenItemRow>(db, sql`
-    SELECT ri.id, ri.household_id, ri.business_id, ri.category, coalesce(ic.name, ri.category) AS category_name, ri.description, ri.urgency, ri.created_at
-    FROM raised_items ri LEFT JOIN item_categories ic ON ic.code = ri.category
-    WHERE ri.status = 'open' AND (ri.household_id = ANY(${sql.param(householdIds)}::uuid[]) OR ri.business_id = ANY(${sql.param(businessIds)}::uuid[]))
-    ORDER BY (ri.urgency = 'urgent') DESC, ri.created_at DESC`);
-  return rows;
+/** 今天 as read in one round trip: the person, their due rows and away residents (with details), open items, residents at home. */
+export type TodayBundle = { person: PersonRow | null; rows: DueRow[]; away: AwayRow[]; items: OpenItemRow[]; home: HomeResidentRow[] }
+
+/**
+ * Everything 今天 shows for one person, as one statement (each part a JSON array; timestamps arrive as ISO strings):
+ * five statements cost five round trips, and on this kind of host a round trip's system calls weigh more than the
+ * reading. Open items (urgent, then newest first) and residents at home (the head first — for the offline visit form)
+ * are those of every household and business the person holds a link to; `ord` keeps each array's order.
+ */
+export async function todayBundle(db: Exec, personId: string, p: DuePeriods): Promise<TodayBundle> {
+  const linked = (col: SQL) => sql`(SELECT ${col} FROM links WHERE person_id = ${personId} AND ends_on IS NULL AND ${col} IS NOT NULL)`;
+  const { rows } = await executePrepared<TodayBundle>(db, sql`
+    SELECT
+      (SELECT row_to_json(x) FROM (${personSql(personId)}) x) AS person,
+      (SELECT coalesce(json_agg(x), '[]') FROM (${dueRowsSql(sql`l.person_id = ${personId}`, p, true)}) x) AS rows,
+      (SELECT coalesce(json_agg(x), '[]') FROM (${awayRowsSql(sql`l.person_id = ${personId}`, p, true)}) x) AS away,
+      (SELECT coalesce(json_agg(x ORDER BY x.ord), '[]') FROM (
+        SELECT ri.id, ri.household_id, ri.business_id, ri.category, coalesce(ic.name, ri.category) AS category_name, ri.description,
+               ri.urgency, ri.created_at, row_number() OVER (ORDER BY (ri.urgency = 'urgent') DESC, ri.created_at DESC) AS ord
+        FROM raised_items ri LEFT JOIN item_categories ic ON ic.code = ri.category
+        WHERE ri.status = 'open' AND (ri.household_id IN ${linked(sql`household_id`)} OR ri.business_id IN ${linked(sql`business_id`)})) x) AS items,
+      (SELECT coalesce(json_agg(x ORDER BY x.ord), '[]') FROM (
+        SELECT r.id, r.household_id, r.name, r.relation, row_number() OVER (ORDER BY r.household_id, (r.relation = '户主') DESC, r.name) AS ord
+        FROM residents r WHERE r.household_id IN ${linked(sql`household_id`)} AND r.left_on IS NULL AND r.away_scope IS NULL) x) AS home`);
+  return rows[0]!;
 }
 
 export type PersonRow = { id: string; name: string; kind: string; left_on: string | null; org_id: string; org_code: string; org_name: string; org_path: string }
 
-export async function person(db: Exec, id: string): Promise<PersonRow | null> {
-  const { rows } = await executePrepared<PersonRow>(db, sql`
+function personSql(id: string): SQL {
+  return sql`
     SELECT p.id, p.name, p.kind, p.left_on::text AS left_on, o.id AS org_id, o.code AS org_code, o.short_name AS org_name, o.path AS org_path
-    FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.id = ${id}`);
-  return rows[0] ?? null;
+    FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.id = ${id}`;
 }
 
 export type OrgRow = { id: string; code: string; name: string; level: string; path: string; depth: number }
@@ -409,52 +420,6 @@ export async function membersOf(db: Exec, villageId: string): Promise<{ id: stri
   const { rows } = await db.execute<{ id: string; name: string }>(sql`
     SELECT id, name FROM people WHERE org_id = ${villageId} AND left_on IS NULL ORDER BY name, id`);
   return rows;
-}
-
-/** Constituent facts the visit listener needs: village, tags, and (for an away resident) its household. */
-export type ConstituentRow = { cid: string; ckind: string; household_id: string | null; business_id: string | null; org_id: string; org_path: string; tags: string[]; vulnerable: boolean; period: 'week' | 'month' | null; min_visits: number | null; channels: string[] | null }
-
-/**
- * Locks these constituents for the rest of the transaction (in id order: no deadlock between two visits) and returns
- * each with its effective rule. The lock makes two concurrent visits to one constituent count each other: the second
- * waits here, and its next statement sees the first one committed.
- */
-export async function lockConstituents(db: Exec, households: string[], businesses: string[], residents: string[]): Promise<ConstituentRow[]> {
-  const all = [...households, ...businesses, ...residents].sort();
-  if (!all.length) return [];
-  // Prepared (fixed texts, lists as one array parameter): these run inside every recorded visit's transaction.
-  await executePrepared(db, sql`SELECT pg_advisory_xact_lock(hashtextextended(x::text, 0)) FROM unnest(${sql.param(all)}::uuid[]) AS x`);
-  const arr = (ids: string[]) => sql`${sql.param(ids)}::uuid[]`;
-  const { rows } = await executePrepared<ConstituentRow>(db, sql`
-    WITH c AS (
-      SELECT h.id AS cid, 'household'::text AS ckind, h.id AS household_id, NULL::uuid AS business_id, h.org_id, h.tags FROM households h WHERE h.id = ANY(${arr(households)})
-      UNION ALL
-      SELECT b.id, b.kind, NULL, b.id, b.org_id, '{}'::text[] FROM businesses b WHERE b.id = ANY(${arr(businesses)}) AND b.kind IN ('enterprise', 'shop')
-      UNION ALL
-      SELECT r.id, 'away_resident', h.id, NULL, h.org_id, h.tags FROM residents r JOIN households h ON h.id = r.household_id
-      WHERE r.id = ANY(${arr(residents)}) AND r.away_scope IS NOT NULL AND r.left_on IS NULL
-    ),
-    vt AS (SELECT ${VULNERABLE_CODES} AS codes)
-    SELECT c.*, o.path AS org_path, (c.tags && vt.codes) AS vulnerable, ru.period, ru.min_visits, ru.channels
-    FROM c JOIN orgs o ON o.id = c.org_id CROSS JOIN vt
-    LEFT JOIN LATERAL ${ruleOf(sql`c.ckind`, sql`o.path`, sql`c.tags`, sql`(c.tags && vt.codes)`)} ru ON ru.min_visits > 0`);
-  return rows;
-}
-
-/** For one constituent and period: whether a primary link held it then, its counted visits now, and whether the village's row exists. */
-export async function periodState(db: Exec, c: ConstituentRow, period: PeriodSpec): Promise<{ held: boolean; n: number; row: boolean }> {
-  const linkOn = c.business_id ? sql`l.business_id = ${c.business_id}` : sql`l.household_id = ${c.household_id}`;
-  const { rows } = await executePrepared<{ held: boolean; n: number; row: boolean }>(db, sql`
-    SELECT EXISTS (SELECT 1 FROM links l WHERE ${linkOn} AND l.role = 'primary' AND l.starts_on < ${period.end}::date
-             AND (l.ends_on IS NULL OR l.ends_on > ${period.start}::date) AND ${HELD}) AS held,
-           ${countIn(sql`${c.cid}::uuid`, sql`${c.ckind}::text`, sql`${period.kind}::text`, channelsArray(c.channels), sql`${period.start}::date`, sql`${period.end}::date`)} AS n,
-           EXISTS (SELECT 1 FROM visit_completion WHERE org_id = ${c.org_id} AND period_kind = ${period.kind} AND period_start = ${period.start}::date) AS row`);
-  return rows[0]!;
-}
-
-export async function addMet(db: Exec, orgId: string, period: PeriodSpec, delta: number): Promise<void> {
-  await executePrepared(db, sql`UPDATE visit_completion SET met = greatest(0, met + ${delta}), updated_at = now()
-    WHERE org_id = ${orgId} AND period_kind = ${period.kind} AND period_start = ${period.start}::date`);
 }
 
 /** Accounts able to log in that belong to a person (who a reminder reaches). */

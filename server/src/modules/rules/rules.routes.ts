@@ -11,11 +11,11 @@ const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: er
 
 /**
  * 走访规则 (/visit-rules), the member's 今天 (/today) and rule completion per level (/visit-completion). Registers the
- * visits listener that keeps completion right in each visit's transaction. The listener set is the visits module's and
+ * visits listener that keeps completion right as the visits' changes are drained. The listener set is the visits module's and
  * holds this one function once, however many apps a process builds (tests): registering per app would count twice.
  */
 export async function rulesRoutes(app: FastifyInstance, opts: { db: Db }) {
-  const off = onVisitChange(service.onVisit);
+  const off = onVisitChange(service.onVisits);
   // Link and registry writes: who is due a visit follows the links (recomputed for the villages touched, in their transaction).
   const offCoverage = onCoverageRefresh(service.refreshCompletion);
   app.addHook('onClose', async () => { off(); offCoverage(); });

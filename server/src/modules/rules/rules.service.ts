@@ -12,7 +12,7 @@ import { appendAudit } from '../../plugins/audit.ts';
 import { notify, type NewNotification } from '../notifications/notifications.service.ts';
 import type { Grant } from '../auth/scope.ts';
 import { isWithin, within } from '../auth/scope.ts';
-import type { VisitChange, VisitFacts } from '../visits/visits.service.ts';
+import { drainVisitChanges, holdVisitChanges, type VisitChange } from '../visits/visits.service.ts';
 import { mayReadTodayOf, readRoots, writeRoots } from './rules.policy.ts';
 import * as repo from './rules.repo.ts';
 import type { DuePeriods, PeriodSpec, RuleRow } from './rules.repo.ts';
@@ -147,6 +147,8 @@ function editableOrg(ctx: Ctx): string[] {
  */
 export async function refreshCompletion(tx: Pick<Db, 'execute'>, villageIds: string[]): Promise<void> {
   const today = todayInShanghai();
+  // Not beside a drain recounting the same villages from an older snapshot (the later commit would win).
+  await holdVisitChanges(tx);
   await repo.recomputeCompletion(tx, villageIds, monthPeriods(monthStart(today), today));
 }
 
@@ -206,22 +208,17 @@ export async function deleteRule(ctx: Ctx, id: string): Promise<VisitRule | null
 const STATUS_RANK: Record<string, number> = { overdue: 0, due: 1, done: 2 };
 const rank = (s: DueStatus | null) => (s ? STATUS_RANK[s]! : 3);
 
+const zh = new Intl.Collator('zh-Hans-CN');
+
 export async function today(ctx: Ctx, personParam: string | undefined): Promise<TodayView> {
   const own = ctx.req.auth!.account.personId;
   const personId = personParam ?? own;
   if (!personId) throw errors.notFound('当前账号没有对应的党员，无法查看今天的走访');
-  const p = await repo.person(ctx.db, personId);
-  if (!p || (personId !== own && !mayReadTodayOf(ctx.grants, p.org_path))) throw errors.notFound();
   await defaultsOnce(ctx.db);
   const day = todayInShanghai();
   const periods = duePeriods(day);
-  const where = sql`l.person_id = ${personId}`;
-  const [rows, away] = await Promise.all([repo.dueRows(ctx.db, where, periods, true), repo.awayRows(ctx.db, where, periods, true)]);
-  const householdIds = rows.flatMap((r) => (r.household_id ? [r.household_id] : []));
-  const [items, home] = await Promise.all([
-    repo.openItems(ctx.db, householdIds, rows.flatMap((r) => (r.business_id ? [r.business_id] : []))),
-    repo.homeResidents(ctx.db, householdIds),
-  ]);
+  const { person: p, rows, away, items, home } = await repo.todayBundle(ctx.db, personId, periods);
+  if (!p || (personId !== own && !mayReadTodayOf(ctx.grants, p.org_path))) throw errors.notFound();
   const homeOf = new Map<string, { id: string; name: string; relation: string }[]>();
   for (const r of home) homeOf.set(r.household_id, [...(homeOf.get(r.household_id) ?? []), { id: r.id, name: r.name, relation: r.relation }]);
   const spec = (period: 'week' | 'month') => (period === 'week' ? periods.week : periods.month);
@@ -259,7 +256,7 @@ export async function today(ctx: Ctx, personParam: string | undefined): Promise<
       homeResidents: r.household_id ? (homeOf.get(r.household_id) ?? []) : [],
     };
   });
-  out.sort((a, b) => rank(a.status) - rank(b.status) || Number(b.vulnerable) - Number(a.vulnerable) || a.name.localeCompare(b.name, 'zh-Hans-CN'));
+  out.sort((a, b) => rank(a.status) - rank(b.status) || Number(b.vulnerable) - Number(a.vulnerable) || zh.compare(a.name, b.name));
   const count = (s: DueStatus) => out.filter((i) => i.status === s).length;
   return {
     person: { id: p.id, name: p.name, orgCode: p.org_code, orgName: p.org_name },
@@ -288,6 +285,7 @@ function row(kind: 'org' | 'member', key: { code?: string; personId?: string }, 
 
 export async function completion(ctx: Ctx, q: { org?: string; month?: string }): Promise<CompletionView> {
   const roots = readRoots(ctx.grants, '走访完成情况');
+  await drainVisitChanges(ctx.db);
   const org = await ruleOrg(ctx, q.org, roots);
   const day = todayInShanghai();
   const month = q.month ? `${q.month}-01` : monthStart(day);
@@ -326,43 +324,31 @@ export async function completion(ctx: Ctx, q: { org?: string; month?: string }):
 // ---------------------------------------------------------------------------------------------------------------
 // Keeping completion right as visits arrive
 
-const REMOTE = new Set<string>(remoteChannels);
-
-function involves(f: VisitFacts, c: repo.ConstituentRow): boolean {
-  return c.ckind === 'away_resident' ? f.residentIds.includes(c.cid) : f.householdId === c.cid || f.businessId === c.cid;
-}
-
-function channelCounts(c: repo.ConstituentRow, channel: string): boolean {
-  if (c.channels) return c.channels.includes(channel);
-  return c.ckind !== 'away_resident' || REMOTE.has(channel);
-}
-
 /**
- * The visits listener (registered by the routes plugin): in the visit's transaction, moves `met` of the constituent's
- * village for the rule period the visit falls in, when the visit makes the constituent cross its minimum (or, for a
- * correction, un-cross it). A period's first visit in a village computes that village's row in full (its `due` too).
+ * The visits listener (registered by the routes plugin), once per drained batch of visit changes: recomputes the
+ * completion (due and met) of the villages the batch's visits fall in — and, for a correction, fell in — for the week
+ * and the month of each, from the visits themselves, so the batch's order or a change seen twice cannot skew it.
+ * Villages with the same periods share one statement (a batch is usually a second of visits: one week, one month).
  */
-export async function onVisit(tx: Db, change: VisitChange): Promise<void> {
+export async function onVisits(tx: Db, changes: VisitChange[]): Promise<void> {
   await defaultsOnce(tx);
-  const sides = [change.before, change.after].filter((f): f is VisitFacts => f !== null);
-  const hh = [...new Set(sides.flatMap((f) => (f.householdId ? [f.householdId] : [])))];
-  const bb = [...new Set(sides.flatMap((f) => (f.businessId ? [f.businessId] : [])))];
-  const rr = [...new Set(sides.flatMap((f) => f.residentIds))];
-  const constituents = await repo.lockConstituents(tx, hh, bb, rr);
-  for (const c of constituents) {
-    if (!c.period || !c.min_visits) continue;
-    const periods = new Map<string, PeriodSpec>();
-    for (const f of sides) if (involves(f, c)) { const p = periodOf(c.period, f.visitedOn); periods.set(p.start, { kind: c.period, ...p }); }
-    for (const p of periods.values()) {
-      const st = await repo.periodState(tx, c, p);
-      if (!st.held) continue;
-      if (!st.row) { await repo.recomputeCompletion(tx, [c.org_id], [p]); continue; }
-      const counts = (f: VisitFacts | null) => !!f && involves(f, c) && f.visitedOn >= p.start && f.visitedOn < p.end && channelCounts(c, f.channel);
-      const old = st.n - Number(counts(change.after)) + Number(counts(change.before));
-      const delta = Number(st.n >= c.min_visits) - Number(old >= c.min_visits);
-      if (delta) await repo.addMet(tx, c.org_id, p, delta);
+  const byVillage = new Map<string, Map<string, PeriodSpec>>();
+  for (const f of changes.flatMap((c) => (c.before ? [c.before, c.after] : [c.after]))) {
+    const periods = byVillage.get(f.orgId) ?? new Map<string, PeriodSpec>();
+    byVillage.set(f.orgId, periods);
+    for (const kind of ['week', 'month'] as const) {
+      const p = periodOf(kind, f.visitedOn);
+      periods.set(`${kind}:${p.start}`, { kind, ...p });
     }
   }
+  const groups = new Map<string, { villages: string[]; periods: PeriodSpec[] }>();
+  for (const [village, periods] of byVillage) {
+    const key = [...periods.keys()].sort().join();
+    const g = groups.get(key) ?? { villages: [], periods: [...periods.values()] };
+    g.villages.push(village);
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) await repo.recomputeCompletion(tx, g.villages, g.periods);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -373,7 +359,10 @@ export async function recomputeAll(db: Db, day = todayInShanghai()): Promise<{ p
   await defaultsOnce(db);
   const periods = monthPeriods(monthStart(day), day);
   if (day < addDays(monthStart(day), 7)) periods.push(...monthPeriods(previousMonthStart(day), day));
-  await db.transaction(async (tx) => repo.recomputeCompletion(tx, null, periods));
+  await db.transaction(async (tx) => {
+    await holdVisitChanges(tx);
+    await repo.recomputeCompletion(tx, null, periods);
+  });
   return { periods: periods.length };
 }
 
@@ -422,7 +411,7 @@ export async function runReminders(db: Db, day = todayInShanghai()): Promise<{ n
 export async function runDigest(db: Db, day = todayInShanghai()): Promise<{ notified: number; behind: number }> {
   const byPerson = await dueByPerson(db, sql`true`, day);
   const behind = (await repo.peopleWithPaths(db, [...byPerson].filter(([, d]) => d.overdue > 0).map(([id]) => id)))
-    .sort((a, b) => byPerson.get(b.id)!.overdue - byPerson.get(a.id)!.overdue || a.name.localeCompare(b.name, 'zh-Hans-CN'));
+    .sort((a, b) => byPerson.get(b.id)!.overdue - byPerson.get(a.id)!.overdue || zh.compare(a.name, b.name));
   const items: NewNotification[] = [];
   for (const s of await repo.secretaries(db)) {
     const mine = behind.filter((p) => isWithin(p.org_path, s.org_path));

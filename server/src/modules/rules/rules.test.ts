@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, scopeVillages, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
 import type { Db } from '../../db/client.ts';
 import { addDays, periodOf, previousPeriod, shanghaiDay, startOfShanghaiDay, todayInShanghai } from '../../lib/dates.ts';
-import { emitVisitChange, type VisitFacts } from '../visits/visits.service.ts';
+import { drainVisitChanges, enqueueVisitChange, type VisitFacts } from '../visits/visits.service.ts';
 import { recomputeCompletion } from './rules.repo.ts';
 import { monthPeriods, recomputeAll, refreshCompletion, runDigest, runReminders } from './rules.service.ts';
 
@@ -33,7 +33,8 @@ async function one<T>(q: ReturnType<typeof sql>): Promise<T> {
 let enteredBy: string;
 /**
  * Records a visit the way the visits module does (its rows, its rollups for week and month — an away resident's only
- * through phone/WeChat/video — then the change event), in one transaction: rule completion listens to exactly that.
+ * through phone/WeChat/video — and the queued change) in one transaction, then drains the queue as the app does: rule
+ * completion listens to exactly that.
  */
 async function visit(f: { personId: string; householdId?: string; businessId?: string; orgId: string; at: Date; channel: string; residentIds?: string[] }): Promise<VisitFacts> {
   const facts: VisitFacts = {
@@ -45,8 +46,9 @@ async function visit(f: { personId: string; householdId?: string; businessId?: s
       VALUES (${facts.id}, ${facts.personId}, 'link', ${facts.householdId}, ${facts.businessId}, ${facts.orgId}, ${facts.visitedAt}, ${facts.visitedOn}, ${facts.channel}, ${enteredBy}, 'x')`);
     for (const r of facts.residentIds) await tx.execute(sql`INSERT INTO visit_residents (visit_id, resident_id) VALUES (${facts.id}, ${r})`);
     await periods(tx, facts, 1);
-    await emitVisitChange(tx as unknown as Db, { after: facts, before: null });
+    await enqueueVisitChange(tx as unknown as Db, { after: facts, before: null });
   });
+  await drainVisitChanges(db());
   return facts;
 }
 
@@ -64,15 +66,16 @@ async function periods(tx: Pick<Db, 'execute'>, f: VisitFacts, delta: number) {
   }
 }
 
-/** A correction of the channel, as the visits module makes it: rows, rollups, then the change with before → after. */
+/** A correction of the channel, as the visits module makes it: rows, rollups and the queued change (before → after); then drained. */
 async function correctChannel(before: VisitFacts, channel: string): Promise<void> {
   const after = { ...before, channel };
   await db().transaction(async (tx) => {
     await tx.execute(sql`UPDATE visits SET channel = ${channel} WHERE id = ${before.id}`);
     await periods(tx, before, -1);
     await periods(tx, after, 1);
-    await emitVisitChange(tx as unknown as Db, { after, before });
+    await enqueueVisitChange(tx as unknown as Db, { after, before });
   });
+  await drainVisitChanges(db());
 }
 
 const f: Record<string, string> = {};

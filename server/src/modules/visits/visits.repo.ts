@@ -68,6 +68,8 @@ export interface NewVisit {
   periodIds: string[];
   items: { category: string; description: string; urgency: string }[];
   audit: { action: string; after: unknown; actorId: string; actorUsername: string; ip: string | null; requestId: string | null };
+  /** The change queued for campaigns and rule completion (visits.service VisitChange). */
+  change: unknown;
 }
 
 export interface Inserted { inserted: boolean; created_at: string | null; items: { id: string; seq: number; category: string; description: string; urgency: string; created_at: string }[] | null }
@@ -131,10 +133,13 @@ export async function insertVisit(db: Db, v: NewVisit): Promise<Inserted> {
       SELECT ${v.audit.action}, 'visit', ins.id::text, NULL, ${JSON.stringify(v.audit.after)}::jsonb, ${v.audit.actorId}, ${v.audit.actorUsername},
              ${v.audit.ip}, ${v.audit.requestId}
       FROM ins RETURNING 1
+    ), ch AS (
+      INSERT INTO visit_changes (visit_id, change) SELECT ins.id, ${JSON.stringify(v.change)}::jsonb FROM ins RETURNING 1
     )
     SELECT EXISTS (SELECT 1 FROM ins) AS inserted, (SELECT created_at FROM ins) AS created_at,
            (SELECT json_agg(ri ORDER BY ri.seq) FROM ri) AS items,
-           (SELECT count(*) FROM vr) + (SELECT count(*) FROM vm) + (SELECT count(*) FROM mm) + (SELECT count(*) FROM au) AS written`);
+           (SELECT count(*) FROM vr) + (SELECT count(*) FROM vm) + (SELECT count(*) FROM mm) + (SELECT count(*) FROM au)
+             + (SELECT count(*) FROM ch) AS written`);
   return rows[0] as unknown as Inserted;
 }
 
@@ -420,4 +425,36 @@ export async function memberMonthRows(db: Db, personIds: string[], months: strin
     SELECT person_id, month::text AS month, visits, constituents_visited, updated_at
     FROM visit_member_months WHERE person_id = ANY(${uuidArray(personIds)}) AND month = ANY(${`{${months.join(',')}}`}::date[])`);
   return rows;
+}
+
+// ---- the queue of changes for campaigns and rule completion (visits.service drainVisitChanges) ----
+
+export async function enqueueChange(tx: Db, visitId: string, change: unknown): Promise<void> {
+  await tx.execute(sql`INSERT INTO visit_changes (visit_id, change) VALUES (${visitId}, ${JSON.stringify(change)}::jsonb)`);
+}
+
+export async function changesPending(db: Db): Promise<boolean> {
+  const { rows } = await executePrepared<{ p: boolean }>(db, sql`SELECT EXISTS (SELECT 1 FROM visit_changes) AS p`);
+  return rows[0]!.p;
+}
+
+// One key for the drain across every server copy (a transaction-level advisory lock: released by commit or rollback).
+const DRAIN_LOCK = sql`hashtextextended('lianxin:visit_changes', 0)`;
+
+/** Takes the drain's lock for the transaction, waiting for it. */
+export async function waitDrainLock(tx: Pick<Db, 'execute'>): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${DRAIN_LOCK})`);
+}
+
+/** Takes the drain's lock for the transaction if it is free: true when held. */
+export async function tryDrainLock(tx: Db): Promise<boolean> {
+  const { rows } = await executePrepared<{ ok: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(${DRAIN_LOCK}) AS ok`);
+  return rows[0]!.ok;
+}
+
+/** Removes and returns up to `limit` of the oldest queued changes, oldest first. */
+export async function takeChanges<T>(tx: Db, limit: number): Promise<T[]> {
+  const { rows } = await executePrepared<{ seq: string; change: T }>(tx, sql`
+    DELETE FROM visit_changes WHERE seq IN (SELECT seq FROM visit_changes ORDER BY seq LIMIT ${limit}) RETURNING seq, change`);
+  return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => r.change);
 }

@@ -15,6 +15,7 @@ const idParams = z.object({ id: z.uuid('ID 格式不正确') }).strict();
 const photoParams = z.object({ id: z.uuid('ID 格式不正确'), seq: z.coerce.number().int().min(1).max(VISIT_PHOTOS_MAX) }).strict();
 // A full queue of 50 visits with long notes and items is well above the API's usual 64 KiB.
 const SYNC_BODY_LIMIT = 1024 * 1024;
+const DRAIN_EVERY_MS = 1000;
 
 const ctxOf = (db: Db) => (req: FastifyRequest): service.Ctx => ({ db, auth: req.auth!, req });
 
@@ -23,6 +24,17 @@ export async function visitRoutes(app: FastifyInstance, opts: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.addHook('preHandler', app.requireAuth);
   const ctx = ctxOf(opts.db);
+
+  // Campaign and completion rollups follow the visits within about a second even when nobody reads them (reads drain
+  // first anyway). Each server copy ticks; a tick that finds another copy draining leaves it (one drain at a time).
+  let draining: Promise<unknown> | null = null;
+  const tick = setInterval(() => {
+    draining ??= service.drainVisitChanges(opts.db, { wait: false })
+      .catch((e: unknown) => app.log.error({ err: e }, 'draining visit changes failed (retried next second)'))
+      .finally(() => { draining = null; });
+  }, DRAIN_EVERY_MS);
+  tick.unref();
+  app.addHook('onClose', async () => { clearInterval(tick); await draining; });
 
   // Photos arrive as the image itself; the bytes are re-encoded before anything is stored.
   app.addContentTypeParser([...PHOTO_TYPES], { parseAs: 'buffer', bodyLimit: VISIT_PHOTO_BYTES_MAX }, (_req, body, done) => done(null, body));
@@ -98,6 +110,17 @@ export async function raisedItemRoutes(app: FastifyInstance, opts: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.addHook('preHandler', app.requireAuth);
   const ctx = ctxOf(opts.db);
+
+  // Campaign and completion rollups follow the visits within about a second even when nobody reads them (reads drain
+  // first anyway). Each server copy ticks; a tick that finds another copy draining leaves it (one drain at a time).
+  let draining: Promise<unknown> | null = null;
+  const tick = setInterval(() => {
+    draining ??= service.drainVisitChanges(opts.db, { wait: false })
+      .catch((e: unknown) => app.log.error({ err: e }, 'draining visit changes failed (retried next second)'))
+      .finally(() => { draining = null; });
+  }, DRAIN_EVERY_MS);
+  tick.unref();
+  app.addHook('onClose', async () => { clearInterval(tick); await draining; });
   r.get('/', {
     schema: {
       tags: ['visits'], summary: '反映事项（按住户、企业商户或人员；按状态）',
@@ -111,6 +134,17 @@ export async function itemCategoryRoutes(app: FastifyInstance, opts: { db: Db })
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.addHook('preHandler', app.requireAuth);
   const ctx = ctxOf(opts.db);
+
+  // Campaign and completion rollups follow the visits within about a second even when nobody reads them (reads drain
+  // first anyway). Each server copy ticks; a tick that finds another copy draining leaves it (one drain at a time).
+  let draining: Promise<unknown> | null = null;
+  const tick = setInterval(() => {
+    draining ??= service.drainVisitChanges(opts.db, { wait: false })
+      .catch((e: unknown) => app.log.error({ err: e }, 'draining visit changes failed (retried next second)'))
+      .finally(() => { draining = null; });
+  }, DRAIN_EVERY_MS);
+  tick.unref();
+  app.addHook('onClose', async () => { clearInterval(tick); await draining; });
   r.get('/', {
     schema: { tags: ['visits'], summary: '反映事项类别', response: { 200: itemCategoryList, ...errorResponses } },
   }, async () => ({ data: await service.categories(opts.db) }));

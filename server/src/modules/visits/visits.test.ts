@@ -3,7 +3,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, scopeVillages, setupTestApp, TEST_DEMO_PASSWORD, type Session, type TestApp } from '../../../test/app.ts';
 import { householdBody } from '../../../test/factories.ts';
-import { lastReachedOf, lastVisitsOf, memberMonths, onVisitChange, openItemsOf, villageMonths, visitsOfPerson, type VisitChange } from './visits.service.ts';
+import {
+  drainVisitChanges, holdVisitChanges, lastReachedOf, lastVisitsOf, memberMonths, onVisitChange, openItemsOf, villageMonths, visitsOfPerson, type VisitChange,
+} from './visits.service.ts';
 
 let t: TestApp;
 const s: Record<string, Session> = {};
@@ -454,28 +456,50 @@ describe('item categories', () => {
 });
 
 describe('onVisitChange listeners', () => {
-  it('hands new visits and corrections to listeners inside the write, and a failing listener leaves nothing written', async () => {
+  it('returns 201 while the drain is held (a campaign being created), and the change waits in the queue until it ends', async () => {
+    const h = await household();
+    await link(memberId, h.id);
+    const body = visit(h.id);
+    await t.database.db.transaction(async (tx) => {
+      await holdVisitChanges(tx);
+      expect((await req('member', 'POST', '/api/v1/visits', body)).statusCode).toBe(201);
+      await new Promise((r) => setTimeout(r, 1_200)); // a timer tick passes and cannot take it
+      expect(await count('visit_changes', 'visit_id = $1', [body.id])).toBe(1);
+    });
+    await drainVisitChanges(t.database.db);
+    expect(await count('visit_changes', 'visit_id = $1', [body.id])).toBe(0);
+  });
+
+  it('hands queued visits and corrections to listeners when drained; a failing listener leaves its batch queued, and the visit stays recorded', async () => {
     const h = await household();
     await link(memberId, h.id);
     const seen: VisitChange[] = [];
-    const failFor = randomUUID();
-    const off = onVisitChange(async (_tx, change) => {
-      if (change.after.id === failFor) throw new Error('listener failed');
-      seen.push(change);
+    let failing = false;
+    const off = onVisitChange(async (_tx, changes) => {
+      if (failing) throw new Error('listener failed');
+      seen.push(...changes);
     });
+    const mine = (id: string) => seen.filter((c) => c.after.id === id);
     try {
       const body = visit(h.id, { channel: 'video', residentIds: [h.away] });
       expect((await req('member', 'POST', '/api/v1/visits', body)).statusCode).toBe(201);
-      expect(seen).toEqual([{ before: null, after: expect.objectContaining({ id: body.id, personId: memberId, householdId: h.id, visitedOn: '2026-10-15', channel: 'video', residentIds: [h.away] }) }]);
+      await drainVisitChanges(t.database.db);
+      expect(mine(body.id)).toEqual([{ before: null, after: expect.objectContaining({ id: body.id, personId: memberId, householdId: h.id, visitedOn: '2026-10-15', channel: 'video', residentIds: [h.away] }) }]);
+      expect(mine(body.id)[0]!.after.visitedAt).toBeInstanceOf(Date);
       expect((await req('member', 'PATCH', `/api/v1/visits/${body.id}`, { channel: 'phone' })).statusCode).toBe(200);
-      expect(seen[1]).toMatchObject({ before: { channel: 'video' }, after: { channel: 'phone' } });
+      await drainVisitChanges(t.database.db);
+      expect(mine(body.id)[1]).toMatchObject({ before: { channel: 'video' }, after: { channel: 'phone' } });
 
-      const periods = await count('visit_constituent_periods', 'constituent_id = $1', [h.id]);
-      const sync = await req('member', 'POST', '/api/v1/visits/sync', { visits: [visit(h.id, { id: failFor, visitedAt: '2026-11-20T10:00:00+08:00' })] });
-      expect(sync.json().data[0]).toMatchObject({ status: 'refused', error: { error: 'internal_error' } });
-      expect(await count('visits', 'id = $1', [failFor])).toBe(0);
-      expect(await count('audit_events', 'entity_id = $1', [failFor])).toBe(0);
-      expect(await count('visit_constituent_periods', 'constituent_id = $1', [h.id])).toBe(periods);
+      failing = true;
+      const later = visit(h.id, { visitedAt: '2026-11-20T10:00:00+08:00' });
+      expect((await req('member', 'POST', '/api/v1/visits', later)).statusCode).toBe(201);
+      await expect(drainVisitChanges(t.database.db)).rejects.toThrow('listener failed');
+      expect(await count('visits', 'id = $1', [later.id])).toBe(1);
+      expect(await count('visit_changes', 'visit_id = $1', [later.id])).toBe(1);
+      failing = false;
+      await drainVisitChanges(t.database.db);
+      expect(mine(later.id)).toHaveLength(1);
+      expect(await count('visit_changes', 'visit_id = $1', [later.id])).toBe(0);
     } finally {
       off();
     }
