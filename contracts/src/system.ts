@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** 系统维护 (admin, ability system.admin): scheduled jobs and backups. */
-export const jobNames = ['backup', 'housekeeping', 'visit_completion', 'visit_reminders', 'visit_digest', 'campaign_reminders', 'outbox'] as const;
+export const jobNames = ['backup', 'housekeeping', 'visit_changes', 'visit_completion', 'visit_reminders', 'visit_digest', 'campaign_reminders', 'outbox'] as const;
 export type JobName = (typeof jobNames)[number];
 export const jobRunStatuses = ['running', 'completed', 'failed'] as const;
 export type JobRunStatus = (typeof jobRunStatuses)[number];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,32 +58,11 @@ describe('offline: the app shell and the visits waiting on the phone', () => {
     try {
       await memberWithServiceWorker(s);
       await openHomeOffline(s);
-      // Two visits as the queue keeps them (features/offline/offline-db.ts), one with a photo: what 保存 stores with
-      // no network. (The spec below records them through the form once the visits API and form are merged.)
-      await s.page.evaluate(async (png) => {
-        const owner = (JSON.parse(localStorage.getItem('lianxin.me') ?? '{}') as { account?: { id: string } }).account?.id;
-        if (!owner) throw new Error('no remembered session');
-        const db = await new Promise<IDBDatabase>((resolve, reject) => {
-          const r = indexedDB.open('lianxin-offline');
-          r.onsuccess = () => resolve(r.result);
-          r.onerror = () => reject(r.error);
-        });
-        const tx = db.transaction('visits', 'readwrite');
-        const store = tx.objectStore('visits');
-        const photo = new Blob([Uint8Array.from(atob(png), (c) => c.charCodeAt(0))], { type: 'image/png' });
-        for (const [i, photos] of [[], [photo]].entries()) {
-          const id = crypto.randomUUID();
-          store.put({
-            id, owner, subjectName: `离线测试${i + 1}户`, photos, queuedAt: new Date(Date.now() + i).toISOString(),
-            state: 'pending', reason: null, saved: false, photosSent: 0,
-            input: { id, householdId: crypto.randomUUID(), visitedAt: new Date().toISOString(), channel: i ? 'phone' : 'in_person', residentIds: [], notes: '', items: [] },
-          });
-        }
-        await new Promise((resolve, reject) => {
-          tx.oncomplete = resolve;
-          tx.onerror = () => reject(tx.error);
-        });
-      }, TINY_PNG.toString('base64'));
+      // Two visits as the queue keeps them, one with a photo: what 保存 stores with no network (made-up households).
+      await new OfflineQueueCard(s.page).putQueued([1, 2].map((i) => ({
+        subjectName: `离线测试${i}户`, photos: i === 2 ? [TINY_PNG.toString('base64')] : [],
+        input: { householdId: randomUUID(), visitedAt: new Date().toISOString(), channel: i === 2 ? 'phone' : 'in_person' },
+      })));
 
       await s.page.reload();
       const queue = new OfflineQueueCard(s.page);

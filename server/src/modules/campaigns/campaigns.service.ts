@@ -94,7 +94,6 @@ export async function create(ctx: Ctx, input: z.output<typeof campaignCreate>): 
       name: input.name, orgId: org.id, orgPath: org.path, kinds, tag, awayOnly: input.filter.awayOnly,
       startsOn: input.startsOn, endsOn: input.endsOn, deadline, createdBy: ctx.req.auth!.account.id, today,
     });
-    await repo.countExistingVisits(tx, id, input.startsOn, input.endsOn);
     await repo.buildRollups(tx, id);
     const totals = (await repo.totalsUnder(tx, [id], org.path)).get(id);
     await appendAudit(tx, ctx.req, {

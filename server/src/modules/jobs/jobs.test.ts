@@ -44,9 +44,9 @@ async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000)
 }
 
 describe('system jobs and backups', () => {
-  it('GET /system/jobs returns 200 with both jobs, their next run (02:30 Shanghai) and housekeeping run once at start', async () => {
-    const list = await until(() => get<ScheduledJobList>(admin, '/api/v1/system/jobs'),
-      (r) => r.data.jobs.find((j) => j.name === 'housekeeping')?.lastRun?.status === 'completed');
+  it('GET /system/jobs returns 200 with the jobs, their next run (02:30 Shanghai), and housekeeping and the visit changes run once at start', async () => {
+    const done = (r: { data: ScheduledJobList }, name: string) => r.data.jobs.find((j) => j.name === name)?.lastRun?.status === 'completed';
+    const list = await until(() => get<ScheduledJobList>(admin, '/api/v1/system/jobs'), (r) => done(r, 'housekeeping') && done(r, 'visit_changes'));
     expect(list.status).toBe(200);
     expect(list.data.runnerStarted).toBe(true);
     const backup = list.data.jobs.find((j) => j.name === 'backup')!;
@@ -57,6 +57,9 @@ describe('system jobs and backups', () => {
     const housekeeping = list.data.jobs.find((j) => j.name === 'housekeeping')!;
     expect(housekeeping.lastRun).toMatchObject({ status: 'completed', finishedAt: expect.any(String) });
     expect(new Date(housekeeping.nextRunAt!).getUTCHours() % 6).toBe(4); // 0/6/12/18 h in Shanghai = 16/22/4/10 UTC
+    const changes = list.data.jobs.find((j) => j.name === 'visit_changes')!;
+    expect(changes.lastRun).toMatchObject({ status: 'completed' });
+    expect(new Date(changes.nextRunAt!).getTime() - Date.now()).toBeLessThanOrEqual(60_000);
   }, 60_000);
 
   it('POST /system/backups returns 202 with a job id; the run reports progress, completes, is listed and audited', async () => {
