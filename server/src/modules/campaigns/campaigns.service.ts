@@ -11,7 +11,7 @@ import { cursorPart, decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { addDays, daysBetween, todayInShanghai } from '../../lib/dates.ts';
 import type { Grant } from '../auth/scope.ts';
 import { notify } from '../notifications/notifications.service.ts';
-import { drainVisitChanges, holdVisitChanges, type VisitChange, type VisitFacts } from '../visits/visits.service.ts';
+import { drainVisitChanges, holdVisitChanges, takeInVisitChanges, type VisitChange, type VisitFacts } from '../visits/visits.service.ts';
 import { assertManage, assertManageVisible, assertOrgVisible, assertVisible, canManage, manageRoots, readRoots } from './campaigns.policy.ts';
 import * as repo from './campaigns.repo.ts';
 
@@ -111,6 +111,8 @@ export async function close(ctx: Ctx, id: string): Promise<Campaign> {
   const { c } = await visibleCampaign(ctx, id);
   assertManageVisible(ctx.grants, c.org_path);
   await ctx.db.transaction(async (tx) => {
+    // Visits recorded before the close count, even if their changes are still queued: taken in before it freezes.
+    await takeInVisitChanges(tx);
     const locked = (await repo.campaignById(tx, id, true))!;
     if (locked.closed_at) throw errors.conflict('该走访活动已结束');
     await repo.closeCampaign(tx, id, ctx.req.auth!.account.id);

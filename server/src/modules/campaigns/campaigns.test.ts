@@ -300,7 +300,7 @@ describe('window edges, away residents by phone vs in person, reassignment, corr
     expect(await figuresOf(c2)).toEqual([3, 2, 2, 2]);
   });
 
-  it('counts once a visit recorded just before creation whose change is still queued (seen by the count and by the drain)', async () => {
+  it('counts once a visit recorded just before creation whose change is still queued (seen by the count and by the drain), and one recorded just before close', async () => {
     const other = kejing[4]!; // its own village: the previous-campaign comparison below must not meet this one
     const p0 = await person(other, '丙党员');
     const hd = (await household(other)).id;
@@ -315,6 +315,13 @@ describe('window edges, away residents by phone vs in person, reassignment, corr
     expect(await figuresOf(c.id)).toEqual([2, 1, 0, 0]);
     const row = await one<{ visits: number }>(sql`SELECT visits FROM campaign_targets WHERE campaign_id = ${c.id} AND target_id = ${hd}`);
     expect(row.visits).toBe(1);
+    // Closing: a visit recorded just before, its change still queued, is counted before the progress freezes.
+    await visit({ person: p0, household: he, on: d(1), channel: 'in_person' }, false);
+    await ok('town', 'POST', `/api/v1/campaigns/${c.id}/close`);
+    expect(await figuresOf(c.id)).toEqual([2, 2, 0, 0]);
+    await visit({ person: p0, household: he, on: d(2), channel: 'in_person' });
+    const frozen = await one<{ visits: number }>(sql`SELECT visits FROM campaign_targets WHERE campaign_id = ${c.id} AND target_id = ${he}`);
+    expect(frozen.visits).toBe(1);
   });
 
   it('counts two concurrent visits to one household once as visited and keeps both in its count', async () => {

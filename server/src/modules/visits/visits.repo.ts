@@ -441,9 +441,24 @@ export async function changesPending(db: Db): Promise<boolean> {
 // One key for the drain across every server copy (a transaction-level advisory lock: released by commit or rollback).
 const DRAIN_LOCK = sql`hashtextextended('lianxin:visit_changes', 0)`;
 
-/** Takes the drain's lock for the transaction, waiting for it. */
-export async function waitDrainLock(tx: Pick<Db, 'execute'>): Promise<void> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${DRAIN_LOCK})`);
+/**
+ * Takes the drain's lock for the transaction, waiting for it — at most `timeoutMs` when given: false then, and the
+ * transaction is aborted (the caller rolls it back).
+ */
+export async function waitDrainLock(tx: Pick<Db, 'execute'>, timeoutMs?: number): Promise<boolean> {
+  if (timeoutMs === undefined) {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${DRAIN_LOCK})`);
+    return true;
+  }
+  await tx.execute(sql.raw(`SET LOCAL lock_timeout = ${Math.round(timeoutMs)}`));
+  try {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${DRAIN_LOCK})`);
+    return true;
+  } catch (e) {
+    const code = (e as { code?: string; cause?: { code?: string } }).code ?? (e as { cause?: { code?: string } }).cause?.code;
+    if (code === '55P03') return false; // lock_not_available
+    throw e;
+  }
 }
 
 /** Takes the drain's lock for the transaction if it is free: true when held. */

@@ -69,26 +69,49 @@ function reviveFacts(f: VisitFacts | null): VisitFacts | null {
   return f && { ...f, visitedAt: new Date(f.visitedAt) };
 }
 
+/** Takes up to a batch of queued changes and hands them to the listeners, in `tx` (which holds the drain). */
+async function takeIn(tx: Db): Promise<number> {
+  const batch = (await repo.takeChanges<VisitChange>(tx, DRAIN_BATCH)).map((c) => ({ after: reviveFacts(c.after)!, before: reviveFacts(c.before) }));
+  if (batch.length) for (const l of listeners) await l(tx, batch);
+  return batch.length;
+}
+
+// How long a reader waits for the drain: a drain takes milliseconds, but a zone-wide campaign being created holds it
+// for seconds — the reader then shows the figures as they stand (with their 数据截至) rather than hang.
+const READER_WAIT_MS = 2000;
+class DrainBusy extends Error {}
+
 /**
  * Hands the queued changes to the listeners, a batch per transaction, until the queue is empty. `wait`: a reader waits
- * for a drain another request or server copy is running (then sees its result); the timer passes false and leaves it.
- * Returns the number of changes taken in. One cheap round trip when nothing is queued.
+ * (up to READER_WAIT_MS) for a drain another request or server copy is running, then sees its result; the timer passes
+ * false and leaves it. Returns the number of changes taken in. One cheap round trip when nothing is queued.
  */
 export async function drainVisitChanges(db: Db, opts: { wait: boolean } = { wait: true }): Promise<number> {
   let total = 0;
   for (;;) {
     if (!(await repo.changesPending(db))) return total;
-    const n = await db.transaction(async (tx) => {
-      if (opts.wait) await repo.waitDrainLock(tx);
-      else if (!(await repo.tryDrainLock(tx))) return -1;
-      const batch = (await repo.takeChanges<VisitChange>(tx, DRAIN_BATCH)).map((c) => ({ after: reviveFacts(c.after)!, before: reviveFacts(c.before) }));
-      if (batch.length) for (const l of listeners) await l(tx, batch);
-      return batch.length;
-    });
-    if (n < 0) return total;
+    let n: number;
+    try {
+      n = await db.transaction(async (tx) => {
+        if (!(opts.wait ? await repo.waitDrainLock(tx, READER_WAIT_MS) : await repo.tryDrainLock(tx))) throw new DrainBusy();
+        return takeIn(tx);
+      });
+    } catch (e) {
+      if (e instanceof DrainBusy) return total;
+      throw e;
+    }
     total += n;
     if (n < DRAIN_BATCH) return total;
   }
+}
+
+/**
+ * Holds the drain in `tx` and takes in everything queued, in `tx`: what a campaign being closed must have counted
+ * before it freezes (a visit recorded before the close, still queued, is counted; one recorded after is not).
+ */
+export async function takeInVisitChanges(tx: Db): Promise<void> {
+  await repo.waitDrainLock(tx);
+  while ((await takeIn(tx)) === DRAIN_BATCH);
 }
 
 export interface Ctx { db: Db; auth: AuthContext; req: FastifyRequest | null }

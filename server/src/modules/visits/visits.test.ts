@@ -470,6 +470,23 @@ describe('onVisitChange listeners', () => {
     expect(await count('visit_changes', 'visit_id = $1', [body.id])).toBe(0);
   });
 
+  it('lets a reader wait about 2 s for a held drain and then answer with the figures as they stand (the change kept)', async () => {
+    const h = await household();
+    await link(memberId, h.id);
+    const body = visit(h.id);
+    await t.database.db.transaction(async (tx) => {
+      await holdVisitChanges(tx);
+      expect((await req('member', 'POST', '/api/v1/visits', body)).statusCode).toBe(201);
+      const t0 = Date.now();
+      expect(await drainVisitChanges(t.database.db)).toBe(0);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1_900);
+      expect(Date.now() - t0).toBeLessThan(5_000);
+      expect(await count('visit_changes', 'visit_id = $1', [body.id])).toBe(1);
+    });
+    expect(await drainVisitChanges(t.database.db)).toBeGreaterThanOrEqual(0);
+    expect(await count('visit_changes', 'visit_id = $1', [body.id])).toBe(0);
+  });
+
   it('hands queued visits and corrections to listeners when drained; a failing listener leaves its batch queued, and the visit stays recorded', async () => {
     const h = await household();
     await link(memberId, h.id);
