@@ -69,10 +69,10 @@ const field = (path: string, message: string) => errors.validation(message, [{ p
 
 /**
  * 发起集中走访: validates the window, snapshots the targets and counts the visits already in the window (a round may
- * start before the day it is entered). The transaction holds the visits' drain (visits keep being recorded meanwhile):
- * a visit committed before the count is counted here, one committed after it stays queued until the targets exist and
- * is then recounted by the listener — which recounts from the visits, so a visit seen by both is still counted once.
- * Audited with the filter and the number of targets.
+ * start before the day it is entered). Visits keep being recorded meanwhile, and their changes drained: one the count
+ * did not see is recounted either by the drain (if it comes after the commit) or, once committed, by a recount of
+ * the targets reached by visits recorded since the creation began (if a drain took it in before) — both recount from
+ * the visits, so a visit seen twice is still counted once. Audited with the filter and the number of targets.
  */
 export async function create(ctx: Ctx, input: z.output<typeof campaignCreate>): Promise<Campaign> {
   const org = await repo.orgByCode(ctx.db, input.orgCode);
@@ -89,7 +89,6 @@ export async function create(ctx: Ctx, input: z.output<typeof campaignCreate>): 
   const tag = input.filter.tag;
   if (tag && !(await repo.tagExists(ctx.db, tag))) throw field('body/filter/tag', '标签不存在');
   const id = await ctx.db.transaction(async (tx) => {
-    await holdVisitChanges(tx);
     const id = await repo.insertCampaign(tx, {
       name: input.name, orgId: org.id, orgPath: org.path, kinds, tag, awayOnly: input.filter.awayOnly,
       startsOn: input.startsOn, endsOn: input.endsOn, deadline, createdBy: ctx.req.auth!.account.id, today,
@@ -102,6 +101,10 @@ export async function create(ctx: Ctx, input: z.output<typeof campaignCreate>): 
         targets: totals?.total ?? 0, awayTargets: totals?.away_total ?? 0 },
     });
     return id;
+  });
+  await ctx.db.transaction(async (tx) => {
+    await holdVisitChanges(tx);
+    await repo.recountSinceCreation(tx, id);
   });
   return get(ctx, id);
 }

@@ -5,6 +5,7 @@ import type { CampaignProgress } from '@lianxin/contracts';
 import { login, scopeVillages, setupTestApp, type Session, type TestApp } from '../../../test/app.ts';
 import { addDays, startOfShanghaiDay, todayInShanghai } from '../../lib/dates.ts';
 import { drainVisitChanges, enqueueVisitChange, type VisitFacts } from '../visits/visits.service.ts';
+import { recountSinceCreation } from './campaigns.repo.ts';
 import { sendDeadlineReminders } from './campaigns.service.ts';
 
 /**
@@ -322,6 +323,22 @@ describe('window edges, away residents by phone vs in person, reassignment, corr
     await visit({ person: p0, household: he, on: d(2), channel: 'in_person' });
     const frozen = await one<{ visits: number }>(sql`SELECT visits FROM campaign_targets WHERE campaign_id = ${c.id} AND target_id = ${he}`);
     expect(frozen.visits).toBe(1);
+  });
+
+  it('recounts after creation the targets reached by visits recorded meanwhile whose changes a drain took in before the campaign existed', async () => {
+    const other = kejing[5]!;
+    const p0 = await person(other, '丁党员');
+    const hx = (await household(other)).id;
+    await link(p0, { household: hx });
+    const c = await create('town', { name: '补记走访', orgCode: other, startsOn: d(-1), endsOn: d(3) });
+    // The visit row alone, its change already gone: as if drained while the campaign was still uncommitted.
+    await t.database.db.execute(sql`
+      INSERT INTO visits (id, person_id, basis, household_id, org_id, visited_at, visited_on, channel, entered_by, content_hash)
+      SELECT ${randomUUID()}, ${p0}, 'link', ${hx}, org_id, now(), ${d(0)}, 'in_person', ${officeAccount}, 'test' FROM households WHERE id = ${hx}`);
+    expect(await figuresOf(c.id)).toEqual([1, 0, 0, 0]);
+    await recountSinceCreation(t.database.db, c.id);
+    expect(await figuresOf(c.id)).toEqual([1, 1, 0, 0]);
+    await ok('town', 'POST', `/api/v1/campaigns/${c.id}/close`);
   });
 
   it('counts two concurrent visits to one household once as visited and keeps both in its count', async () => {

@@ -56,8 +56,8 @@ export async function enqueueVisitChange(tx: Db, change: VisitChange): Promise<v
 }
 
 /**
- * Holds the drain inside `tx` until it ends: a campaign being created (it counts the visits already in its window) or a
- * rule being changed (it recounts completion) must not interleave with a drain recounting the same rows.
+ * Holds the drain inside `tx` until it ends: a recount of completion (a rule changed, links changed, the hourly job) or
+ * of a new campaign's targets must not interleave with a drain recounting the same rows from an older snapshot.
  */
 export async function holdVisitChanges(tx: Pick<Db, 'execute'>): Promise<void> {
   await repo.waitDrainLock(tx);
@@ -76,8 +76,8 @@ async function takeIn(tx: Db): Promise<number> {
   return batch.length;
 }
 
-// How long a reader waits for the drain: a drain takes milliseconds, but a zone-wide campaign being created holds it
-// for seconds — the reader then shows the figures as they stand (with their 数据截至) rather than hang.
+// How long a reader waits for the drain: a drain takes milliseconds, but the hourly whole-zone recompute holds it for
+// seconds — the reader then shows the figures as they stand (with their 数据截至) rather than hang.
 const READER_WAIT_MS = 2000;
 class DrainBusy extends Error {}
 

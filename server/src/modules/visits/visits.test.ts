@@ -456,7 +456,7 @@ describe('item categories', () => {
 });
 
 describe('onVisitChange listeners', () => {
-  it('returns 201 while the drain is held (a campaign being created), and the change waits in the queue until it ends', async () => {
+  it('returns 201 while the drain is held (a recount running), and the change waits in the queue until it ends', async () => {
     const h = await household();
     await link(memberId, h.id);
     const body = visit(h.id);
