@@ -179,16 +179,17 @@ export async function recountTargets(tx: Exec, qs: Qualifier[]): Promise<void> {
  * otherwise be missed). The minute covers a visit's statement that started before the campaign and committed after.
  */
 export async function recountSinceCreation(tx: Exec, campaignId: string): Promise<void> {
+  // The campaign's villages × its window, through visits (org_id, visited_on): not a scan of every visit.
+  const recent = sql`
+    SELECT v.* FROM campaigns c
+    JOIN campaign_village_progress p ON p.campaign_id = c.id
+    JOIN visits v ON v.org_id = p.org_id AND v.visited_on BETWEEN c.starts_on AND c.ends_on AND v.created_at >= c.created_at - interval '1 minute'
+    WHERE c.id = ${campaignId}`;
   await recount(tx, sql`
-    SELECT coalesce(v.household_id, v.business_id), v.visited_on, false FROM campaigns c
-    JOIN visits v ON v.visited_on BETWEEN c.starts_on AND c.ends_on AND v.created_at >= c.created_at - interval '1 minute'
-    WHERE c.id = ${campaignId}
+    WITH recent AS MATERIALIZED (${recent})
+    SELECT coalesce(v.household_id, v.business_id), v.visited_on, false FROM recent v
     UNION ALL
-    SELECT vr.resident_id, v.visited_on, true FROM campaigns c
-    JOIN visits v ON v.visited_on BETWEEN c.starts_on AND c.ends_on AND v.created_at >= c.created_at - interval '1 minute'
-      AND v.channel = ANY(${REMOTE})
-    JOIN visit_residents vr ON vr.visit_id = v.id
-    WHERE c.id = ${campaignId}`);
+    SELECT vr.resident_id, v.visited_on, true FROM recent v JOIN visit_residents vr ON vr.visit_id = v.id WHERE v.channel = ANY(${REMOTE})`);
 }
 
 /** The recount of `recountTargets`, for the (target, day, away) rows `source` selects. */
