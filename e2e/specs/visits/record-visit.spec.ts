@@ -54,7 +54,7 @@ describe('a member records visits on the phone from 今天', () => {
     await expect.poll(async () => (await today.row(name).textContent()) ?? '').toMatch(/上次走访：.+入户（今天）/);
   });
 
-  test('a call to the son away, with a photo and an urgent item, is listed on the household; the member corrects its notes', async () => {
+  test('a call to the son away, with a photo and an urgent item, is listed on the household; the member corrects its notes and replaces its photo', async () => {
     const household = new HouseholdPage(s.page);
     await household.open(h.id);
     await household.recordVisitButton().click();
@@ -90,13 +90,18 @@ describe('a member records visits on the phone from 今天', () => {
     expect(phone.photos).toHaveLength(1);
     expect(phone.items).toEqual([expect.objectContaining({ categoryName: '就业', urgency: 'urgent' })]);
 
-    // 更正 within 48 hours: the notes.
+    // 更正 within 48 hours: the notes, and the photo replaced by two others.
     await call.getByRole('button', { name: /^更正 .+ 的走访$/ }).click();
     const drawer = household.correctDrawer();
     await drawer.getByLabel('情况记录').fill('电话联系，在东莞务工，春节回家');
+    await drawer.getByRole('button', { name: '删除已存照片 1' }).click();
+    await drawer.getByLabel('添加照片').setInputFiles(['a', 'b'].map((n) => ({ name: `${n}.png`, mimeType: 'image/png', buffer: TINY_PNG })));
+    await drawer.getByRole('img', { name: '照片 2' }).waitFor();
     await drawer.getByRole('button', { name: '保存更正' }).click();
     await drawer.waitFor({ state: 'hidden' });
     await expect.poll(async () => (await household.visitRows().filter({ hasText: '电话' }).textContent()) ?? '').toContain('春节回家');
+    await expect.poll(async () => (await visitsOf(s.page, h.id)).find((v) => v.channel === 'phone')!.photos.length).toBe(2);
+    await call.getByRole('img', { name: '走访照片 2' }).waitFor();
 
     // 今天: the son counts as reached today, by phone.
     const today = new TodayPage(s.page);

@@ -87,6 +87,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'visit.proxy_create': '代录走访',
   'visit.update': '更正走访',
   'visit.photo_add': '添加走访照片',
+  'visit.photo_remove': '删除走访照片',
   'item_category.update': '修改反映事项类别',
   'handbook.view': '查看党员工作手册',
   'handbook.print': '打印党员工作手册',

@@ -326,6 +326,13 @@ export async function insertPhoto(db: Db, p: { visitId: string; seq: number; mim
   return rows[0]!.id;
 }
 
+/** Removes one photo of a visit: what it was, or null when there is none at that seq. */
+export async function deletePhoto(db: Db, visitId: string, seq: number): Promise<{ seq: number; width: number; height: number } | null> {
+  const { rows } = await db.execute<{ seq: number; width: number; height: number }>(sql`
+    DELETE FROM visit_photos WHERE visit_id = ${visitId} AND seq = ${seq} RETURNING seq, width, height`);
+  return rows[0] ?? null;
+}
+
 export async function photoBytes(db: Db, visitId: string, seq: number): Promise<{ mime: string; bytes: Buffer } | null> {
   const { rows } = await db.execute<{ mime: string; bytes: Buffer }>(sql`
     SELECT mime, bytes FROM visit_photos WHERE visit_id = ${visitId} AND seq = ${seq} ORDER BY created_at LIMIT 1`);

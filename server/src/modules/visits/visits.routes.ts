@@ -93,6 +93,13 @@ export async function visitRoutes(app: FastifyInstance, opts: { db: Db }) {
     return reply.code(out.created ? 201 : 200).send({ data: out.photo });
   });
 
+  r.delete('/:id/photos/:seq', {
+    schema: {
+      tags: ['visits'], summary: '删除走访照片（更正：本人 48 小时内，之后由支部书记；记入审计）', params: photoParams,
+      response: { 200: visitBody, ...errorResponses },
+    },
+  }, async (req) => ({ data: await service.removePhoto(ctx(req), req.params.id, req.params.seq) }));
+
   r.get('/:id/photos/:seq', {
     schema: {
       tags: ['visits'], summary: '走访照片（JPEG）', params: photoParams,
@@ -110,17 +117,6 @@ export async function raisedItemRoutes(app: FastifyInstance, opts: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.addHook('preHandler', app.requireAuth);
   const ctx = ctxOf(opts.db);
-
-  // Campaign and completion rollups follow the visits within about a second even when nobody reads them (reads drain
-  // first anyway). Each server copy ticks; a tick that finds another copy draining leaves it (one drain at a time).
-  let draining: Promise<unknown> | null = null;
-  const tick = setInterval(() => {
-    draining ??= service.drainVisitChanges(opts.db, { wait: false })
-      .catch((e: unknown) => app.log.error({ err: e }, 'draining visit changes failed (retried next second)'))
-      .finally(() => { draining = null; });
-  }, DRAIN_EVERY_MS);
-  tick.unref();
-  app.addHook('onClose', async () => { clearInterval(tick); await draining; });
   r.get('/', {
     schema: {
       tags: ['visits'], summary: '反映事项（按住户、企业商户或人员；按状态）',
@@ -134,17 +130,6 @@ export async function itemCategoryRoutes(app: FastifyInstance, opts: { db: Db })
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.addHook('preHandler', app.requireAuth);
   const ctx = ctxOf(opts.db);
-
-  // Campaign and completion rollups follow the visits within about a second even when nobody reads them (reads drain
-  // first anyway). Each server copy ticks; a tick that finds another copy draining leaves it (one drain at a time).
-  let draining: Promise<unknown> | null = null;
-  const tick = setInterval(() => {
-    draining ??= service.drainVisitChanges(opts.db, { wait: false })
-      .catch((e: unknown) => app.log.error({ err: e }, 'draining visit changes failed (retried next second)'))
-      .finally(() => { draining = null; });
-  }, DRAIN_EVERY_MS);
-  tick.unref();
-  app.addHook('onClose', async () => { clearInterval(tick); await draining; });
   r.get('/', {
     schema: { tags: ['visits'], summary: '反映事项类别', response: { 200: itemCategoryList, ...errorResponses } },
   }, async () => ({ data: await service.categories(opts.db) }));

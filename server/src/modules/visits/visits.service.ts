@@ -455,6 +455,23 @@ export async function addPhoto(ctx: Ctx, visitId: string, seq: number, photo: { 
   });
 }
 
+/**
+ * Removes a photo as part of a correction — by whoever may correct the visit (its member within 48 h, then the
+ * secretary); audited with what was removed. Returns the visit as it now is.
+ */
+export async function removePhoto(ctx: Ctx, visitId: string, seq: number): Promise<Visit> {
+  await ctx.db.transaction(async (tx) => {
+    const row = await repo.visitById(tx, visitId, true);
+    const t = { ...ctx, db: tx };
+    if (!row || !(await canRead(t, row))) throw errors.notFound('未找到该走访记录或无权查看');
+    if (!editable(t, row)) throw errors.forbidden(`走访记录超过 ${VISIT_CORRECTION_HOURS} 小时后，请由支部书记修改`);
+    const removed = await repo.deletePhoto(tx, visitId, seq);
+    if (!removed) throw errors.notFound('未找到该照片');
+    await appendAudit(tx, ctx.req, { action: 'visit.photo_remove', entityType: 'visit', entityId: visitId, before: removed });
+  });
+  return get(ctx, visitId);
+}
+
 export async function photo(ctx: Ctx, visitId: string, seq: number): Promise<{ mime: string; bytes: Buffer }> {
   await readable(ctx, visitId);
   const p = await repo.photoBytes(ctx.db, visitId, seq);

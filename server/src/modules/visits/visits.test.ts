@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await t.close(); });
 
-function req(role: string | Session, method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = {}) {
+function req(role: string | Session, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}) {
   const ses = typeof role === 'string' ? s[role]! : role;
   return t.app.inject({ method, url, payload: payload as object, headers: { cookie: ses.cookie, 'x-csrf-token': ses.csrf, ...headers } });
 }
@@ -429,6 +429,33 @@ describe('photos', () => {
     expect((await req('member', 'PUT', `/api/v1/visits/${visitId}/photos/9`, png, { 'content-type': 'image/png' })).statusCode).toBe(400);
     expect((await req('department', 'PUT', `/api/v1/visits/${visitId}/photos/2`, png, { 'content-type': 'image/png' })).statusCode).toBe(404);
     expect(await count('visit_photos', 'visit_id = $1', [visitId])).toBe(1);
+  });
+});
+
+describe('removing a photo (a correction)', () => {
+  it('returns 200 and the visit without it (audited); 404 for another seq or out of scope; 403 to the member after 48 h, 200 to the secretary', async () => {
+    const h = await household();
+    await link(memberId, h.id);
+    const body = visit(h.id);
+    await req('member', 'POST', '/api/v1/visits', body);
+    const png = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#fff' } }).png().toBuffer();
+    for (const n of [1, 2]) expect((await req('member', 'PUT', `/api/v1/visits/${body.id}/photos/${n}`, png, { 'content-type': 'image/png' })).statusCode).toBe(201);
+
+    expect((await req('department', 'DELETE', `/api/v1/visits/${body.id}/photos/2`)).statusCode).toBe(404);
+    expect((await req('member', 'DELETE', `/api/v1/visits/${body.id}/photos/3`)).statusCode).toBe(404);
+    const del = await req('member', 'DELETE', `/api/v1/visits/${body.id}/photos/2`);
+    expect(del.statusCode, del.body).toBe(200);
+    expect(del.json().data.photos.map((p: { seq: number }) => p.seq)).toEqual([1]);
+    expect(await count('visit_photos', 'visit_id = $1', [body.id])).toBe(1);
+    const [audit] = await q<{ before: unknown }>(`SELECT before FROM audit_events WHERE action = 'visit.photo_remove' AND entity_id = $1`, [body.id]);
+    expect(audit!.before).toEqual({ seq: 2, width: 10, height: 10 });
+    expect((await req('member', 'GET', `/api/v1/visits/${body.id}/photos/2`)).statusCode).toBe(404);
+
+    await q(`UPDATE visits SET created_at = now() - interval '49 hours' WHERE id = $1`, [body.id]);
+    expect((await req('member', 'DELETE', `/api/v1/visits/${body.id}/photos/1`)).statusCode).toBe(403);
+    expect(await count('visit_photos', 'visit_id = $1', [body.id])).toBe(1);
+    expect((await req('secretary', 'DELETE', `/api/v1/visits/${body.id}/photos/1`)).statusCode).toBe(200);
+    expect(await count('visit_photos', 'visit_id = $1', [body.id])).toBe(0);
   });
 });
 

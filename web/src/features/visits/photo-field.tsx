@@ -6,11 +6,13 @@ import { VISIT_PHOTO_BYTES_MAX, VISIT_PHOTOS_MAX } from './visit-labels.ts';
  * 照片: the phone's camera (capture) or its gallery; at most VISIT_PHOTOS_MAX, each under the size limit — checked here
  * so the member hears it at once, and again by the server, which re-encodes them and strips EXIF (GPS included).
  */
-export function PhotoField({ photos, onChange, onProblem, disabled }: {
+export function PhotoField({ photos, onChange, onProblem, disabled, max = VISIT_PHOTOS_MAX }: {
   photos: File[];
   onChange: (files: File[]) => void;
   onProblem: (text: string | null) => void;
   disabled?: boolean;
+  /** How many may be added (a correction: the limit less the photos the visit keeps). */
+  max?: number;
 }) {
   const input = useRef<HTMLInputElement>(null);
   const urls = useMemo(() => photos.map((p) => URL.createObjectURL(p)), [photos]);
@@ -22,11 +24,11 @@ export function PhotoField({ photos, onChange, onProblem, disabled }: {
     const notImage = picked.filter((f) => !f.type.startsWith('image/'));
     const tooBig = picked.filter((f) => f.size > VISIT_PHOTO_BYTES_MAX);
     const ok = picked.filter((f) => f.type.startsWith('image/') && f.size <= VISIT_PHOTO_BYTES_MAX);
-    const next = [...photos, ...ok].slice(0, VISIT_PHOTOS_MAX);
+    const next = [...photos, ...ok].slice(0, max);
     const problems = [
       notImage.length ? `${notImage.map((f) => f.name).join('、')} 不是图片` : '',
       tooBig.length ? `${tooBig.map((f) => f.name).join('、')} 超过 ${VISIT_PHOTO_BYTES_MAX / 1024 / 1024} MB` : '',
-      photos.length + ok.length > VISIT_PHOTOS_MAX ? `每次走访最多 ${VISIT_PHOTOS_MAX} 张照片` : '',
+      photos.length + ok.length > max ? `每次走访最多 ${VISIT_PHOTOS_MAX} 张照片` : '',
     ].filter(Boolean);
     onProblem(problems.length ? problems.join('；') : null);
     onChange(next);
@@ -44,7 +46,7 @@ export function PhotoField({ photos, onChange, onProblem, disabled }: {
           </figure>
         ))}
       </div>
-      {photos.length < VISIT_PHOTOS_MAX && (
+      {photos.length < max && (
         <>
           {/* The browser's own file button speaks the browser's language and looks small: a big 拍照 button opens it. */}
           <input

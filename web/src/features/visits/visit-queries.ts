@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import { api } from '../../api/api-client.ts';
+import { api, putFile } from '../../api/api-client.ts';
 import { queryClient } from '../../auth/auth-queries.ts';
 import type { ItemCategory, RaisedItemWithVisit, TodayView, VisitPatch, VisitView } from './visit-types.ts';
 
@@ -60,4 +60,12 @@ export async function correctVisit(id: string, body: VisitPatch): Promise<VisitV
   const r = await api<{ data: VisitView }>(`/api/v1/visits/${encodeURIComponent(id)}`, { method: 'PATCH', body });
   invalidateVisits();
   return r.data;
+}
+
+/** A correction of the photos: these removed (by number), these added in the free numbers; the caller then refreshes. */
+export async function correctVisitPhotos(id: string, removed: number[], added: Blob[], free: number[]): Promise<void> {
+  const base = `/api/v1/visits/${encodeURIComponent(id)}/photos`;
+  for (const seq of removed) await api(`${base}/${seq}`, { method: 'DELETE' });
+  for (const [i, file] of added.entries()) await putFile(`${base}/${free[i]}`, file);
+  invalidateVisits();
 }
