@@ -11,7 +11,7 @@ import { cursorPart, decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { addDays, daysBetween, todayInShanghai } from '../../lib/dates.ts';
 import type { Grant } from '../auth/scope.ts';
 import { notify } from '../notifications/notifications.service.ts';
-import { drainVisitChanges, holdVisitChanges, takeInVisitChanges, type VisitChange, type VisitFacts } from '../visits/visits.service.ts';
+import { drainVisitChanges, holdVisitChanges, takeInVisitChanges, visitChangesAsOf, type VisitChange, type VisitFacts } from '../visits/visits.service.ts';
 import { assertManage, assertManageVisible, assertOrgVisible, assertVisible, canManage, manageRoots, readRoots } from './campaigns.policy.ts';
 import * as repo from './campaigns.repo.ts';
 
@@ -190,7 +190,7 @@ export async function progress(ctx: Ctx, id: string, orgCode: string | undefined
     campaignId: c.id, org: { code: org.code, name: org.name, level: org.level }, trail,
     rowsAre: org.level === 'village' ? 'members' : 'orgs',
     totals: total.figures, previousTotals: total.previous, change: total.change, previous, rows,
-    asOf: new Date().toISOString(),
+    asOf: (await visitChangesAsOf(ctx.db)).toISOString(),
   };
 }
 

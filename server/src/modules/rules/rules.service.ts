@@ -12,7 +12,7 @@ import { appendAudit } from '../../plugins/audit.ts';
 import { notify, type NewNotification } from '../notifications/notifications.service.ts';
 import type { Grant } from '../auth/scope.ts';
 import { isWithin, within } from '../auth/scope.ts';
-import { drainVisitChanges, holdVisitChanges, type VisitChange } from '../visits/visits.service.ts';
+import { drainVisitChanges, holdVisitChanges, visitChangesAsOf, type VisitChange } from '../visits/visits.service.ts';
 import { mayReadTodayOf, readRoots, writeRoots } from './rules.policy.ts';
 import * as repo from './rules.repo.ts';
 import type { DuePeriods, PeriodSpec, RuleRow } from './rules.repo.ts';
@@ -299,7 +299,9 @@ export async function completion(ctx: Ctx, q: { org?: string; month?: string }):
   const paths = [org.path, ...children.map((c) => c.path)];
   const [cur, before] = await Promise.all([repo.completionOf(ctx.db, paths, month, nextMonthStart(month)), repo.completionOf(ctx.db, paths, prev, month)]);
   const self = row('org', { code: org.code }, org.name, figures(cur.sums.get(org.path)), figures(before.sums.get(org.path)));
-  const asOf = (cur.asOf ?? new Date()).toISOString();
+  // The rows' latest update — or, if a drain was busy, the oldest visit change they do not hold yet.
+  const pending = await visitChangesAsOf(ctx.db);
+  const asOf = new Date(Math.min(pending.getTime(), (cur.asOf ?? pending).getTime())).toISOString();
   if (org.level !== 'village') {
     return {
       ...base, self, asOf,

@@ -445,6 +445,11 @@ export async function changesPending(db: Db): Promise<boolean> {
   return rows[0]!.p;
 }
 
+export async function oldestQueuedChange(db: Db): Promise<Date | null> {
+  const { rows } = await executePrepared<{ at: Date | null }>(db, sql`SELECT min(created_at) AS at FROM visit_changes`);
+  return rows[0]!.at ? new Date(rows[0]!.at) : null;
+}
+
 // One key for the drain across every server copy (a transaction-level advisory lock: released by commit or rollback).
 const DRAIN_LOCK = sql`hashtextextended('lianxin:visit_changes', 0)`;
 

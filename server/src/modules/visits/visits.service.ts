@@ -106,6 +106,14 @@ export async function drainVisitChanges(db: Db, opts: { wait: boolean } = { wait
 }
 
 /**
+ * Up to when campaign progress and rule completion hold every visit: now, or — when a drain could not run (busy) —
+ * when the oldest change still queued was recorded (what a page shows as 数据截至).
+ */
+export async function visitChangesAsOf(db: Db): Promise<Date> {
+  return (await repo.oldestQueuedChange(db)) ?? new Date();
+}
+
+/**
  * Holds the drain in `tx` and takes in everything queued, in `tx`: what a campaign being closed must have counted
  * before it freezes (a visit recorded before the close, still queued, is counted; one recorded after is not).
  */

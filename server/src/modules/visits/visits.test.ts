@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, scopeVillages, setupTestApp, TEST_DEMO_PASSWORD, type Session, type TestApp } from '../../../test/app.ts';
 import { householdBody } from '../../../test/factories.ts';
 import {
-  drainVisitChanges, holdVisitChanges, lastReachedOf, lastVisitsOf, memberMonths, onVisitChange, openItemsOf, villageMonths, visitsOfPerson, type VisitChange,
+  drainVisitChanges, holdVisitChanges, lastReachedOf, visitChangesAsOf, lastVisitsOf, memberMonths, onVisitChange, openItemsOf, villageMonths, visitsOfPerson, type VisitChange,
 } from './visits.service.ts';
 
 let t: TestApp;
@@ -509,9 +509,12 @@ describe('onVisitChange listeners', () => {
       expect(Date.now() - t0).toBeGreaterThanOrEqual(1_900);
       expect(Date.now() - t0).toBeLessThan(5_000);
       expect(await count('visit_changes', 'visit_id = $1', [body.id])).toBe(1);
+      // 数据截至: the figures hold every visit recorded before the one still queued.
+      expect((await visitChangesAsOf(t.database.db)).getTime()).toBeLessThanOrEqual(t0);
     });
     expect(await drainVisitChanges(t.database.db)).toBeGreaterThanOrEqual(0);
     expect(await count('visit_changes', 'visit_id = $1', [body.id])).toBe(0);
+    expect((await visitChangesAsOf(t.database.db)).getTime()).toBeGreaterThan(Date.now() - 1_000);
   });
 
   it('hands queued visits and corrections to listeners when drained; a failing listener leaves its batch queued, and the visit stays recorded', async () => {
