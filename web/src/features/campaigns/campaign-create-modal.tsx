@@ -114,6 +114,16 @@ export function CampaignCreateModal({ open, onClose }: { open: boolean; onClose:
           <Input type="date" min={startsOn || undefined} max={endsOn || undefined} />
         </Form.Item>
         {error && <Alert role="alert" type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+        {/* A zone-wide round snapshots ~300k households and residents: tens of seconds at full scale (README). */}
+        {busy && (
+          <Alert
+            role="status"
+            type="info"
+            showIcon
+            title="正在确定走访对象并计入已有的走访，范围越大越久（全区约需半分钟），请稍候，不要关闭本页。"
+            style={{ marginBottom: 12 }}
+          />
+        )}
         <div style={{ display: 'flex', gap: 8, justifyContent: 'flex-end', flexWrap: 'wrap' }}>
           <Button onClick={onClose}>取消</Button>
           <Button type="primary" htmlType="submit" loading={busy}>创建</Button>
