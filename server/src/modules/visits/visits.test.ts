@@ -483,21 +483,7 @@ describe('item categories', () => {
 });
 
 describe('onVisitChange listeners', () => {
-  it('returns 201 while the drain is held (a recount running), and the change waits in the queue until it ends', async () => {
-    const h = await household();
-    await link(memberId, h.id);
-    const body = visit(h.id);
-    await t.database.db.transaction(async (tx) => {
-      await holdVisitChanges(tx);
-      expect((await req('member', 'POST', '/api/v1/visits', body)).statusCode).toBe(201);
-      await new Promise((r) => setTimeout(r, 1_200)); // a timer tick passes and cannot take it
-      expect(await count('visit_changes', 'visit_id = $1', [body.id])).toBe(1);
-    });
-    await drainVisitChanges(t.database.db);
-    expect(await count('visit_changes', 'visit_id = $1', [body.id])).toBe(0);
-  });
-
-  it('lets a reader wait about 2 s for a held drain and then answer with the figures as they stand (the change kept)', async () => {
+  it('returns 201 while the drain is held (a recount running); the tick cannot take the change, a reader waits about 2 s and answers with the figures as they stand', async () => {
     const h = await household();
     await link(memberId, h.id);
     const body = visit(h.id);
@@ -506,7 +492,7 @@ describe('onVisitChange listeners', () => {
       expect((await req('member', 'POST', '/api/v1/visits', body)).statusCode).toBe(201);
       const t0 = Date.now();
       expect(await drainVisitChanges(t.database.db)).toBe(0);
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(1_900);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1_900); // a timer tick passed meanwhile and could not take it either
       expect(Date.now() - t0).toBeLessThan(5_000);
       expect(await count('visit_changes', 'visit_id = $1', [body.id])).toBe(1);
       // 数据截至: the figures hold every visit recorded before the one still queued.
