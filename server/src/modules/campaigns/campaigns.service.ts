@@ -11,7 +11,7 @@ import { cursorPart, decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { addDays, daysBetween, todayInShanghai } from '../../lib/dates.ts';
 import type { Grant } from '../auth/scope.ts';
 import { notify } from '../notifications/notifications.service.ts';
-import { drainVisitChanges, holdVisitChanges, takeInVisitChanges, visitChangesAsOf, type VisitChange, type VisitFacts } from '../visits/visits.service.ts';
+import { drainBeforeReading, holdVisitChanges, takeInVisitChanges, visitChangesAsOf, type VisitChange, type VisitFacts } from '../visits/visits.service.ts';
 import { assertManage, assertManageVisible, assertOrgVisible, assertVisible, canManage, manageRoots, readRoots } from './campaigns.policy.ts';
 import * as repo from './campaigns.repo.ts';
 
@@ -43,7 +43,7 @@ async function present(ctx: Ctx, c: repo.CampaignRow, viewPath: string): Promise
 }
 
 async function visibleCampaign(ctx: Ctx, id: string): Promise<{ c: repo.CampaignRow; viewPath: string }> {
-  await drainVisitChanges(ctx.db);
+  await drainBeforeReading(ctx.db);
   const c = z.uuid().safeParse(id).success ? await repo.campaignById(ctx.db, id) : null;
   if (!c) throw errors.notFound('走访活动不存在或无权查看');
   return { c, viewPath: assertVisible(ctx.grants, c.org_path) };
@@ -52,7 +52,7 @@ async function visibleCampaign(ctx: Ctx, id: string): Promise<{ c: repo.Campaign
 export async function list(ctx: Ctx, status: 'open' | 'closed' | 'all'): Promise<CampaignList> {
   const roots = readRoots(ctx.grants);
   if (roots.length === 0) throw errors.forbidden('当前角色无权查看走访活动');
-  await drainVisitChanges(ctx.db);
+  await drainBeforeReading(ctx.db);
   const rows = await repo.campaignsFor(ctx.db, roots, status);
   return {
     data: await Promise.all(rows.map((c) => present(ctx, c, assertVisible(ctx.grants, c.org_path)))),
@@ -286,7 +286,7 @@ export async function onVisits(tx: Db, changes: VisitChange[]): Promise<void> {
  * CAMPAIGN_REMINDER_DAYS days away get one in-app notification per campaign (dedupe key: a rerun notifies once).
  */
 export async function sendDeadlineReminders(db: Db, today = todayInShanghai()): Promise<{ notified: number; due: number }> {
-  await drainVisitChanges(db);
+  await drainBeforeReading(db);
   const rows = await repo.remindersDue(db, addDays(today, CAMPAIGN_REMINDER_DAYS));
   const notified = await notify(db, rows.map((r) => ({
     accountId: r.account_id, kind: 'campaign_deadline',

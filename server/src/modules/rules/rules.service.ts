@@ -12,7 +12,7 @@ import { appendAudit } from '../../plugins/audit.ts';
 import { notify, type NewNotification } from '../notifications/notifications.service.ts';
 import type { Grant } from '../auth/scope.ts';
 import { isWithin, within } from '../auth/scope.ts';
-import { drainVisitChanges, holdVisitChanges, visitChangesAsOf, type VisitChange } from '../visits/visits.service.ts';
+import { drainBeforeReading, holdVisitChanges, visitChangesAsOf, type VisitChange } from '../visits/visits.service.ts';
 import { mayReadTodayOf, readRoots, writeRoots } from './rules.policy.ts';
 import * as repo from './rules.repo.ts';
 import type { DuePeriods, PeriodSpec, RuleRow } from './rules.repo.ts';
@@ -285,7 +285,7 @@ function row(kind: 'org' | 'member', key: { code?: string; personId?: string }, 
 
 export async function completion(ctx: Ctx, q: { org?: string; month?: string }): Promise<CompletionView> {
   const roots = readRoots(ctx.grants, '走访完成情况');
-  await drainVisitChanges(ctx.db);
+  await drainBeforeReading(ctx.db);
   const org = await ruleOrg(ctx, q.org, roots);
   const day = todayInShanghai();
   const month = q.month ? `${q.month}-01` : monthStart(day);

@@ -106,6 +106,15 @@ export async function drainVisitChanges(db: Db, opts: { wait: boolean } = { wait
 }
 
 /**
+ * What a read of campaign progress or rule completion calls first. A drain that fails here (a listener's error) does
+ * not fail the page: it shows the figures as they stand, and 数据截至 (`visitChangesAsOf`) says how old they are; the
+ * tick and the `visit_changes` job retry the drain and log or record the failure.
+ */
+export async function drainBeforeReading(db: Db): Promise<void> {
+  await drainVisitChanges(db).catch(() => 0);
+}
+
+/**
  * Up to when campaign progress and rule completion hold every visit: now, or — when a drain could not run (busy) —
  * when the oldest change still queued was recorded (what a page shows as 数据截至).
  */
@@ -192,7 +201,8 @@ export async function record(ctx: Ctx, input: VisitInput): Promise<Outcome> {
   const facts: VisitFacts = {
     id: input.id, personId, householdId: input.householdId ?? null, businessId: input.businessId ?? null, orgId: c.org_id,
     visitedAt: at, visitedOn: day, channel: input.channel, residentIds: input.residentIds,
-  };  const row: repo.NewVisit = {
+  };
+  const row: repo.NewVisit = {
     id: input.id, personId, linkId: r.link?.id ?? null, basis, constituent, orgId: c.org_id, visitedAt: at, day,
     weekStart: weekStart(day), monthStart: monthStart(day), monthFrom: startOfShanghaiDay(monthStart(day)),
     monthTo: startOfShanghaiDay(nextMonthStart(day)), channel: input.channel,
