@@ -33,7 +33,14 @@ export function HomePage() {
         <Row gutter={[12, 12]}>
           {cards.map(({ id, wide, quiet, Component }) => (
             <Col key={id} xs={24} lg={wide ? 24 : 12}>
-              <Suspense fallback={quiet ? null : <div className="lx-card lx-card-body"><Skeleton active paragraph={{ rows: 2 }} /></div>}>
+              {/* The fallback has the card's own frame (its head is min-height: no title yet): the card's loading state
+                  then takes exactly its place, and the cards below do not jump. */}
+              <Suspense fallback={quiet ? null : (
+                <div className="lx-card" aria-busy="true">
+                  <div className="lx-card-head" />
+                  <div className="lx-card-body"><Skeleton active paragraph={{ rows: 2 }} /></div>
+                </div>
+              )}>
                 <Component me={me} />
               </Suspense>
             </Col>

@@ -63,9 +63,11 @@ export function OfflineQueueCard() {
     }
   }, []);
 
-  if (online && queue !== null && queue.length === 0) return null;
+  // Online, the card shows only once IndexedDB has answered and something waits: a box that appears and vanishes
+  // while the queue is read would push the cards below down and back up.
+  if (online && (queue === null || queue.length === 0)) return null;
   return (
-    // Until IndexedDB answers, no count: "待同步 0 条" there would tell a member offline that nothing is waiting.
+    // Offline and until IndexedDB answers, no count: "待同步 0 条" would tell a member offline that nothing is waiting.
     <CardFrame title={queue === null ? '待同步' : `待同步 ${queue.length} 条`} extra={online && pending.length > 0 ? <Button onClick={() => void sync()} loading={syncing}>立即同步</Button> : undefined}>
       {!online && (
         <Alert type="warning" showIcon style={{ marginBottom: 8 }} title="当前没有网络" description="记录的走访先存在这部手机上，联网后自动上传，不会重复。" />
