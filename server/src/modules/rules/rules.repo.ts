@@ -51,9 +51,9 @@ const HELD = sql`(l.ends_on IS NULL OR l.ends_on > l.starts_on)`;
  * in the period — and the away residents of those households, each under its effective rule when that rule's period is
  * the period's kind and asks for at least one visit. `villageIds` (an SQL uuid[]) narrows to constituents of those villages.
  */
-function obligations(periods: PeriodSpec[], villageIds: SQL | null): SQL {
-  const hWhere = villageIds ? sql`h.org_id = ANY(${villageIds})` : sql`true`;
-  const bWhere = villageIds ? sql`b.org_id = ANY(${villageIds})` : sql`true`;
+function obligations(periods: PeriodSpec[], villageIds: SQL): SQL {
+  const hWhere = sql`h.org_id = ANY(${villageIds})`;
+  const bWhere = sql`b.org_id = ANY(${villageIds})`;
   const values = sql.join(periods.map((p) => sql`(${p.kind}::text, ${p.start}::date, ${p.end}::date)`), sql`, `);
   return sql`
     per AS (SELECT * FROM (VALUES ${values}) AS v(kind, s, e)),
@@ -88,17 +88,16 @@ function obligations(periods: PeriodSpec[], villageIds: SQL | null): SQL {
 }
 
 /**
- * Recomputes visit_completion (due, met) of these villages (every current village when null) for these periods, in the
- * caller's transaction. A village with nothing due still gets its rows (0, 0), so "no row" means "not computed yet".
+ * Recomputes visit_completion (due, met) of these villages for these periods, in the caller's transaction. A village with nothing due still gets its rows (0, 0), so "no row" means "not computed yet".
  */
-export async function recomputeCompletion(db: Exec, villageIds: string[] | null, periods: PeriodSpec[]): Promise<void> {
-  if (!periods.length || (villageIds && !villageIds.length)) return;
-  const ids = villageIds ? sql`ARRAY[${sql.join(villageIds.map((i) => sql`${i}::uuid`), sql`, `)}]` : null;
+export async function recomputeCompletion(db: Exec, villageIds: string[], periods: PeriodSpec[]): Promise<void> {
+  if (!periods.length || !villageIds.length) return;
+  const ids = sql`ARRAY[${sql.join(villageIds.map((i) => sql`${i}::uuid`), sql`, `)}]`;
   await db.execute(sql`
     WITH ${obligations(periods, ids)},
     agg AS (SELECT org_id, pkind, s, count(*)::int AS due, (count(*) FILTER (WHERE n >= min_visits))::int AS met FROM counted GROUP BY 1, 2, 3),
     targets AS (SELECT v.id AS org_id, per.kind, per.s FROM orgs v CROSS JOIN per
-      WHERE v.level = 'village' AND v.valid_to IS NULL ${ids ? sql`AND v.id = ANY(${ids})` : sql``})
+      WHERE v.level = 'village' AND v.valid_to IS NULL AND v.id = ANY(${ids}))
     INSERT INTO visit_completion (org_id, period_kind, period_start, due, met, updated_at)
     SELECT t.org_id, t.kind, t.s, coalesce(a.due, 0), coalesce(a.met, 0), now()
     FROM targets t LEFT JOIN agg a ON a.org_id = t.org_id AND a.pkind = t.kind AND a.s = t.s
@@ -382,6 +381,13 @@ export async function seedDefaults(db: Exec, rows: { kind: string; tag: string; 
 }
 
 /** Current villages at or under the path. */
+/** Every current village's id, grouped by the org above it (a town, or the zone for one directly under it). */
+export async function villagesByParent(db: Exec): Promise<string[][]> {
+  const { rows } = await db.execute<{ ids: string[] }>(sql`
+    SELECT array_agg(id ORDER BY id) AS ids FROM orgs WHERE level = 'village' AND valid_to IS NULL GROUP BY parent_id ORDER BY parent_id`);
+  return rows.map((r) => r.ids);
+}
+
 export async function villagesUnder(db: Exec, path: string): Promise<string[]> {
   const { rows } = await db.execute<{ id: string }>(sql`
     SELECT id FROM orgs WHERE level = 'village' AND valid_to IS NULL AND (path = ${path} OR path LIKE ${`${path}/%`})`);

@@ -76,8 +76,9 @@ async function takeIn(tx: Db): Promise<number> {
   return batch.length;
 }
 
-// How long a reader waits for the drain: a drain takes milliseconds, but the hourly whole-zone recompute holds it for
-// seconds — the reader then shows the figures as they stand (with their 数据截至) rather than hang.
+// How long a reader waits for the drain: a drain takes milliseconds, but a recount (a town's share of the hourly
+// recompute, a rule change over a town) can hold it for seconds — the reader then shows the figures as they stand
+// (with their 数据截至) rather than hang.
 const READER_WAIT_MS = 2000;
 class DrainBusy extends Error {}
 
