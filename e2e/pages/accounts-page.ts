@@ -86,9 +86,18 @@ export class AccountsPage {
   }
 
   async searchFor(text: string) {
-    await this.search().fill(text);
-    await this.search().press('Enter');
-    await this.page.waitForURL((u) => u.searchParams.get('q') === text);
+    // On a loaded machine the list may re-render the box between the typing and the Enter (a CI run once waited 15 s
+    // for a search that was never sent): type and press again, up to three times, until the address has the query.
+    for (let attempt = 1; ; attempt++) {
+      await this.search().fill(text);
+      await this.search().press('Enter');
+      try {
+        await this.page.waitForURL((u) => u.searchParams.get('q') === text, { timeout: 8_000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
     await this.waitForLoaded();
   }
 

@@ -78,7 +78,9 @@ describe('集中走访: create, progress moves with a visit, drill-down to the p
 
     const page = new CampaignPage(sec.page);
     await page.open(campaignId);
-    await expect.poll(async () => (await page.visitedFigures())[0], { timeout: 10_000 }).toBe(before[0] + 1);
+    // At least +1: the campaign covers the whole village, and specs running beside this one visit their own
+    // households there too (this household's own visit is checked in the pending list below).
+    await expect.poll(async () => (await page.visitedFigures())[0], { timeout: 10_000 }).toBeGreaterThanOrEqual(before[0] + 1);
     // The village's pending list keeps the shop and drops the visited household; so does the member's, one tap down.
     await page.pendingRow(shopName).waitFor();
     expect(await householdRow(page).count()).toBe(0);
