@@ -56,7 +56,9 @@ describe('a village secretary divides the village into grids (on a phone)', () =
     const list = new HouseholdsPage(s.page);
     await list.open(village);
     await list.searchFor(street);
-    expect(await list.rows().count()).toBe(2);
+    // The filtered rows replace the unfiltered ones a moment after the address changes (a loaded CI machine once
+    // counted 0 here): wait for them.
+    await expect.poll(() => list.rows().count(), { timeout: 15_000 }).toBe(2);
     await selectRows(s.page, heads.map((h) => `${h}户`));
     await expectPhoneFriendly(s.page, 'households-selecting');
     await assignToGrid(s.page, gridName);
