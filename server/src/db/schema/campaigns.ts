@@ -37,8 +37,8 @@ export const campaigns = pgTable(
 /**
  * The campaign's targets as selected at creation: a household, enterprise or shop (target_id = its id), or an away
  * resident of a targeted household (target_id = the resident's id, kind 'away_resident'), each with its village and the
- * primary member who held it then (null = 未联户). `visits` = qualifying visits in the window so far (a correction that
- * moves a visit out of the window takes one back): the target is visited while visits > 0. `seq` orders the pending
+ * primary member who held it then (null = 未联户). `visits` = qualifying visits in the window so far, recounted from the
+ * visits when their changes are drained (a correction that moves a visit out of the window takes it back): the target is visited while visits > 0. `seq` orders the pending
  * list as people read it (village, kind, address) and is its keyset.
  */
 export const campaignTargets = pgTable(

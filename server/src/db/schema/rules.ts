@@ -6,8 +6,8 @@ import { orgs } from './orgs.ts';
  * Monday), how many constituents a rule of that period applies to (`due`: households and businesses with a primary
  * link in the period, and the away residents of those households) and how many met it (`met`). A level's completion for a
  * month sums its villages' month row and the rows of the weeks starting in that month: O(villages), never O(visits).
- * `met` moves in the visit's own transaction (modules/rules listens to visits); `due` and `met` are recomputed when a rule
- * changes and by the hourly job (links and registry changes reach `due` there).
+ * A village's rows are recomputed when visit changes touching it are drained (modules/rules listens to visits, within
+ * about a second), when a rule changes, and by the hourly job (links and registry changes reach `due` there).
  */
 export const visitCompletion = pgTable(
   'visit_completion',
